@@ -1,0 +1,91 @@
+// Shape of GET /api/v1/overview and of the `overview` Socket.IO event. Shared by the
+// API, the socket server and the dashboard (components import only these types).
+
+export const CHANNELS = ['web', 'app', 'store', 'marketplace'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const AGE_BANDS = ['<18', '18-24', '25-34', '35-44', '45-54', '55-64', '65+', 'unknown'] as const;
+export type AgeBand = (typeof AGE_BANDS)[number];
+
+export const GENDERS = ['female', 'male', 'nonbinary', 'undisclosed'] as const;
+export type Gender = (typeof GENDERS)[number];
+
+export const LOYALTY_TIERS = ['none', 'silver', 'gold', 'platinum'] as const;
+export type LoyaltyTier = (typeof LOYALTY_TIERS)[number];
+
+export const CUSTOMER_TYPES = ['new', 'returning'] as const;
+export type CustomerType = (typeof CUSTOMER_TYPES)[number];
+
+/** Filters of the dashboard; `from`/`to` are minute-aligned UTC instants, `to` exclusive. */
+export interface OverviewFilters {
+  from: Date;
+  to: Date;
+  store?: string;
+  region?: string;
+  channel?: Channel;
+  category?: string;
+}
+
+export interface Totals {
+  revenue_cents: number;
+  orders: number;
+  units: number;
+  /** revenue ÷ orders, rounded half-up to a whole cent; 0 when there are no orders. */
+  aov_cents: number;
+}
+
+export interface TopProduct {
+  sku: string;
+  name: string;
+  category: string;
+  revenue_cents: number;
+  units: number;
+}
+
+export interface DemographicSlice {
+  key: string;
+  revenue_cents: number;
+  orders: number;
+}
+
+export interface Demographics {
+  age_band: DemographicSlice[];
+  gender: DemographicSlice[];
+  loyalty_tier: DemographicSlice[];
+  customer_type: DemographicSlice[];
+  region: DemographicSlice[];
+}
+
+export interface TrendPoint {
+  /** Bucket start, ISO 8601 UTC. */
+  bucket: string;
+  revenue_cents: number;
+  orders: number;
+  units: number;
+}
+
+export interface Freshness {
+  /** Time of the newest worker commit (ISO 8601), or null before the first event. */
+  as_of: string | null;
+  /** Delay between the newest committed message's arrival in Kafka and its commit to Postgres. */
+  lag_ms: number | null;
+}
+
+export interface Overview {
+  range: { from: string; to: string };
+  filters: { store: string | null; region: string | null; channel: Channel | null; category: string | null };
+  totals: Totals;
+  top_products: TopProduct[];
+  demographics: Demographics;
+  /** One point per minute of the range, zero-filled. */
+  trend: TrendPoint[];
+  freshness: Freshness;
+}
+
+/** Values for the filter bar's dropdowns. */
+export interface FilterOptions {
+  stores: { id: string; region: string }[];
+  regions: string[];
+  channels: Channel[];
+  categories: string[];
+}
