@@ -42,8 +42,8 @@ class CatalogFriendlyClient extends pg.Client {
 }
 
 class MigrationAdapterFactory extends PrismaPg {
-  constructor(config: pg.PoolConfig) {
-    super({ ...config, Client: CatalogFriendlyClient });
+  constructor(private readonly connectionString: string) {
+    super({ connectionString, Client: CatalogFriendlyClient });
   }
 
   // adapter-pg drops the shadow database before closing its pool ("database is being
@@ -53,9 +53,9 @@ class MigrationAdapterFactory extends PrismaPg {
     const database = `prisma_migrate_shadow_db_${randomUUID().replaceAll('-', '')}`;
     await main.executeScript(`CREATE DATABASE "${database}"`);
     // pg lets connectionString override a separate `database` option: rewrite the URL.
-    const url = new URL(this.config.connectionString ?? '');
+    const url = new URL(this.connectionString);
     url.pathname = `/${database}`;
-    const shadow = await new MigrationAdapterFactory({ connectionString: url.toString() }).connect();
+    const shadow = await new MigrationAdapterFactory(url.toString()).connect();
     const closeShadow = shadow.dispose.bind(shadow);
     shadow.dispose = async () => {
       await closeShadow();
@@ -71,5 +71,5 @@ export default defineConfig({
   migrations: { path: path.join('prisma', 'migrations') },
   experimental: { adapter: true },
   engine: 'js',
-  adapter: async () => new MigrationAdapterFactory({ connectionString: process.env.DATABASE_URL }),
+  adapter: async () => new MigrationAdapterFactory(process.env.DATABASE_URL as string),
 });

@@ -50,6 +50,9 @@ const LIB_MARKER = path.join(LIB_DIR, '.pom-sha256');
 const READY_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 20_000;
 const LOG_TAIL_LINES = 40;
+// Few internal partitions: the first group join and transaction then start faster.
+const OFFSETS_TOPIC_PARTITIONS = 4;
+const TRANSACTION_LOG_PARTITIONS = 4;
 
 const JAVA_MISSING = 'Java 17+ is required to run the Kafka broker: apt-get install -y openjdk-17-jre-headless';
 const MAVEN_MISSING = 'Maven is required to fetch the Kafka broker jars: apt-get install -y maven';
@@ -233,9 +236,8 @@ function serverProperties(opts: { port: number; controllerPort: number; logDir: 
     'transaction.state.log.min.isr': 1,
     'share.coordinator.state.topic.replication.factor': 1,
     'share.coordinator.state.topic.min.isr': 1,
-    // Fewer internal partitions make the first group join and transaction start faster.
-    'offsets.topic.num.partitions': 4,
-    'transaction.state.log.num.partitions': 4,
+    'offsets.topic.num.partitions': OFFSETS_TOPIC_PARTITIONS,
+    'transaction.state.log.num.partitions': TRANSACTION_LOG_PARTITIONS,
     'group.initial.rebalance.delay.ms': 0,
   };
   const lines = Object.entries(settings).map(([key, value]) => `${key}=${value}`);
@@ -246,6 +248,8 @@ function serverProperties(opts: { port: number; controllerPort: number; logDir: 
 // INFO logger kept says when the server has started.
 const LOG4J2_PROPERTIES = `# Written by scripts/kafka/broker.ts on every start; edits are overwritten.
 status = warn
+# Kafka stops log4j itself; log4j's own hook would only warn that the JVM is already shutting down.
+shutdownHook = disable
 appender.out.type = Console
 appender.out.name = out
 appender.out.layout.type = PatternLayout
@@ -316,37 +320,33 @@ function exitOf(child: ChildProcess): Promise<number | null> {
 
 async function waitUntilReady(bootstrap: string, exited: Promise<number | null>, brokerLog: string): Promise<void> {
   let settled = false;
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  const earlyExit = exited.then(async (code) => {
-    if (settled) return;
-    throw new Error(`Kafka broker exited (code ${code}) before it was ready; ${brokerLog} ends with:\n${await tailFile(brokerLog)}`);
-  });
-  const poll = (async () => {
-    while (!settled) {
-      if (await clusterAnswers(bootstrap)) return;
-      if (Date.now() > deadline) {
-        throw new Error(
-          `Kafka broker on ${bootstrap} not ready after ${READY_TIMEOUT_MS / 1000} s; ${brokerLog} ends with:\n${await tailFile(brokerLog)}`,
-        );
-      }
-      await sleep(250);
-    }
+  let timer: NodeJS.Timeout | undefined;
+  const failWithLog = async (reason: string): Promise<never> => {
+    throw new Error(`${reason}; ${brokerLog} ends with:\n${await tailFile(brokerLog)}`);
+  };
+
+  const ready = (async () => {
+    while (!settled && !(await clusterAnswers(bootstrap))) await sleep(250);
+    if (!settled) await warmUpCoordinators(bootstrap);
   })();
+  const timedOut = new Promise<never>((_, reject) => {
+    const reason = `Kafka broker on ${bootstrap} not ready after ${READY_TIMEOUT_MS / 1000} s`;
+    timer = setTimeout(() => failWithLog(reason).catch(reject), READY_TIMEOUT_MS);
+  });
+  const exitedEarly = exited.then((code) =>
+    settled ? undefined : failWithLog(`Kafka broker exited (code ${code}) before it was ready`),
+  );
+
   try {
-    await Promise.race([poll, earlyExit]);
+    await Promise.race([ready, timedOut, exitedEarly]);
   } finally {
     settled = true;
+    clearTimeout(timer);
   }
 }
 
 async function clusterAnswers(bootstrap: string): Promise<boolean> {
-  const admin = new Kafka({
-    clientId: 'pulse-broker-readiness',
-    brokers: [bootstrap],
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: 1_000,
-    retry: { retries: 0 },
-  }).admin();
+  const admin = quietClient(bootstrap, { retries: 0 }).admin();
   try {
     await admin.connect();
     const { brokers } = await admin.describeCluster();
@@ -356,6 +356,65 @@ async function clusterAnswers(bootstrap: string): Promise<boolean> {
   } finally {
     await admin.disconnect().catch(() => {});
   }
+}
+
+// The first group join and the first transaction make the broker create __consumer_offsets
+// and __transaction_state, and each coordinator partition then loads for a moment; kafkajs
+// retries through that but logs ERRORs and "Consumer Crash" on the way. Touching every
+// coordinator partition here, silently, makes "ready" mean ready for groups and transactions.
+async function warmUpCoordinators(bootstrap: string): Promise<void> {
+  const kafka = quietClient(bootstrap, { retries: 8 });
+  const admin = kafka.admin();
+  const producers = idsCoveringPartitions('pulse-broker-warm-up', TRANSACTION_LOG_PARTITIONS).map((transactionalId) =>
+    kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1, retry: { retries: 8 } }),
+  );
+  try {
+    await admin.connect();
+    await admin.describeGroups(idsCoveringPartitions('pulse-broker-warm-up', OFFSETS_TOPIC_PARTITIONS));
+    // The first transaction() runs InitProducerId through the transaction coordinator; an
+    // abort with nothing sent is local only.
+    await Promise.all(producers.map(async (producer) => {
+      await producer.connect();
+      await (await producer.transaction()).abort();
+    }));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`Kafka broker on ${bootstrap} answers, but its group/transaction coordinators do not: ${reason}`);
+  } finally {
+    await Promise.allSettled([admin.disconnect(), ...producers.map((producer) => producer.disconnect())]);
+  }
+}
+
+/** One id per coordinator partition, placed the way the broker places group and transactional ids. */
+function idsCoveringPartitions(prefix: string, partitions: number): string[] {
+  const ids = new Map<number, string>();
+  for (let i = 0; ids.size < partitions; i++) {
+    const id = `${prefix}-${i}`;
+    const partition = kafkaAbs(javaStringHash(id)) % partitions;
+    if (!ids.has(partition)) ids.set(partition, id);
+  }
+  return [...ids.values()];
+}
+
+function javaStringHash(text: string): number {
+  let hash = 0;
+  for (let i = 0; i < text.length; i++) hash = (Math.imul(31, hash) + text.charCodeAt(i)) | 0;
+  return hash;
+}
+
+// org.apache.kafka.common.utils.Utils.abs
+function kafkaAbs(n: number): number {
+  return n === -2_147_483_648 ? 0 : Math.abs(n);
+}
+
+function quietClient(bootstrap: string, retry: { retries: number }): Kafka {
+  return new Kafka({
+    clientId: 'pulse-broker-readiness',
+    brokers: [bootstrap],
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 1_000,
+    retry,
+  });
 }
 
 async function stopProcess(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
@@ -392,7 +451,7 @@ async function readOptional(file: string): Promise<string | undefined> {
 }
 
 async function tailFile(file: string): Promise<string> {
-  return tail((await readOptional(file)) ?? '(no log written)');
+  return tail((await readOptional(file))?.trim() || '(nothing logged yet)');
 }
 
 function tail(text: string, lines = LOG_TAIL_LINES): string {

@@ -27,7 +27,7 @@ CREATE TABLE "product_minute" (
     "units" BIGINT NOT NULL,
     "orders" BIGINT NOT NULL,
 
-    CONSTRAINT "product_minute_pkey" PRIMARY KEY ("bucket","store_id","region","channel","sku")
+    CONSTRAINT "product_minute_pkey" PRIMARY KEY ("bucket","store_id","region","channel","sku","category")
 );
 
 -- CreateTable
@@ -55,6 +55,15 @@ CREATE TABLE "product" (
     "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "product_pkey" PRIMARY KEY ("sku")
+);
+
+-- CreateTable
+CREATE TABLE "store" (
+    "store_id" TEXT NOT NULL,
+    "region" TEXT NOT NULL,
+    "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "store_pkey" PRIMARY KEY ("store_id")
 );
 
 -- CreateTable

@@ -1,0 +1,69 @@
+'use client';
+
+import { useMemo } from 'react';
+import { Demographics } from '../components/charts/Demographics';
+import { RevenueTrend } from '../components/charts/RevenueTrend';
+import { AppHeader } from '../components/common/AppHeader';
+import { cx } from '../components/common/cx';
+import { FreshnessBadge } from '../components/common/FreshnessBadge';
+import { activePreset, FilterBar } from '../components/filters/FilterBar';
+import { POLL_INTERVAL_MS, useLiveOverview } from '../components/hooks/useLiveOverview';
+import { useViewQuery } from '../components/hooks/useViewQuery';
+import { KpiCards } from '../components/kpi/KpiCards';
+import { TopProducts } from '../components/tables/TopProducts';
+import { type OverviewQuery, viewKey } from '../lib/overview-params';
+import type { FilterOptions, Overview } from '../lib/queries/overview.types';
+
+export interface DashboardPageProps {
+  /** The view as parsed from the URL by the server (`toOverviewQuery`, already validated). */
+  query: OverviewQuery;
+  /** `getOverview(parseOverviewQuery(query))`, rendered until live data arrives. */
+  initialOverview: Overview;
+  filterOptions: FilterOptions;
+}
+
+export function DashboardPage({ query: serverQuery, initialOverview, filterOptions }: DashboardPageProps) {
+  const { query, navigate, isPending } = useViewQuery(serverQuery);
+  const initial = useMemo(
+    () => ({ key: viewKey(serverQuery), data: initialOverview }),
+    [serverQuery, initialOverview],
+  );
+  const live = useLiveOverview(query, initial);
+  const overview = live.data;
+  // Until the first data of a newly chosen view arrives, the old view stays on screen, dimmed.
+  const loading = !live.isCurrent || isPending;
+
+  return (
+    <div className="min-h-screen">
+      <AppHeader>
+        <FreshnessBadge status={live.status} freshness={overview.freshness} />
+      </AppHeader>
+
+      <main className="mx-auto flex max-w-[1280px] flex-col gap-4 px-6 pt-5 pb-10">
+        <FilterBar query={query} options={filterOptions} onChange={navigate} busy={loading} />
+
+        {live.status === 'polling' && (
+          <p
+            role="status"
+            className="rounded-lg border border-warning/40 bg-warning-soft px-3 py-2 text-xs text-warning-foreground"
+          >
+            Live connection lost — refreshing every {POLL_INTERVAL_MS / 1000} s until it is back.
+            {live.pollError && <span className="ml-1 opacity-80">Last refresh failed: {live.pollError}</span>}
+          </p>
+        )}
+
+        <div
+          aria-busy={loading || undefined}
+          className={cx('flex flex-col gap-4 transition-opacity duration-200', !live.isCurrent && 'opacity-60')}
+        >
+          <KpiCards overview={overview} />
+          <RevenueTrend overview={overview} live={activePreset(query) === '15m'} />
+          <div className="grid grid-cols-1 gap-4 lg:grid-cols-12">
+            <TopProducts overview={overview} className="lg:col-span-7" />
+            <Demographics overview={overview} className="lg:col-span-5" />
+          </div>
+        </div>
+      </main>
+    </div>
+  );
+}

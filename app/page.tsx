@@ -1,0 +1,40 @@
+// GET / — the live dashboard for the view described by the URL's query string.
+import { ParamErrorState } from '../components/common/ParamErrorState';
+import {
+  type OverviewQuery,
+  ParamError,
+  parseOverviewQuery,
+  toOverviewQuery,
+} from '../lib/overview-params';
+import { getFilterOptions } from '../lib/queries/get-filter-options';
+import { getOverview } from '../lib/queries/get-overview';
+import type { OverviewFilters } from '../lib/queries/overview.types';
+import { DashboardPage } from './DashboardPage';
+
+export const dynamic = 'force-dynamic';
+
+type SearchParams = Record<string, string | string[] | undefined>;
+
+/** Next hands repeated keys over as arrays; URLSearchParams lets the parser reject them by name. */
+function toSearchParams(raw: SearchParams): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(raw)) {
+    for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) params.append(key, v);
+  }
+  return params;
+}
+
+export default async function Page({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  let query: OverviewQuery;
+  let filters: OverviewFilters;
+  try {
+    query = toOverviewQuery(toSearchParams(await searchParams));
+    filters = parseOverviewQuery(query);
+  } catch (err) {
+    if (err instanceof ParamError) return <ParamErrorState param={err.param} message={err.message} />;
+    throw err;
+  }
+
+  const [overview, filterOptions] = await Promise.all([getOverview(filters), getFilterOptions()]);
+  return <DashboardPage query={query} initialOverview={overview} filterOptions={filterOptions} />;
+}

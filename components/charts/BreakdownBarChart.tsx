@@ -1,0 +1,102 @@
+'use client';
+
+import { Bar, BarChart, CartesianGrid, Tooltip, type TooltipContentProps, XAxis, YAxis } from 'recharts';
+import { formatMoney, formatMoneyCompact, formatNumber, formatPercent } from '../../lib/format';
+
+export interface BreakdownRow {
+  key: string;
+  label: string;
+  revenue_cents: number;
+  orders: number;
+  /** Share of the breakdown's revenue, 0–1. */
+  share: number;
+}
+
+/**
+ * Revenue per category of one demographic dimension. `columns` draws vertical bars
+ * (ordered bands such as age); `rows` horizontal bars (a few labelled categories).
+ */
+export function BreakdownBarChart({
+  data,
+  orientation,
+  height,
+  color = 'var(--chart-1)',
+}: {
+  data: BreakdownRow[];
+  orientation: 'columns' | 'rows';
+  height: number;
+  color?: string;
+}) {
+  const axisTick = { fill: 'var(--chart-axis)', fontSize: 11 };
+  if (orientation === 'rows') {
+    return (
+      <BarChart
+        data={data}
+        layout="vertical"
+        responsive
+        style={{ width: '100%', height }}
+        margin={{ top: 0, right: 8, bottom: 0, left: 0 }}
+        barCategoryGap="22%"
+      >
+        <XAxis type="number" hide />
+        <YAxis
+          type="category"
+          dataKey="label"
+          width={84}
+          tickLine={false}
+          axisLine={false}
+          tick={{ ...axisTick, fill: 'var(--muted-foreground)', fontSize: 12 }}
+        />
+        <Tooltip content={BreakdownTooltip} cursor={{ fill: 'var(--muted)' }} isAnimationActive={false} />
+        <Bar
+          dataKey="revenue_cents"
+          name="Revenue"
+          fill={color}
+          radius={[0, 3, 3, 0]}
+          background={{ fill: 'var(--muted)', radius: 3 }}
+          isAnimationActive={false}
+        />
+      </BarChart>
+    );
+  }
+  return (
+    <BarChart
+      data={data}
+      responsive
+      style={{ width: '100%', height }}
+      margin={{ top: 4, right: 0, bottom: 0, left: 0 }}
+      barCategoryGap="18%"
+    >
+      <CartesianGrid vertical={false} stroke="var(--chart-grid)" />
+      <XAxis dataKey="label" tickLine={false} axisLine={false} tick={axisTick} interval={0} tickMargin={6} />
+      <YAxis
+        tickFormatter={(v: number) => formatMoneyCompact(v)}
+        tickLine={false}
+        axisLine={false}
+        tick={axisTick}
+        width={48}
+        allowDecimals={false}
+      />
+      <Tooltip content={BreakdownTooltip} cursor={{ fill: 'var(--muted)' }} isAnimationActive={false} />
+      <Bar dataKey="revenue_cents" name="Revenue" fill={color} radius={[3, 3, 0, 0]} isAnimationActive={false} />
+    </BarChart>
+  );
+}
+
+function BreakdownTooltip({ active, payload }: TooltipContentProps) {
+  const row = payload?.[0]?.payload as BreakdownRow | undefined;
+  if (!active || !row) return null;
+  return (
+    <div className="min-w-36 rounded-lg border border-border bg-card px-3 py-2 text-xs shadow-md">
+      <p className="font-medium text-foreground">{row.label}</p>
+      <dl className="mt-1 grid grid-cols-[auto_auto] gap-x-4 gap-y-0.5 tabular-nums">
+        <dt className="text-muted-foreground">Revenue</dt>
+        <dd className="text-right font-medium">{formatMoney(row.revenue_cents)}</dd>
+        <dt className="text-muted-foreground">Orders</dt>
+        <dd className="text-right">{formatNumber(row.orders)}</dd>
+        <dt className="text-muted-foreground">Share</dt>
+        <dd className="text-right">{formatPercent(row.share)}</dd>
+      </dl>
+    </div>
+  );
+}

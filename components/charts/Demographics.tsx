@@ -1,0 +1,156 @@
+'use client';
+
+import { formatMoney, formatPercent } from '../../lib/format';
+import {
+  AGE_BANDS,
+  CUSTOMER_TYPES,
+  type DemographicSlice,
+  GENDERS,
+  LOYALTY_TIERS,
+  type Overview,
+} from '../../lib/queries/overview.types';
+import { Card } from '../common/Card';
+import { cx } from '../common/cx';
+import { EmptyState } from '../common/EmptyState';
+import { BreakdownBarChart, type BreakdownRow } from './BreakdownBarChart';
+
+const LABELS: Record<string, string> = {
+  unknown: 'Unknown',
+  female: 'Female',
+  male: 'Male',
+  nonbinary: 'Non-binary',
+  undisclosed: 'Undisclosed',
+  none: 'No tier',
+  silver: 'Silver',
+  gold: 'Gold',
+  platinum: 'Platinum',
+  new: 'New',
+  returning: 'Returning',
+};
+const labelOf = (key: string) => LABELS[key] ?? key;
+
+/**
+ * Rows in a fixed order (known keys first, zero-filled, then any unexpected keys), or by
+ * revenue when the dimension has no natural order.
+ */
+function rowsOf(slices: readonly DemographicSlice[], order?: readonly string[]): BreakdownRow[] {
+  const total = slices.reduce((sum, s) => sum + s.revenue_cents, 0);
+  const byKey = new Map(slices.map((s) => [s.key, s]));
+  const keys = order
+    ? [...order, ...slices.map((s) => s.key).filter((k) => !order.includes(k))]
+    : [...slices].sort((a, b) => b.revenue_cents - a.revenue_cents).map((s) => s.key);
+  return keys.map((key) => {
+    const s = byKey.get(key);
+    const revenue = s?.revenue_cents ?? 0;
+    return { key, label: labelOf(key), revenue_cents: revenue, orders: s?.orders ?? 0, share: total > 0 ? revenue / total : 0 };
+  });
+}
+
+const SEGMENT_COLORS = ['bg-chart-1', 'bg-chart-2', 'bg-chart-3', 'bg-chart-4', 'bg-chart-5', 'bg-chart-6'];
+
+export function Demographics({ overview, className }: { overview: Overview; className?: string }) {
+  const d = overview.demographics;
+  const age = rowsOf(d.age_band, AGE_BANDS);
+  const gender = rowsOf(d.gender, GENDERS);
+  const customer = rowsOf(d.customer_type, CUSTOMER_TYPES);
+  const loyalty = rowsOf(d.loyalty_tier, LOYALTY_TIERS);
+  const region = rowsOf(d.region);
+  const hasData = [age, gender, customer, loyalty, region].some((rows) => rows.some((r) => r.revenue_cents > 0));
+
+  return (
+    <Card
+      title="Customers"
+      description="Revenue by customer attributes"
+      className={className}
+      data-testid="demographics"
+    >
+      {!hasData ? (
+        <EmptyState title="No customer data in this range" hint="Demographics appear with the first sale." />
+      ) : (
+        <div className="flex flex-col gap-5">
+          <section aria-label="Revenue by age band">
+            <SectionTitle>Age</SectionTitle>
+            <BreakdownBarChart data={age} orientation="columns" height={136} />
+          </section>
+          <div className="grid grid-cols-2 gap-5">
+            <section aria-label="Revenue by gender">
+              <SectionTitle>Gender</SectionTitle>
+              <BreakdownBarChart
+                data={gender}
+                orientation="rows"
+                height={112}
+                color="var(--chart-4)"
+              />
+            </section>
+            <div className="flex flex-col gap-4">
+              <SplitBar title="New vs returning" rows={customer} />
+              <SplitBar title="Loyalty tier" rows={loyalty} />
+            </div>
+          </div>
+          <section aria-label="Revenue by region">
+            <SectionTitle>Region</SectionTitle>
+            <ShareList rows={region} />
+          </section>
+        </div>
+      )}
+    </Card>
+  );
+}
+
+function SectionTitle({ children }: { children: string }) {
+  return <h3 className="mb-1.5 text-xs font-medium text-muted-foreground">{children}</h3>;
+}
+
+/** One 100 % bar split by share, with a legend: compact for 2–4 categories. */
+function SplitBar({ title, rows }: { title: string; rows: BreakdownRow[] }) {
+  const visible = rows.filter((r) => r.share > 0);
+  return (
+    <section aria-label={`Revenue by ${title.toLowerCase()}`}>
+      <SectionTitle>{title}</SectionTitle>
+      <div className="flex h-2 overflow-hidden rounded-full bg-muted">
+        {visible.map((r) => (
+          <div
+            key={r.key}
+            className={cx('h-full border-r border-card last:border-r-0', SEGMENT_COLORS[rows.indexOf(r) % SEGMENT_COLORS.length])}
+            style={{ width: `${r.share * 100}%` }}
+            title={`${r.label}: ${formatPercent(r.share)} · ${formatMoney(r.revenue_cents)}`}
+          />
+        ))}
+      </div>
+      <ul className="mt-2 flex flex-wrap gap-x-3 gap-y-1 text-xs">
+        {rows.map((r, i) => (
+          <li key={r.key} className="flex items-center gap-1.5 tabular-nums">
+            <span className={cx('size-2 rounded-sm', SEGMENT_COLORS[i % SEGMENT_COLORS.length])} />
+            <span className="text-muted-foreground">{r.label}</span>
+            <span className="font-medium">{formatPercent(r.share)}</span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** Label, bar and figures per row: for dimensions with more categories (regions). */
+function ShareList({ rows }: { rows: BreakdownRow[] }) {
+  if (rows.length === 0) return <p className="text-xs text-muted-foreground">No regions in this range.</p>;
+  const max = rows.reduce((m, r) => Math.max(m, r.revenue_cents), 0);
+  return (
+    <ul className="flex flex-col gap-1.5 text-xs tabular-nums">
+      {rows.map((r) => (
+        <li key={r.key} className="grid grid-cols-[96px_1fr_84px_44px] items-center gap-3">
+          <span className="truncate text-foreground" title={r.label}>
+            {r.label}
+          </span>
+          <span className="h-1.5 overflow-hidden rounded-full bg-muted">
+            <span
+              className="block h-full rounded-full bg-chart-6"
+              style={{ width: `${max > 0 ? (r.revenue_cents / max) * 100 : 0}%` }}
+            />
+          </span>
+          <span className="text-right font-medium">{formatMoney(r.revenue_cents)}</span>
+          <span className="text-right text-muted-foreground">{formatPercent(r.share)}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,133 @@
+'use client';
+
+import { useId, useMemo } from 'react';
+import { Area, AreaChart, CartesianGrid, Tooltip, type TooltipContentProps, XAxis, YAxis } from 'recharts';
+import { formatDay, formatMoney, formatMoneyCompact, formatNumber, formatTime } from '../../lib/format';
+import type { Overview } from '../../lib/queries/overview.types';
+import { Card } from '../common/Card';
+import { type ChartPoint, bucketTrend, timeTicks } from './trend-buckets';
+
+const CHART_HEIGHT = 232;
+
+export function RevenueTrend({ overview, live }: { overview: Overview; live: boolean }) {
+  const gradientId = `trend-fill-${useId().replace(/[^a-zA-Z0-9_-]/g, '')}`;
+  const points = useMemo(() => bucketTrend(overview.trend), [overview.trend]);
+  const totalRevenue = useMemo(() => overview.trend.reduce((sum, p) => sum + p.revenue_cents, 0), [overview.trend]);
+  const fromMs = Date.parse(overview.range.from);
+  const toMs = Date.parse(overview.range.to);
+  const bucketMinutes = points[0]?.minutes ?? 1;
+  const lastStart = points.length > 0 ? (points[points.length - 1]?.t ?? fromMs) : toMs - 60_000;
+  const { ticks, stepMinutes } = useMemo(() => timeTicks(fromMs, lastStart), [fromMs, lastStart]);
+  const tickLabel = stepMinutes >= 1440 ? formatDay : formatTime;
+
+  return (
+    <Card
+      title={
+        <span className="flex items-center gap-2">
+          Revenue over time
+          {live && (
+            <span className="rounded-full bg-accent-soft px-1.5 py-px text-[11px] font-medium text-accent">Live</span>
+          )}
+        </span>
+      }
+      description={`${bucketMinutes === 1 ? 'Per minute' : `${bucketMinutes}-minute buckets`} · your local time`}
+      action={
+        <div className="text-right">
+          <p className="text-xs text-muted-foreground">Total</p>
+          <p className="text-sm font-semibold tabular-nums">{formatMoney(totalRevenue)}</p>
+        </div>
+      }
+    >
+      <div
+        data-testid="trend"
+        data-total-revenue={totalRevenue}
+        data-points={overview.trend.length}
+        className="relative"
+        style={{ height: CHART_HEIGHT }}
+      >
+        <AreaChart
+          data={points}
+          responsive
+          style={{ width: '100%', height: CHART_HEIGHT }}
+          margin={{ top: 6, right: 4, bottom: 0, left: 0 }}
+        >
+          <defs>
+            <linearGradient id={gradientId} x1="0" y1="0" x2="0" y2="1">
+              <stop offset="0%" stopColor="var(--chart-1)" stopOpacity={0.22} />
+              <stop offset="100%" stopColor="var(--chart-1)" stopOpacity={0.02} />
+            </linearGradient>
+          </defs>
+          <CartesianGrid vertical={false} stroke="var(--chart-grid)" />
+          <XAxis
+            dataKey="t"
+            type="number"
+            scale="time"
+            domain={[fromMs, lastStart]}
+            ticks={ticks}
+            tickFormatter={(t: number) => tickLabel(t)}
+            tickLine={false}
+            axisLine={{ stroke: 'var(--chart-grid)' }}
+            tick={{ fill: 'var(--chart-axis)', fontSize: 11 }}
+            tickMargin={8}
+            minTickGap={16}
+          />
+          <YAxis
+            tickFormatter={(v: number) => formatMoneyCompact(v)}
+            tickLine={false}
+            axisLine={false}
+            tick={{ fill: 'var(--chart-axis)', fontSize: 11 }}
+            width={52}
+            allowDecimals={false}
+          />
+          <Tooltip
+            content={TrendTooltip}
+            cursor={{ stroke: 'var(--border-strong)', strokeWidth: 1 }}
+            isAnimationActive={false}
+          />
+          <Area
+            type="monotone"
+            dataKey="revenue_cents"
+            name="Revenue"
+            stroke="var(--chart-1)"
+            strokeWidth={1.75}
+            fill={`url(#${gradientId})`}
+            isAnimationActive={false}
+            activeDot={{ r: 3.5, strokeWidth: 2, stroke: 'var(--card)' }}
+          />
+        </AreaChart>
+        {totalRevenue === 0 && (
+          <div className="pointer-events-none absolute inset-0 flex items-center justify-center pb-6">
+            <p className="rounded-md border border-border bg-card px-3 py-1.5 text-xs text-muted-foreground shadow-xs">
+              No sales in this range yet
+            </p>
+          </div>
+        )}
+      </div>
+    </Card>
+  );
+}
+
+function TrendTooltip({ active, payload }: TooltipContentProps) {
+  const point = payload?.[0]?.payload as ChartPoint | undefined;
+  if (!active || !point) return null;
+  const end = point.t + point.minutes * 60_000;
+  return (
+    <div className="min-w-40 rounded-lg border border-border bg-card px-3 py-2 text-xs shadow-md">
+      <p className="font-medium text-foreground tabular-nums">
+        {point.minutes === 1 ? formatTime(point.t) : `${formatTime(point.t)} – ${formatTime(end)}`}
+        {point.minutes >= 360 && <span className="ml-1 text-muted-foreground">{formatDay(point.t)}</span>}
+      </p>
+      <dl className="mt-1.5 grid grid-cols-[auto_auto] gap-x-4 gap-y-0.5 tabular-nums">
+        <dt className="flex items-center gap-1.5 text-muted-foreground">
+          <span className="size-2 rounded-sm bg-chart-1" />
+          Revenue
+        </dt>
+        <dd className="text-right font-medium">{formatMoney(point.revenue_cents)}</dd>
+        <dt className="pl-3.5 text-muted-foreground">Orders</dt>
+        <dd className="text-right">{formatNumber(point.orders)}</dd>
+        <dt className="pl-3.5 text-muted-foreground">Units</dt>
+        <dd className="text-right">{formatNumber(point.units)}</dd>
+      </dl>
+    </div>
+  );
+}

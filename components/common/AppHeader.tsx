@@ -1,0 +1,32 @@
+import type { ReactNode } from 'react';
+
+/** Top bar shared by the dashboard and its error states. */
+export function AppHeader({ children }: { children?: ReactNode }) {
+  return (
+    <header className="sticky top-0 z-10 border-b border-border bg-card/85 backdrop-blur supports-[backdrop-filter]:bg-card/70">
+      <div className="mx-auto flex h-14 max-w-[1280px] items-center justify-between gap-4 px-6">
+        <h1 className="flex items-center gap-2.5 text-[15px] tracking-tight">
+          <PulseMark />
+          <span className="font-semibold text-foreground">Pulse</span>
+          <span className="text-muted-foreground">— live retail analytics</span>
+        </h1>
+        {children}
+      </div>
+    </header>
+  );
+}
+
+function PulseMark() {
+  return (
+    <svg aria-hidden="true" viewBox="0 0 24 24" className="size-6 rounded-md bg-foreground p-1 text-background">
+      <path
+        d="M2 12h4l2.5-6 4 12 3-8 1.5 2H22"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="2.2"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      />
+    </svg>
+  );
+}

@@ -1,0 +1,30 @@
+'use client';
+
+import { usePathname, useRouter } from 'next/navigation';
+import { useCallback, useOptimistic, useTransition } from 'react';
+import { type OverviewQuery, viewKey } from '../../lib/overview-params';
+
+/**
+ * The dashboard view lives in the URL only. `query` is what the server parsed from the
+ * URL, shown optimistically as the new value while a navigation is in flight, so the
+ * controls and the live subscription react at once instead of after the server render.
+ */
+export function useViewQuery(serverQuery: OverviewQuery) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const [isPending, startTransition] = useTransition();
+  const [query, setOptimisticQuery] = useOptimistic(serverQuery);
+
+  const navigate = useCallback(
+    (next: OverviewQuery) => {
+      const search = viewKey(next);
+      startTransition(() => {
+        setOptimisticQuery(next);
+        router.replace(search ? `${pathname}?${search}` : pathname, { scroll: false });
+      });
+    },
+    [pathname, router, setOptimisticQuery],
+  );
+
+  return { query, navigate, isPending };
+}

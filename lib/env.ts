@@ -1,0 +1,80 @@
+// The one place configuration is read. Every process parses it at start-up; a bad value
+// stops the process with a message naming the variable.
+import { z } from 'zod';
+
+const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/pulse';
+
+const brokerList = z
+  .string()
+  .transform((value) => value.split(',').map((b) => b.trim()).filter(Boolean))
+  .pipe(
+    z
+      .array(z.string().regex(/^[^\s:/]+:\d{1,5}$/, 'expected host:port'))
+      .min(1, 'expected at least one host:port'),
+  );
+
+const postgresUrl = z
+  .string()
+  .refine((value) => /^postgres(ql)?:\/\//.test(value) && URL.canParse(value), 'expected postgresql://user@host:port/db');
+
+const topicName = z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/, 'expected a Kafka topic name');
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: postgresUrl.default(DEFAULT_DATABASE_URL),
+  KAFKA_BROKERS: brokerList.default(['127.0.0.1:9092']),
+  KAFKA_CLIENT_ID: z.string().min(1).default('pulse'),
+  SALES_TOPIC: topicName.default('retail.sales.v1'),
+  SALES_DLQ_TOPIC: topicName.default('retail.sales.v1.dlq'),
+  SALES_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
+  WORKER_GROUP_ID: z.string().min(1).default('pulse-sales-aggregator'),
+  REPORTING_CURRENCY: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as USD')
+    .default('USD'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(`Invalid configuration: ${variable} ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  // Empty strings mean "not set", as in most shells' `VAR= cmd`.
+  const input = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ''));
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const variable = String(issue?.path[0] ?? 'environment');
+    throw new ConfigError(variable, `${issue?.message ?? 'is invalid'} (got ${JSON.stringify(source[variable])})`);
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+
+/** Parsed configuration of this process (parsed once). */
+export function env(): Env {
+  cached ??= parseEnv();
+  return cached;
+}
+
+/** For entry points: parse now, or print the problem and exit. */
+export function loadEnvOrExit(): Env {
+  try {
+    return env();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+}

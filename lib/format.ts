@@ -1,0 +1,94 @@
+// Display formatting shared by the dashboard's server and client components.
+// Numbers use a fixed locale so the server render and the browser agree (no hydration
+// mismatch); times are shown in the viewer's time zone and are only formatted on the client.
+
+const NUMBER = new Intl.NumberFormat('en-US');
+const MONEY = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
+const MONEY_COMPACT = new Intl.NumberFormat('en-US', {
+  style: 'currency',
+  currency: 'USD',
+  notation: 'compact',
+  maximumFractionDigits: 1,
+});
+const NUMBER_COMPACT = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+const PERCENT = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 });
+
+/** Integer cents → `$12,345.67`. */
+export function formatMoney(cents: number): string {
+  return MONEY.format(cents / 100);
+}
+
+/** Integer cents → `$12.3K`, for axis ticks. */
+export function formatMoneyCompact(cents: number): string {
+  return MONEY_COMPACT.format(cents / 100);
+}
+
+/** `12345` → `12,345`. */
+export function formatNumber(value: number): string {
+  return NUMBER.format(value);
+}
+
+export function formatNumberCompact(value: number): string {
+  return NUMBER_COMPACT.format(value);
+}
+
+/** A ratio in [0, 1] → `12.3%`. */
+export function formatPercent(ratio: number): string {
+  return PERCENT.format(Number.isFinite(ratio) ? ratio : 0);
+}
+
+const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const DAY_TIME = new Intl.DateTimeFormat(undefined, {
+  weekday: 'short',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+const DATE_TIME = new Intl.DateTimeFormat(undefined, {
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** Local `HH:mm` of an instant (ISO string or epoch ms). */
+export function formatTime(at: string | number): string {
+  return TIME.format(new Date(at));
+}
+
+/** Local `Tue 14:05`, for axes spanning more than a day. */
+export function formatDayTime(at: string | number): string {
+  return DAY_TIME.format(new Date(at));
+}
+
+/** Local `Tue, 25 Nov, 14:05`. */
+export function formatDateTime(at: string | number): string {
+  return DATE_TIME.format(new Date(at));
+}
+
+/** A duration for humans: `120 ms`, `3.4 s`, `5 min`, `2 h`. */
+export function formatDuration(ms: number): string {
+  const abs = Math.max(0, ms);
+  if (abs < 1000) return `${Math.round(abs)} ms`;
+  if (abs < 10_000) return `${(abs / 1000).toFixed(1)} s`;
+  if (abs < 60_000) return `${Math.round(abs / 1000)} s`;
+  if (abs < 3_600_000) return `${Math.round(abs / 60_000)} min`;
+  if (abs < 172_800_000) return `${Math.round(abs / 3_600_000)} h`;
+  return `${Math.round(abs / 86_400_000)} d`;
+}
+
+/** Elapsed time for "updated … ago": whole seconds below a minute. */
+export function formatAgo(ms: number): string {
+  const abs = Math.max(0, ms);
+  if (abs < 60_000) return `${Math.floor(abs / 1000)} s ago`;
+  return `${formatDuration(abs)} ago`;
+}
+
+const DAY = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric' });
+
+/** Local `Tue 25`, for day ticks. */
+export function formatDay(at: string | number): string {
+  return DAY.format(new Date(at));
+}

@@ -1,0 +1,71 @@
+// The only place Kafka clients are built. Everything takes its brokers and topic names from
+// the validated configuration.
+import { type Admin, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import { env } from './env';
+import { logger } from './logger';
+
+const toPinoLevel: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+export function createKafka(clientId = env().KAFKA_CLIENT_ID, brokers = env().KAFKA_BROKERS): Kafka {
+  return new Kafka({
+    clientId,
+    brokers,
+    logLevel: logLevel.WARN,
+    // Reconnect patiently: a broker restart must not kill workers (they retry with backoff).
+    retry: { initialRetryTime: 300, retries: 10, maxRetryTime: 10_000 },
+    logCreator:
+      () =>
+      ({ level, namespace, log }) => {
+        const { message, ...extra } = log;
+        logger[toPinoLevel[level] ?? 'info']({ kafka: namespace, ...extra }, message);
+      },
+  });
+}
+
+export function createProducer(kafka: Kafka): Producer {
+  return kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    // Idempotent producer: a retried send is not written twice by the broker.
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
+}
+
+export interface TopicSpec {
+  topic: string;
+  numPartitions: number;
+  /** Retention, ms; -1 keeps forever. */
+  retentionMs?: number;
+}
+
+export const DEFAULT_RETENTION_MS = 7 * 24 * 3600 * 1000;
+
+/** Create missing topics (idempotent, safe to race with other processes doing the same). */
+export async function ensureTopics(admin: Admin, specs: TopicSpec[]): Promise<void> {
+  const existing = new Set(await admin.listTopics());
+  const missing = specs.filter((s) => !existing.has(s.topic));
+  if (missing.length === 0) return;
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: missing.map((s) => ({
+      topic: s.topic,
+      numPartitions: s.numPartitions,
+      replicationFactor: -1, // the broker's default.replication.factor
+      configEntries: [{ name: 'retention.ms', value: String(s.retentionMs ?? DEFAULT_RETENTION_MS) }],
+    })),
+  });
+}
+
+export function salesTopics(): TopicSpec[] {
+  const { SALES_TOPIC, SALES_DLQ_TOPIC, SALES_TOPIC_PARTITIONS } = env();
+  return [
+    { topic: SALES_TOPIC, numPartitions: SALES_TOPIC_PARTITIONS },
+    // Dead letters are kept longer: they wait for a human to look at them.
+    { topic: SALES_DLQ_TOPIC, numPartitions: 1, retentionMs: 30 * 24 * 3600 * 1000 },
+  ];
+}

@@ -1,0 +1,55 @@
+import type { PrismaClient } from '@prisma/client';
+import { categoryOrAll, rollupWhere } from './filter-sql';
+import {
+  AGE_BANDS,
+  CUSTOMER_TYPES,
+  type DemographicSlice,
+  type Demographics,
+  GENDERS,
+  LOYALTY_TIERS,
+  type OverviewFilters,
+} from './overview.types';
+
+type Dimension = keyof Demographics;
+const FIXED_KEYS: Record<Exclude<Dimension, 'region'>, readonly string[]> = {
+  age_band: AGE_BANDS,
+  gender: GENDERS,
+  loyalty_tier: LOYALTY_TIERS,
+  customer_type: CUSTOMER_TYPES,
+};
+
+/** Revenue and orders by each demographic dimension, in one GROUPING SETS scan. */
+export async function getDemographics(prisma: PrismaClient, f: OverviewFilters): Promise<Demographics> {
+  const rows = await prisma.$queryRaw<{ dimension: Dimension; key: string; revenue: bigint; orders: bigint }[]>`
+    SELECT
+      CASE
+        WHEN GROUPING(age_band) = 0 THEN 'age_band'
+        WHEN GROUPING(gender) = 0 THEN 'gender'
+        WHEN GROUPING(loyalty_tier) = 0 THEN 'loyalty_tier'
+        WHEN GROUPING(customer_type) = 0 THEN 'customer_type'
+        ELSE 'region'
+      END AS dimension,
+      COALESCE(age_band, gender, loyalty_tier, customer_type, region) AS key,
+      SUM(revenue_cents)::bigint AS revenue, SUM(orders)::bigint AS orders
+    FROM demographic_minute
+    WHERE category = ${categoryOrAll(f)} AND ${rollupWhere(f)}
+    GROUP BY GROUPING SETS ((age_band), (gender), (loyalty_tier), (customer_type), (region))`;
+
+  const found = new Map<string, DemographicSlice>();
+  for (const r of rows) {
+    found.set(`${r.dimension}:${r.key}`, { key: r.key, revenue_cents: Number(r.revenue), orders: Number(r.orders) });
+  }
+  const fixed = (dimension: Exclude<Dimension, 'region'>) =>
+    FIXED_KEYS[dimension].map((key) => found.get(`${dimension}:${key}`) ?? { key, revenue_cents: 0, orders: 0 });
+  const region = rows
+    .filter((r) => r.dimension === 'region')
+    .map((r) => found.get(`region:${r.key}`) as DemographicSlice)
+    .sort((a, b) => b.revenue_cents - a.revenue_cents || a.key.localeCompare(b.key));
+  return {
+    age_band: fixed('age_band'),
+    gender: fixed('gender'),
+    loyalty_tier: fixed('loyalty_tier'),
+    customer_type: fixed('customer_type'),
+    region,
+  };
+}

@@ -1,0 +1,274 @@
+// Event contract v1 of topic retail.sales.v1 (see README "Event contract"). Decoding is
+// hand-written rather than schema-library based: it runs for every message on the hot
+// path, and each rejection needs a stable machine-readable reason for the dead-letter topic.
+import {
+  type AgeBand,
+  CHANNELS,
+  type Channel,
+  type CustomerType,
+  GENDERS,
+  type Gender,
+  LOYALTY_TIERS,
+  type LoyaltyTier,
+} from './queries/overview.types';
+
+export const EVENT_TYPES = ['sale'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export interface SaleLine {
+  sku: string;
+  name: string;
+  category: string;
+  quantity: number;
+  unitPriceCents: number;
+  discountCents: number;
+}
+
+export interface Customer {
+  id: string | null;
+  age: number | null;
+  gender: Gender;
+  loyaltyTier: LoyaltyTier;
+  firstOrder: boolean;
+}
+
+export interface SaleEvent {
+  eventId: string;
+  type: EventType;
+  /** Event time, epoch milliseconds. */
+  occurredAt: number;
+  orderId: string;
+  storeId: string;
+  channel: Channel;
+  region: string;
+  currency: string;
+  customer: Customer;
+  lines: SaleLine[];
+}
+
+/** Why a message was rejected: the `x-dlq-reason` header value. */
+export type RejectReason =
+  | 'empty_message'
+  | 'invalid_utf8'
+  | 'invalid_json'
+  | 'not_an_object'
+  | 'missing_field'
+  | 'invalid_field'
+  | 'unknown_type'
+  | 'currency_mismatch';
+
+export type DecodeResult = { ok: true; event: SaleEvent } | { ok: false; reason: RejectReason; detail: string };
+
+class Rejection extends Error {
+  constructor(
+    readonly reason: RejectReason,
+    readonly detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+const MAX_ID = 128;
+const MAX_TEXT = 256;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-](\d{2}):(\d{2}))$/;
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function field(obj: Json, name: string, path: string): unknown {
+  const value = obj[name];
+  if (value === undefined) throw new Rejection('missing_field', `${path} is required`);
+  return value;
+}
+
+function text(obj: Json, name: string, path: string, max = MAX_TEXT): string {
+  const value = field(obj, name, path);
+  if (typeof value !== 'string') throw new Rejection('invalid_field', `${path} must be a string`);
+  if (value.length === 0 || value.length > max) {
+    throw new Rejection('invalid_field', `${path} must be 1–${max} characters`);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(obj: Json, name: string, path: string, allowed: readonly T[]): T {
+  const value = field(obj, name, path);
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw new Rejection('invalid_field', `${path} must be one of ${allowed.join('|')}`);
+  }
+  return value as T;
+}
+
+function integer(obj: Json, name: string, path: string, min: number, fallback?: number): number {
+  const value = obj[name] ?? fallback;
+  if (value === undefined) throw new Rejection('missing_field', `${path} is required`);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+    throw new Rejection('invalid_field', `${path} must be an integer ≥ ${min}`);
+  }
+  return value;
+}
+
+/** RFC 3339 with an explicit offset; rejects impossible dates that Date.parse would roll over. */
+export function parseTimestamp(value: string): number | null {
+  const m = RFC3339.exec(value);
+  if (!m) return null;
+  const [, y, mo, d, h, mi, s, , , oh, om] = m;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) return null;
+  const offsetMin = oh === undefined ? 0 : (value.includes('+', 19) ? 1 : -1) * (Number(oh) * 60 + Number(om));
+  if (Math.abs(offsetMin) >= 24 * 60 || Number(om ?? 0) >= 60) return null;
+  const local = new Date(ms + offsetMin * 60_000);
+  const same =
+    local.getUTCFullYear() === Number(y) &&
+    local.getUTCMonth() + 1 === Number(mo) &&
+    local.getUTCDate() === Number(d) &&
+    local.getUTCHours() === Number(h) &&
+    local.getUTCMinutes() === Number(mi) &&
+    local.getUTCSeconds() === Number(s);
+  return same ? ms : null;
+}
+
+function decodeCustomer(value: unknown): Customer {
+  if (!isObject(value)) {
+    throw new Rejection(value === undefined ? 'missing_field' : 'invalid_field', 'customer must be an object');
+  }
+  const id = field(value, 'id', 'customer.id');
+  if (id !== null && (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID)) {
+    throw new Rejection('invalid_field', `customer.id must be a 1–${MAX_ID} character string or null`);
+  }
+  const age = field(value, 'age', 'customer.age');
+  if (age !== null && (typeof age !== 'number' || !Number.isInteger(age) || age < 0 || age > 150)) {
+    throw new Rejection('invalid_field', 'customer.age must be an integer 0–150 or null');
+  }
+  const firstOrder = field(value, 'first_order', 'customer.first_order');
+  if (typeof firstOrder !== 'boolean') throw new Rejection('invalid_field', 'customer.first_order must be a boolean');
+  return {
+    id: id as string | null,
+    age: age as number | null,
+    gender: oneOf(value, 'gender', 'customer.gender', GENDERS),
+    loyaltyTier: oneOf(value, 'loyalty_tier', 'customer.loyalty_tier', LOYALTY_TIERS),
+    firstOrder,
+  };
+}
+
+function decodeLine(value: unknown, i: number): SaleLine {
+  const path = `lines[${i}]`;
+  if (!isObject(value)) throw new Rejection('invalid_field', `${path} must be an object`);
+  const quantity = integer(value, 'quantity', `${path}.quantity`, 1);
+  const unitPriceCents = integer(value, 'unit_price_cents', `${path}.unit_price_cents`, 0);
+  const discountCents = integer(value, 'discount_cents', `${path}.discount_cents`, 0, 0);
+  const gross = quantity * unitPriceCents;
+  if (!Number.isSafeInteger(gross)) throw new Rejection('invalid_field', `${path} amount is too large`);
+  if (discountCents > gross) {
+    throw new Rejection('invalid_field', `${path}.discount_cents must not exceed quantity × unit_price_cents`);
+  }
+  return {
+    sku: text(value, 'sku', `${path}.sku`, MAX_ID),
+    name: text(value, 'name', `${path}.name`),
+    category: text(value, 'category', `${path}.category`, MAX_ID),
+    quantity,
+    unitPriceCents,
+    discountCents,
+  };
+}
+
+function decodeObject(obj: Json, currency: string): SaleEvent {
+  const eventId = text(obj, 'event_id', 'event_id', MAX_ID);
+  const type = field(obj, 'type', 'type');
+  if (typeof type !== 'string' || !(EVENT_TYPES as readonly string[]).includes(type)) {
+    throw new Rejection('unknown_type', `type ${JSON.stringify(type)} is not one of ${EVENT_TYPES.join('|')}`);
+  }
+  const occurredAtText = text(obj, 'occurred_at', 'occurred_at', 64);
+  const occurredAt = parseTimestamp(occurredAtText);
+  if (occurredAt === null) {
+    throw new Rejection('invalid_field', 'occurred_at must be an RFC 3339 timestamp with offset');
+  }
+  const eventCurrency = text(obj, 'currency', 'currency', 3);
+  if (!/^[A-Z]{3}$/.test(eventCurrency)) throw new Rejection('invalid_field', 'currency must be an ISO 4217 code');
+  if (eventCurrency !== currency) {
+    throw new Rejection('currency_mismatch', `currency ${eventCurrency} is not the reporting currency ${currency}`);
+  }
+  const lines = field(obj, 'lines', 'lines');
+  if (!Array.isArray(lines) || lines.length === 0) throw new Rejection('invalid_field', 'lines must be a non-empty array');
+  const order = {
+    orderId: text(obj, 'order_id', 'order_id', MAX_ID),
+    storeId: text(obj, 'store_id', 'store_id', MAX_ID),
+    channel: oneOf(obj, 'channel', 'channel', CHANNELS),
+    region: text(obj, 'region', 'region', MAX_ID),
+  };
+  const event: SaleEvent = {
+    eventId,
+    type: type as EventType,
+    occurredAt,
+    ...order,
+    currency: eventCurrency,
+    customer: decodeCustomer(obj.customer),
+    lines: lines.map(decodeLine),
+  };
+  if (!Number.isSafeInteger(orderRevenueCents(event))) throw new Rejection('invalid_field', 'order amount is too large');
+  return event;
+}
+
+/** Decode one Kafka message value. Never throws: every failure becomes a reason. */
+export function decodeSaleEvent(value: Buffer | Uint8Array | null, reportingCurrency: string): DecodeResult {
+  if (value === null || value.length === 0) return { ok: false, reason: 'empty_message', detail: 'message has no value' };
+  let textValue: string;
+  try {
+    textValue = utf8.decode(value);
+  } catch {
+    return { ok: false, reason: 'invalid_utf8', detail: 'value is not valid UTF-8' };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(textValue);
+  } catch (error) {
+    return { ok: false, reason: 'invalid_json', detail: (error as Error).message.slice(0, 200) };
+  }
+  if (!isObject(parsed)) return { ok: false, reason: 'not_an_object', detail: 'value must be a JSON object' };
+  try {
+    return { ok: true, event: decodeObject(parsed, reportingCurrency) };
+  } catch (error) {
+    if (error instanceof Rejection) return { ok: false, reason: error.reason, detail: error.detail };
+    throw error;
+  }
+}
+
+// ---- Definitions shared by the worker, the API and the tests ----
+
+export function lineRevenueCents(line: SaleLine): number {
+  return line.quantity * line.unitPriceCents - line.discountCents;
+}
+
+export function orderRevenueCents(event: Pick<SaleEvent, 'lines'>): number {
+  let total = 0;
+  for (const line of event.lines) total += lineRevenueCents(line);
+  return total;
+}
+
+export function ageBand(age: number | null): AgeBand {
+  if (age === null) return 'unknown';
+  if (age < 18) return '<18';
+  if (age < 25) return '18-24';
+  if (age < 35) return '25-34';
+  if (age < 45) return '35-44';
+  if (age < 55) return '45-54';
+  if (age < 65) return '55-64';
+  return '65+';
+}
+
+export function customerType(customer: Pick<Customer, 'firstOrder'>): CustomerType {
+  return customer.firstOrder ? 'new' : 'returning';
+}
+
+/** Start of the UTC minute containing `ms`. */
+export function minuteBucket(ms: number): number {
+  return Math.floor(ms / 60_000) * 60_000;
+}
+
+/** AOV in whole cents, rounded half up; 0 without orders. */
+export function averageOrderValueCents(revenueCents: number, orders: number): number {
+  return orders === 0 ? 0 : Math.round(revenueCents / orders);
+}

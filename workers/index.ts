@@ -1,0 +1,65 @@
+// Worker process: consumes the sales topic into the Postgres rollups. Run as many as you
+// like with the same WORKER_GROUP_ID; Kafka spreads the partitions across them.
+import { disconnectDb, db } from '../lib/db';
+import { loadEnvOrExit } from '../lib/env';
+import { createKafka, createProducer, ensureTopics, salesTopics } from '../lib/kafka';
+import { logger } from '../lib/logger';
+import { startSalesConsumer } from './sales.consumer';
+
+const SHUTDOWN_GRACE_MS = 20_000;
+const STATS_EVERY_MS = 10_000;
+
+async function main(): Promise<void> {
+  const config = loadEnvOrExit();
+  const log = logger.child({ component: 'worker' });
+  const kafka = createKafka(`${config.KAFKA_CLIENT_ID}-worker`);
+
+  const admin = kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin, salesTopics());
+  await admin.disconnect();
+
+  const producer = createProducer(kafka);
+  await producer.connect();
+  const consumer = await startSalesConsumer({ kafka, producer, prisma: db(), log });
+  log.info({ topic: config.SALES_TOPIC, groupId: config.WORKER_GROUP_ID }, 'worker started');
+
+  let previous = 0;
+  const statsTimer = setInterval(() => {
+    const { counted, duplicates, rejected, batches } = consumer.stats;
+    const rate = ((counted - previous) * 1000) / STATS_EVERY_MS;
+    previous = counted;
+    if (batches > 0) log.info({ counted, duplicates, rejected, batches, eventsPerSec: rate }, 'worker stats');
+  }, STATS_EVERY_MS);
+  statsTimer.unref();
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: finishing the in-flight batch');
+    // Why a timer: a hung broker or database must not keep a stopped worker alive forever.
+    // Exiting without committing is safe — the batch is redelivered and applied once.
+    setTimeout(() => {
+      log.error('shutdown timed out; exiting');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS).unref();
+    await consumer.stop();
+    await producer.disconnect();
+    await disconnectDb();
+    log.info(consumer.stats, 'worker stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+process.on('unhandledRejection', (err) => {
+  logger.fatal({ err }, 'unhandled rejection');
+  process.exit(1);
+});
+
+main().catch((err: unknown) => {
+  logger.fatal({ err }, 'worker failed to start');
+  process.exit(1);
+});
