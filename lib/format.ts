@@ -12,6 +12,11 @@ const MONEY_COMPACT = new Intl.NumberFormat('en-US', {
 });
 const NUMBER_COMPACT = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
 const PERCENT = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 });
+const PERCENT_FIXED = new Intl.NumberFormat('en-US', {
+  style: 'percent',
+  minimumFractionDigits: 1,
+  maximumFractionDigits: 1,
+});
 
 /** Integer cents → `$12,345.67`. */
 export function formatMoney(cents: number): string {
@@ -32,9 +37,9 @@ export function formatNumberCompact(value: number): string {
   return NUMBER_COMPACT.format(value);
 }
 
-/** A ratio in [0, 1] → `12.3%`. */
-export function formatPercent(ratio: number): string {
-  return PERCENT.format(Number.isFinite(ratio) ? ratio : 0);
+/** A ratio in [0, 1] → `12.3%` (`12%` when whole); `fixed` keeps one decimal for aligned columns. */
+export function formatPercent(ratio: number, fixed?: 1): string {
+  return (fixed ? PERCENT_FIXED : PERCENT).format(Number.isFinite(ratio) ? ratio : 0);
 }
 
 const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });

@@ -75,6 +75,7 @@ export function BreakdownBarChart({
         axisLine={false}
         tick={axisTick}
         width={48}
+        tickCount={3}
         allowDecimals={false}
       />
       <Tooltip content={BreakdownTooltip} cursor={{ fill: 'var(--muted)' }} isAnimationActive={false} />

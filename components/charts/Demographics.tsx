@@ -137,7 +137,7 @@ function ShareList({ rows }: { rows: BreakdownRow[] }) {
   return (
     <ul className="flex flex-col gap-1.5 text-xs tabular-nums">
       {rows.map((r) => (
-        <li key={r.key} className="grid grid-cols-[96px_1fr_84px_44px] items-center gap-3">
+        <li key={r.key} className="grid grid-cols-[96px_1fr_84px_40px] items-center gap-3">
           <span className="truncate text-foreground" title={r.label}>
             {r.label}
           </span>
@@ -148,7 +148,7 @@ function ShareList({ rows }: { rows: BreakdownRow[] }) {
             />
           </span>
           <span className="text-right font-medium">{formatMoney(r.revenue_cents)}</span>
-          <span className="text-right text-muted-foreground">{formatPercent(r.share)}</span>
+          <span className="text-right text-muted-foreground">{formatPercent(r.share, 1)}</span>
         </li>
       ))}
     </ul>

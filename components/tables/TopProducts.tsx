@@ -21,15 +21,15 @@ export function TopProducts({ overview, className }: { overview: Overview; class
           <EmptyState title="No products sold in this range" hint="Try a longer range or fewer filters." />
         </div>
       ) : (
-        <table className="w-full table-fixed text-sm tabular-nums">
+        <table className="w-full table-fixed text-[13px] tabular-nums">
           <colgroup>
             <col className="w-10" />
             <col />
-            <col className="w-[104px]" />
             <col className="w-[92px]" />
-            <col className="w-[64px]" />
-            <col className="w-[104px]" />
-            <col className="w-[118px]" />
+            <col className="w-[92px]" />
+            <col className="w-14" />
+            <col className="w-[96px]" />
+            <col className="w-[112px]" />
           </colgroup>
           <thead>
             <tr className="border-b border-border text-left text-xs text-muted-foreground">
@@ -51,7 +51,7 @@ export function TopProducts({ overview, className }: { overview: Overview; class
               <th scope="col" className="py-2 text-right font-medium">
                 Revenue
               </th>
-              <th scope="col" className="py-2 pr-5 pl-4 font-medium">
+              <th scope="col" className="py-2 pr-5 pl-3 font-medium">
                 Share
               </th>
             </tr>
@@ -71,20 +71,20 @@ export function TopProducts({ overview, className }: { overview: Overview; class
                   <td className="truncate py-2 pr-3 font-medium" title={p.name}>
                     {p.name}
                   </td>
-                  <td className="truncate py-2 pr-3 font-mono text-xs text-muted-foreground" title={p.sku}>
+                  <td className="truncate py-2 pr-2 font-mono text-xs text-muted-foreground" title={p.sku}>
                     {p.sku}
                   </td>
-                  <td className="truncate py-2 pr-3 text-muted-foreground" title={p.category}>
+                  <td className="truncate py-2 pr-2 text-muted-foreground" title={p.category}>
                     {p.category}
                   </td>
                   <td className="py-2 text-right">{formatNumber(p.units)}</td>
                   <td className="py-2 text-right font-medium">{formatMoney(p.revenue_cents)}</td>
-                  <td className="py-2 pr-5 pl-4">
+                  <td className="py-2 pr-5 pl-3">
                     <div className="flex items-center gap-2" title={`${formatPercent(share)} of revenue`}>
                       <div className="h-1.5 flex-1 overflow-hidden rounded-full bg-muted">
                         <div className="h-full rounded-full bg-chart-1" style={{ width: `${width}%` }} />
                       </div>
-                      <span className="w-11 text-right text-xs text-muted-foreground">{formatPercent(share)}</span>
+                      <span className="w-10 text-right text-xs text-muted-foreground">{formatPercent(share, 1)}</span>
                     </div>
                   </td>
                 </tr>

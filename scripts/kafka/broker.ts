@@ -2,14 +2,15 @@
 // and tests. The jars come from Maven Central through scripts/kafka/pom.xml and are cached in
 // .pulse/kafka/lib; the broker runs as a child `java` process.
 //
-// Signals are the caller's job: this module kills the broker when the Node process exits
-// normally (process 'exit'), but Node does not exit on SIGINT/SIGTERM in a way that runs
-// cleanup unless someone handles them. Callers should handle SIGINT/SIGTERM by awaiting
-// `broker.stop()` (see cli.ts). A SIGKILLed parent leaves the broker running; the next start
-// then fails with "port … is already in use".
+// Signals are the caller's job. This module SIGKILLs the broker when the Node process exits
+// (process 'exit'), but Node's default reaction to SIGINT/SIGTERM ends the process without
+// running 'exit' handlers: a caller must handle both signals and await `broker.stop()` (see
+// cli.ts). Ctrl-C in a terminal also reaches java directly (same process group), but a plain
+// `kill <node pid>` or a SIGKILLed parent leaves the broker running; the next start then fails
+// with "port … is already in use".
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, openSync, closeSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
@@ -104,14 +105,16 @@ function parseJavaMajor(versionOutput: string): number | undefined {
 
 /** Resolves the broker's runtime jars with Maven (once per pom change); returns the lib dir. */
 export async function ensureKafkaJars(onProgress: Progress = noop): Promise<string> {
-  const pomHash = createHash('sha256').update(await readFile(POM_PATH)).digest('hex');
+  const pomHash = createHash('sha256')
+    .update(await readFile(POM_PATH))
+    .digest('hex');
   if ((await readOptional(LIB_MARKER))?.trim() === pomHash) {
     onProgress(`using cached Kafka jars in ${path.relative(REPO_ROOT, LIB_DIR)}`);
     return LIB_DIR;
   }
 
   await requireMaven();
-  onProgress('resolving Kafka jars with Maven (first run downloads ~45 MB)…');
+  onProgress('resolving Kafka jars with Maven (first run downloads up to ~70 MB)…');
   const started = Date.now();
   const ticker = setInterval(
     () => onProgress(`still resolving Kafka jars (${seconds(Date.now() - started)})…`),
@@ -124,16 +127,26 @@ export async function ensureKafkaJars(onProgress: Progress = noop): Promise<stri
     await rm(staging, { recursive: true, force: true });
     await runMaven(staging);
     await writeFile(path.join(staging, path.basename(LIB_MARKER)), `${pomHash}\n`);
-    await rm(LIB_DIR, { recursive: true, force: true });
-    await rename(staging, LIB_DIR);
-  } catch (error) {
-    await rm(staging, { recursive: true, force: true });
-    throw error;
+    await installLib(staging, pomHash);
   } finally {
     clearInterval(ticker);
+    await rm(staging, { recursive: true, force: true });
   }
   onProgress(`Kafka jars ready in ${seconds(Date.now() - started)}`);
   return LIB_DIR;
+}
+
+// Several processes (parallel test files on a cold cache) may resolve at once: the first to
+// finish installs its copy and the others keep it, so a lib dir in use is never replaced.
+async function installLib(staging: string, pomHash: string): Promise<void> {
+  const isCurrent = async () => (await readOptional(LIB_MARKER))?.trim() === pomHash;
+  if (await isCurrent()) return;
+  await rm(LIB_DIR, { recursive: true, force: true }); // built from an older pom
+  try {
+    await rename(staging, LIB_DIR);
+  } catch (error) {
+    if (!(await isCurrent())) throw error;
+  }
 }
 
 async function runMaven(outputDir: string): Promise<void> {
@@ -373,10 +386,12 @@ async function warmUpCoordinators(bootstrap: string): Promise<void> {
     await admin.describeGroups(idsCoveringPartitions('pulse-broker-warm-up', OFFSETS_TOPIC_PARTITIONS));
     // The first transaction() runs InitProducerId through the transaction coordinator; an
     // abort with nothing sent is local only.
-    await Promise.all(producers.map(async (producer) => {
-      await producer.connect();
-      await (await producer.transaction()).abort();
-    }));
+    await Promise.all(
+      producers.map(async (producer) => {
+        await producer.connect();
+        await (await producer.transaction()).abort();
+      }),
+    );
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`Kafka broker on ${bootstrap} answers, but its group/transaction coordinators do not: ${reason}`);

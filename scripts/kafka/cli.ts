@@ -15,6 +15,7 @@ const DATA_DIR = path.join(REPO_ROOT, '.pulse', 'kafka', 'data');
 const USAGE = 'usage: node --import tsx scripts/kafka/cli.ts start [--port N] [--controller-port N] | jars';
 
 const log = (message: string) => console.log(`[kafka] ${message}`);
+let stopping = false;
 
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
@@ -49,8 +50,6 @@ async function start(port: number, controllerPort: number): Promise<void> {
     process.exitCode = 1;
   }
 }
-
-let stopping = false;
 
 function stopOnSignals(broker: RunningBroker): void {
   const onSignal = (signal: NodeJS.Signals) => {
