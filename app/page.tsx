@@ -25,13 +25,16 @@ function toSearchParams(raw: SearchParams): URLSearchParams {
 }
 
 export default async function Page({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const params = toSearchParams(await searchParams);
   let query: OverviewQuery;
   let filters: OverviewFilters;
   try {
-    query = toOverviewQuery(toSearchParams(await searchParams));
+    query = toOverviewQuery(params);
     filters = parseOverviewQuery(query);
   } catch (err) {
-    if (err instanceof ParamError) return <ParamErrorState param={err.param} message={err.message} />;
+    if (err instanceof ParamError) {
+      return <ParamErrorState param={err.param} message={err.message} given={params.getAll(err.param)} />;
+    }
     throw err;
   }
 

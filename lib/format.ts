@@ -91,9 +91,9 @@ export function formatAgo(ms: number): string {
   return `${formatDuration(abs)} ago`;
 }
 
-const DAY = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric' });
+const DAY = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
 
-/** Local `Tue 25`, for day ticks. */
+/** Local `Nov 25`, for day ticks. */
 export function formatDay(at: string | number): string {
   return DAY.format(new Date(at));
 }

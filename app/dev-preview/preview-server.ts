@@ -11,12 +11,14 @@ await app.prepare();
 const handle = app.getRequestHandler();
 let socketDown = false;
 let lag = 120;
+let empty = false;
 
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://x');
   if (url.pathname === '/__preview') {
     socketDown = url.searchParams.get('down') === '1';
     lag = Number(url.searchParams.get('lag') ?? 120);
+    empty = url.searchParams.get('empty') === '1';
     if (socketDown) io.disconnectSockets(true);
     res.end(JSON.stringify({ socketDown, lag }));
     return;
@@ -24,7 +26,7 @@ const server = createServer((req, res) => {
   if (url.pathname === '/api/v1/overview') {
     console.log('poll', url.search);
     res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify(fixtureOverview(toOverviewQuery(url.searchParams), { lagMs: lag })));
+    res.end(JSON.stringify(fixtureOverview(toOverviewQuery(url.searchParams), { lagMs: lag, empty })));
     return;
   }
   void handle(req, res);
@@ -36,13 +38,13 @@ io.on('connection', (socket) => {
   socket.on('subscribe', (query: OverviewQuery) => {
     console.log('subscribe', socket.id, query);
     views.set(socket.id, query);
-    socket.emit('overview', { key: viewKey(query), data: fixtureOverview(query, { lagMs: lag }) });
+    socket.emit('overview', { key: viewKey(query), data: fixtureOverview(query, { lagMs: lag, empty }) });
   });
   socket.on('disconnect', () => views.delete(socket.id));
 });
 setInterval(() => {
   for (const [id, query] of views) {
-    io.to(id).emit('overview', { key: viewKey(query), data: fixtureOverview(query, { lagMs: lag }) });
+    io.to(id).emit('overview', { key: viewKey(query), data: fixtureOverview(query, { lagMs: lag, empty }) });
     // A push for another view must be ignored by the client.
     io.to(id).emit('overview', { key: 'range=7d&store=nope', data: fixtureOverview({ range: '15m' }, { empty: true }) });
   }

@@ -5,18 +5,22 @@ import { Area, AreaChart, CartesianGrid, Tooltip, type TooltipContentProps, XAxi
 import { formatDay, formatMoney, formatMoneyCompact, formatNumber, formatTime } from '../../lib/format';
 import type { Overview } from '../../lib/queries/overview.types';
 import { Card } from '../common/Card';
-import { type ChartPoint, bucketTrend, timeTicks } from './trend-buckets';
+import { type ChartPoint, bucketTrend, splitFilling, timeTicks } from './trend-buckets';
 
 const CHART_HEIGHT = 232;
 
 export function RevenueTrend({ overview, live }: { overview: Overview; live: boolean }) {
   const gradientId = `trend-fill-${useId().replace(/[^a-zA-Z0-9_-]/g, '')}`;
-  const points = useMemo(() => bucketTrend(overview.trend), [overview.trend]);
+  const rangeToMs = Date.parse(overview.range.to);
+  const asOfMs = overview.freshness.as_of === null ? null : Date.parse(overview.freshness.as_of);
+  const points = useMemo(
+    () => splitFilling(bucketTrend(overview.trend), rangeToMs, asOfMs),
+    [overview.trend, rangeToMs, asOfMs],
+  );
   const totalRevenue = useMemo(() => overview.trend.reduce((sum, p) => sum + p.revenue_cents, 0), [overview.trend]);
-  const fromMs = Date.parse(overview.range.from);
-  const toMs = Date.parse(overview.range.to);
+  const fromMs = points[0]?.t ?? Date.parse(overview.range.from);
   const bucketMinutes = points[0]?.minutes ?? 1;
-  const lastStart = points.length > 0 ? (points[points.length - 1]?.t ?? fromMs) : toMs - 60_000;
+  const lastStart = points.length > 0 ? (points[points.length - 1]?.t ?? fromMs) : rangeToMs - 60_000;
   const { ticks, stepMinutes } = useMemo(() => timeTicks(fromMs, lastStart), [fromMs, lastStart]);
   const tickLabel = stepMinutes >= 1440 ? formatDay : formatTime;
 
@@ -75,22 +79,34 @@ export function RevenueTrend({ overview, live }: { overview: Overview; live: boo
             tickFormatter={(v: number) => formatMoneyCompact(v)}
             tickLine={false}
             axisLine={false}
-            tick={{ fill: 'var(--chart-axis)', fontSize: 11 }}
+            tick={totalRevenue === 0 ? false : { fill: 'var(--chart-axis)', fontSize: 11 }}
             width={52}
             allowDecimals={false}
           />
           <Tooltip
-            content={TrendTooltip}
+            content={(props) => <TrendTooltip {...props} multiDay={lastStart - fromMs >= 86_400_000} />}
             cursor={{ stroke: 'var(--border-strong)', strokeWidth: 1 }}
             isAnimationActive={false}
           />
           <Area
             type="monotone"
-            dataKey="revenue_cents"
+            dataKey="settled"
             name="Revenue"
             stroke="var(--chart-1)"
             strokeWidth={1.75}
             fill={`url(#${gradientId})`}
+            isAnimationActive={false}
+            activeDot={{ r: 3.5, strokeWidth: 2, stroke: 'var(--card)' }}
+          />
+          <Area
+            type="monotone"
+            dataKey="filling"
+            name="Revenue (in progress)"
+            stroke="var(--chart-1)"
+            strokeWidth={1.5}
+            strokeDasharray="3 3"
+            fill={`url(#${gradientId})`}
+            fillOpacity={0.5}
             isAnimationActive={false}
             activeDot={{ r: 3.5, strokeWidth: 2, stroke: 'var(--card)' }}
           />
@@ -107,15 +123,15 @@ export function RevenueTrend({ overview, live }: { overview: Overview; live: boo
   );
 }
 
-function TrendTooltip({ active, payload }: TooltipContentProps) {
+function TrendTooltip({ active, payload, multiDay }: TooltipContentProps & { multiDay: boolean }) {
   const point = payload?.[0]?.payload as ChartPoint | undefined;
   if (!active || !point) return null;
   const end = point.t + point.minutes * 60_000;
   return (
     <div className="min-w-40 rounded-lg border border-border bg-card px-3 py-2 text-xs shadow-md">
       <p className="font-medium text-foreground tabular-nums">
+        {multiDay && <span className="mr-1 text-muted-foreground">{formatDay(point.t)}</span>}
         {point.minutes === 1 ? formatTime(point.t) : `${formatTime(point.t)} – ${formatTime(end)}`}
-        {point.minutes >= 360 && <span className="ml-1 text-muted-foreground">{formatDay(point.t)}</span>}
       </p>
       <dl className="mt-1.5 grid grid-cols-[auto_auto] gap-x-4 gap-y-0.5 tabular-nums">
         <dt className="flex items-center gap-1.5 text-muted-foreground">

@@ -3,6 +3,7 @@ import { formatMoney, formatNumber } from '../../lib/format';
 
 /** `2.4`, `37`, `1,250`: one decimal only where it matters. */
 function rate(n: number): string {
+  if (n === 0) return '0';
   return n < 10 ? n.toFixed(1) : formatNumber(Math.round(n));
 }
 

@@ -27,8 +27,8 @@ export function TopProducts({ overview, className }: { overview: Overview; class
             <col />
             <col className="w-[92px]" />
             <col className="w-[92px]" />
-            <col className="w-14" />
-            <col className="w-[96px]" />
+            <col className="w-16" />
+            <col className="w-[108px]" />
             <col className="w-[112px]" />
           </colgroup>
           <thead>
@@ -78,7 +78,7 @@ export function TopProducts({ overview, className }: { overview: Overview; class
                     {p.category}
                   </td>
                   <td className="py-2 text-right">{formatNumber(p.units)}</td>
-                  <td className="py-2 text-right font-medium">{formatMoney(p.revenue_cents)}</td>
+                  <td className="py-2 pl-2 text-right font-medium">{formatMoney(p.revenue_cents)}</td>
                   <td className="py-2 pr-5 pl-3">
                     <div className="flex items-center gap-2" title={`${formatPercent(share)} of revenue`}>
                       <div className="h-1.5 flex-1 overflow-hidden rounded-full bg-muted">

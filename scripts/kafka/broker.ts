@@ -9,7 +9,7 @@
 // `kill <node pid>` or a SIGKILLed parent leaves the broker running; the next start then fails
 // with "port … is already in use".
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
@@ -276,12 +276,18 @@ logger.server.level = info
 async function formatStorageOnce(libDir: string, files: BrokerFiles, onProgress: Progress): Promise<void> {
   if (existsSync(path.join(files.logDir, 'meta.properties'))) return;
   onProgress('formatting storage');
-  const clusterId = (await runKafkaTool(libDir, files, ['random-uuid'])).trim();
   // --standalone: this node is the whole (dynamic) controller quorum.
-  await runKafkaTool(libDir, files, ['format', '--standalone', '-t', clusterId, '-c', files.serverProperties, '-g']);
+  await runKafkaTool(libDir, files, ['format', '--standalone', '-t', newClusterId(), '-c', files.serverProperties, '-g']);
 }
 
-async function runKafkaTool(libDir: string, files: BrokerFiles, args: string[]): Promise<string> {
+// What `kafka-storage random-uuid` prints (16 random bytes, unpadded base64url), without
+// paying for a second JVM start. A leading '-' would read as a command-line flag.
+function newClusterId(): string {
+  const id = randomBytes(16).toString('base64url');
+  return id.startsWith('-') ? newClusterId() : id;
+}
+
+async function runKafkaTool(libDir: string, files: BrokerFiles, args: string[]): Promise<void> {
   const javaArgs = [
     `-Dlog4j2.configurationFile=${files.log4jConfig}`,
     '-cp',
@@ -290,8 +296,7 @@ async function runKafkaTool(libDir: string, files: BrokerFiles, args: string[]):
     ...args,
   ];
   try {
-    const { stdout } = await execFileAsync('java', javaArgs);
-    return stdout;
+    await execFileAsync('java', javaArgs);
   } catch (error) {
     const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
     throw new Error(`kafka-storage ${args[0]} failed:\n${tail(stdout + stderr)}`);
