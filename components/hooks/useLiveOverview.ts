@@ -23,6 +23,10 @@ export const POLL_INTERVAL_MS = 5_000;
 // A socket that neither connects nor errors within this time (a proxy holding the
 // request, say) is treated as down, so the view keeps refreshing by polling.
 const CONNECT_GRACE_MS = 5_000;
+// Socket.IO retries by itself only after transport failures. After the server closed the
+// socket (restart, deploy) or refused it in a middleware, the client must call connect();
+// retry on a slow, jittered schedule so a restarting server is not stampeded.
+const MANUAL_RETRY_MS = 5_000;
 
 export interface LiveOverview {
   /** Newest data received; it belongs to `dataKey`, which lags `key` right after a filter change. */
@@ -118,20 +122,38 @@ export function useLiveOverview(query: OverviewQuery, initial: Snapshot): LiveOv
     const grace = setTimeout(() => {
       if (!socket.connected) setConnection('down');
     }, CONNECT_GRACE_MS);
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    const retryUnlessActive = () => {
+      if (socket.active || retry !== undefined) return;
+      retry = setTimeout(
+        () => {
+          retry = undefined;
+          if (!socket.connected) socket.connect();
+        },
+        MANUAL_RETRY_MS * (0.75 + Math.random() / 2),
+      );
+    };
 
     socket.on('connect', () => {
       setConnection('up');
       // The server forgets subscriptions with the connection, so every (re)connect subscribes.
       socket.emit('subscribe', queryRef.current);
     });
-    socket.on('disconnect', () => setConnection('down'));
-    socket.on('connect_error', () => setConnection('down'));
+    socket.on('disconnect', () => {
+      setConnection('down');
+      retryUnlessActive();
+    });
+    socket.on('connect_error', () => {
+      setConnection('down');
+      retryUnlessActive();
+    });
     socket.on('overview', (payload) => {
       if (payload && typeof payload.key === 'string' && payload.data) accept(payload.key, payload.data);
     });
 
     return () => {
       clearTimeout(grace);
+      clearTimeout(retry);
       socket.removeAllListeners();
       socket.disconnect();
       socketRef.current = null;

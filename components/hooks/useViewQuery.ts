@@ -8,6 +8,9 @@ import { type OverviewQuery, viewKey } from '../../lib/overview-params';
  * The dashboard view lives in the URL only. `query` is what the server parsed from the
  * URL, shown optimistically as the new value while a navigation is in flight, so the
  * controls and the live subscription react at once instead of after the server render.
+ *
+ * Each change is a history entry (push, not replace), so Back and Forward step through the
+ * views the user looked at; the page is never reloaded either way.
  */
 export function useViewQuery(serverQuery: OverviewQuery) {
   const router = useRouter();
@@ -20,7 +23,7 @@ export function useViewQuery(serverQuery: OverviewQuery) {
       const search = viewKey(next);
       startTransition(() => {
         setOptimisticQuery(next);
-        router.replace(search ? `${pathname}?${search}` : pathname, { scroll: false });
+        router.push(search ? `${pathname}?${search}` : pathname, { scroll: false });
       });
     },
     [pathname, router, setOptimisticQuery],

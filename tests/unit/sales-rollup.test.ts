@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { decodeSaleEvent, type SaleEvent } from '../../lib/sales-event';
+import { ALL_CATEGORIES, rollUp } from '../../lib/sales-rollup';
+import { bytes, type SaleJson, sale } from '../support/events';
+
+function event(overrides: Partial<SaleJson>): SaleEvent {
+  const result = decodeSaleEvent(bytes(sale(overrides)), 'USD');
+  if (!result.ok) throw new Error(result.detail);
+  return result.event;
+}
+
+const T = Date.parse('2026-03-01T10:15:00Z');
+const mixed = event({
+  event_id: 'a',
+  lines: [
+    { sku: 'S1', name: 'Shirt', category: 'Apparel', quantity: 2, unit_price_cents: 1000, discount_cents: 100 },
+    { sku: 'S2', name: 'Mug', category: 'Home', quantity: 1, unit_price_cents: 500 },
+    { sku: 'S1', name: 'Shirt', category: 'Apparel', quantity: 1, unit_price_cents: 1000 },
+  ],
+});
+const later = event({ event_id: 'b', occurred_at: '2026-03-01T10:17:05Z', customer: { id: null, age: null, gender: 'male', loyalty_tier: 'none', first_order: true } });
+
+describe('rollUp', () => {
+  it('writes whole-order rows under "*" and per-category rows with orders counted once per category', () => {
+    const { sales } = rollUp([mixed]);
+    const byCategory = Object.fromEntries(sales.map((r) => [r.category, r]));
+    expect(byCategory[ALL_CATEGORIES]).toMatchObject({ bucket: T, revenueCents: 3400, orders: 1, units: 4 });
+    expect(byCategory.Apparel).toMatchObject({ revenueCents: 2900, orders: 1, units: 3 });
+    expect(byCategory.Home).toMatchObject({ revenueCents: 500, orders: 1, units: 1 });
+  });
+
+  it('counts a SKU on two lines of one order as one order for that SKU', () => {
+    const s1 = rollUp([mixed]).products.find((p) => p.sku === 'S1');
+    expect(s1).toMatchObject({ revenueCents: 2900, units: 3, orders: 1, category: 'Apparel' });
+  });
+
+  it('buckets by event-time minute and merges equal keys', () => {
+    const twin = event({ event_id: 'c', occurred_at: '2026-03-01T10:15:59Z' });
+    const { sales, buckets } = rollUp([event({ event_id: 'x' }), twin, later]);
+    const all = sales.filter((r) => r.category === ALL_CATEGORIES);
+    expect(all).toHaveLength(2);
+    expect(all.find((r) => r.bucket === T)).toMatchObject({ orders: 2, revenueCents: 4000, units: 4 });
+    expect(buckets).toEqual({ min: T, max: Date.parse('2026-03-01T10:17:00Z') });
+  });
+
+  it('keys demographics by age band, gender, loyalty tier and new/returning', () => {
+    const { demographics } = rollUp([mixed, later]);
+    const all = demographics.filter((r) => r.category === ALL_CATEGORIES);
+    expect(all).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ ageBand: '25-34', gender: 'female', loyaltyTier: 'gold', customerType: 'returning', revenueCents: 3400, orders: 1 }),
+        expect.objectContaining({ ageBand: 'unknown', gender: 'male', loyaltyTier: 'none', customerType: 'new', orders: 1 }),
+      ]),
+    );
+    expect(demographics.filter((r) => r.category === 'Apparel')).toHaveLength(1);
+  });
+
+  it('keeps the latest name per SKU and region per store', () => {
+    const renamed = event({
+      event_id: 'd',
+      region: 'us-central',
+      lines: [{ sku: 'S2', name: 'Big Mug', category: 'Home', quantity: 1, unit_price_cents: 500 }],
+    });
+    const { catalog, stores } = rollUp([mixed, renamed]);
+    expect(catalog.find((p) => p.sku === 'S2')?.name).toBe('Big Mug');
+    expect(stores).toEqual([{ storeId: 'NYC-01', region: 'us-central' }]);
+  });
+
+  it('returns no rows for an empty batch', () => {
+    expect(rollUp([])).toEqual({ sales: [], products: [], demographics: [], catalog: [], stores: [], buckets: null });
+  });
+});
