@@ -24,10 +24,7 @@ export interface DashboardPageProps {
 
 export function DashboardPage({ query: serverQuery, initialOverview, filterOptions }: DashboardPageProps) {
   const { query, navigate, isPending } = useViewQuery(serverQuery);
-  const initial = useMemo(
-    () => ({ key: viewKey(serverQuery), data: initialOverview }),
-    [serverQuery, initialOverview],
-  );
+  const initial = useMemo(() => ({ key: viewKey(serverQuery), data: initialOverview }), [serverQuery, initialOverview]);
   const live = useLiveOverview(query, initial);
   const overview = live.data;
   // Until the first data of a newly chosen view arrives, the old view stays on screen, dimmed.

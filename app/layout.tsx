@@ -12,9 +12,16 @@ const inter = localFont({
   variable: '--font-inter',
 });
 
+// Inline so the app needs no static asset for it (and browsers stop asking for /favicon.ico).
+const ICON = `data:image/svg+xml,${encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><rect width="24" height="24" rx="5" fill="#18181b"/>' +
+    '<path d="M3 12h3.5l2.5-6 4 12 3-8 1.5 2H21" fill="none" stroke="#fff" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round"/></svg>',
+)}`;
+
 export const metadata: Metadata = {
   title: 'Pulse — live retail analytics',
   description: 'Real-time sales, products and customer mix across stores and channels.',
+  icons: { icon: ICON },
 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {

@@ -1,11 +1,6 @@
 // GET / — the live dashboard for the view described by the URL's query string.
 import { ParamErrorState } from '../components/common/ParamErrorState';
-import {
-  type OverviewQuery,
-  ParamError,
-  parseOverviewQuery,
-  toOverviewQuery,
-} from '../lib/overview-params';
+import { type OverviewQuery, ParamError, parseOverviewQuery, toOverviewQuery } from '../lib/overview-params';
 import { getFilterOptions } from '../lib/queries/get-filter-options';
 import { getOverview } from '../lib/queries/get-overview';
 import type { OverviewFilters } from '../lib/queries/overview.types';

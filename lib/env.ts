@@ -29,6 +29,8 @@ const schema = z.object({
   SALES_DLQ_TOPIC: topicName.default('retail.sales.v1.dlq'),
   SALES_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
   WORKER_GROUP_ID: z.string().min(1).default('pulse-sales-aggregator'),
+  // How long a crashed worker keeps its partitions before the group hands them to others.
+  WORKER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300_000).default(30_000),
   REPORTING_CURRENCY: z
     .string()
     .regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as USD')
@@ -46,7 +48,7 @@ export class ConfigError extends Error {
   }
 }
 
-export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
   // Empty strings mean "not set", as in most shells' `VAR= cmd`.
   const input = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ''));
   const result = schema.safeParse(input);

@@ -56,8 +56,8 @@ export async function startSalesConsumer({ kafka, producer, prisma, log, groupId
   const topic = config.SALES_TOPIC;
   const consumer: Consumer = kafka.consumer({
     groupId: groupId ?? config.WORKER_GROUP_ID,
-    sessionTimeout: 30_000,
-    heartbeatInterval: 3_000,
+    sessionTimeout: config.WORKER_SESSION_TIMEOUT_MS,
+    heartbeatInterval: Math.floor(config.WORKER_SESSION_TIMEOUT_MS / 10),
     maxBytesPerPartition: 4 * 1024 * 1024,
   });
   const stats: SalesConsumerStats = { counted: 0, duplicates: 0, rejected: 0, alreadyApplied: 0, batches: 0 };

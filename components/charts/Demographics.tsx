@@ -42,7 +42,13 @@ function rowsOf(slices: readonly DemographicSlice[], order?: readonly string[]):
   return keys.map((key) => {
     const s = byKey.get(key);
     const revenue = s?.revenue_cents ?? 0;
-    return { key, label: labelOf(key), revenue_cents: revenue, orders: s?.orders ?? 0, share: total > 0 ? revenue / total : 0 };
+    return {
+      key,
+      label: labelOf(key),
+      revenue_cents: revenue,
+      orders: s?.orders ?? 0,
+      share: total > 0 ? revenue / total : 0,
+    };
   });
 }
 
@@ -75,12 +81,7 @@ export function Demographics({ overview, className }: { overview: Overview; clas
           <div className="grid grid-cols-2 gap-5">
             <section aria-label="Revenue by gender">
               <SectionTitle>Gender</SectionTitle>
-              <BreakdownBarChart
-                data={gender}
-                orientation="rows"
-                height={112}
-                color="var(--chart-4)"
-              />
+              <BreakdownBarChart data={gender} orientation="rows" height={112} color="var(--chart-4)" />
             </section>
             <div className="flex flex-col gap-4">
               <SplitBar title="New vs returning" rows={customer} />
@@ -111,7 +112,10 @@ function SplitBar({ title, rows }: { title: string; rows: BreakdownRow[] }) {
         {visible.map((r) => (
           <div
             key={r.key}
-            className={cx('h-full border-r border-card last:border-r-0', SEGMENT_COLORS[rows.indexOf(r) % SEGMENT_COLORS.length])}
+            className={cx(
+              'h-full border-r border-card last:border-r-0',
+              SEGMENT_COLORS[rows.indexOf(r) % SEGMENT_COLORS.length],
+            )}
             style={{ width: `${r.share * 100}%` }}
             title={`${r.label}: ${formatPercent(r.share)} · ${formatMoney(r.revenue_cents)}`}
           />

@@ -5,7 +5,7 @@ import { Area, AreaChart, CartesianGrid, Tooltip, type TooltipContentProps, XAxi
 import { formatDay, formatMoney, formatMoneyCompact, formatNumber, formatTime } from '../../lib/format';
 import type { Overview } from '../../lib/queries/overview.types';
 import { Card } from '../common/Card';
-import { type ChartPoint, bucketTrend, splitFilling, timeTicks } from './trend-buckets';
+import { bucketTrend, type ChartPoint, splitFilling, timeTicks } from './trend-buckets';
 
 const CHART_HEIGHT = 232;
 

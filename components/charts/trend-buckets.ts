@@ -74,7 +74,8 @@ export function timeTicks(fromMs: number, toMs: number, target = 8): { ticks: nu
 export function splitFilling(points: readonly ChartPoint[], rangeToMs: number, asOfMs: number | null): SeriesPoint[] {
   const last = points[points.length - 1];
   const lastEnd = last ? last.t + last.minutes * MINUTE : 0;
-  const filling = last !== undefined && points.length > 1 && (lastEnd > rangeToMs || asOfMs === null || asOfMs < lastEnd);
+  const filling =
+    last !== undefined && points.length > 1 && (lastEnd > rangeToMs || asOfMs === null || asOfMs < lastEnd);
   const n = points.length;
   return points.map((p, i) => ({
     ...p,

@@ -1,15 +1,7 @@
 import type { ReactNode } from 'react';
 import { cx } from './cx';
 
-export function EmptyState({
-  title,
-  hint,
-  className,
-}: {
-  title: ReactNode;
-  hint?: ReactNode;
-  className?: string;
-}) {
+export function EmptyState({ title, hint, className }: { title: ReactNode; hint?: ReactNode; className?: string }) {
   return (
     <div
       className={cx(

@@ -1,7 +1,7 @@
 'use client';
 
-import type { Freshness } from '../../lib/queries/overview.types';
 import { formatAgo, formatDateTime, formatDuration } from '../../lib/format';
+import type { Freshness } from '../../lib/queries/overview.types';
 import type { LiveStatus } from '../hooks/useLiveOverview';
 import { useNow } from '../hooks/useNow';
 import { cx } from './cx';

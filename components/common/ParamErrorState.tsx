@@ -24,8 +24,9 @@ export function ParamErrorState({
         >
           <p className="text-xs font-medium tracking-wide text-danger-foreground uppercase">Invalid link</p>
           <h2 className="mt-1 text-lg font-semibold tracking-tight">
-            This view can’t be shown: the <code className="rounded bg-muted px-1.5 py-0.5 font-mono text-[0.9em]">{param}</code>{' '}
-            parameter is not valid.
+            This view can’t be shown: the{' '}
+            <code className="rounded bg-muted px-1.5 py-0.5 font-mono text-[0.9em]">{param}</code> parameter is not
+            valid.
           </h2>
           <p className="mt-2 text-sm text-muted-foreground">
             {message}.

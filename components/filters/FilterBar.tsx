@@ -22,7 +22,12 @@ const RANGE_TITLES: Record<RangePreset, string> = {
   '7d': 'Last 7 days',
 };
 const PRESETS = Object.keys(RANGE_PRESETS) as RangePreset[];
-const CHANNEL_LABELS: Record<string, string> = { web: 'Web', app: 'App', store: 'In store', marketplace: 'Marketplace' };
+const CHANNEL_LABELS: Record<string, string> = {
+  web: 'Web',
+  app: 'App',
+  store: 'In store',
+  marketplace: 'Marketplace',
+};
 
 type Dimension = 'store' | 'region' | 'channel' | 'category';
 
@@ -74,12 +79,8 @@ export function FilterBar({
       className="flex flex-wrap items-center gap-x-4 gap-y-3 rounded-xl border border-border bg-card px-3 py-2.5 shadow-xs"
       aria-busy={busy || undefined}
     >
-      <div
-        role="group"
-        aria-label="Time range"
-        data-testid="filter-range"
-        className="inline-flex rounded-lg bg-muted p-0.5"
-      >
+      <fieldset data-testid="filter-range" className="m-0 inline-flex min-w-0 rounded-lg border-0 bg-muted p-0.5">
+        <legend className="sr-only">Time range</legend>
         {PRESETS.map((r) => {
           const pressed = preset === r;
           return (
@@ -109,7 +110,7 @@ export function FilterBar({
             </button>
           );
         })}
-      </div>
+      </fieldset>
 
       {preset === null && (
         <span className="inline-flex h-7 items-center gap-2 rounded-md bg-accent-soft px-2.5 text-xs text-accent">
@@ -121,7 +122,9 @@ export function FilterBar({
       <div className="ml-auto flex flex-wrap items-center gap-2">
         <FilterSelect label="Store" testId="filter-store" value={query.store} onChange={setDimension('store')}>
           <option value="">All stores</option>
-          {query.store && !stores.some((s) => s.id === query.store) && <option value={query.store}>{query.store}</option>}
+          {query.store && !stores.some((s) => s.id === query.store) && (
+            <option value={query.store}>{query.store}</option>
+          )}
           {[...storesByRegion].map(([region, ids]) => (
             <optgroup key={region} label={region}>
               {ids.map((id) => (
@@ -231,8 +234,13 @@ function FilterSelect({
 function CustomRange({ query }: { query: OverviewQuery }) {
   const isClient = useIsClient();
   const toMs = query.to ? Date.parse(query.to) : null;
-  const fromMs = query.from ? Date.parse(query.from) : toMs === null ? null : toMs - RANGE_PRESETS[DEFAULT_RANGE] * 60_000;
-  const show = (ms: number | null) => (ms === null ? 'now' : isClient ? formatDateTime(ms) : new Date(ms).toISOString());
+  const fromMs = query.from
+    ? Date.parse(query.from)
+    : toMs === null
+      ? null
+      : toMs - RANGE_PRESETS[DEFAULT_RANGE] * 60_000;
+  const show = (ms: number | null) =>
+    ms === null ? 'now' : isClient ? formatDateTime(ms) : new Date(ms).toISOString();
   return (
     <span className="tabular-nums">
       {show(fromMs)} – {show(toMs)}

@@ -160,7 +160,6 @@ export function useLiveOverview(query: OverviewQuery, initial: Snapshot): LiveOv
     };
   }, [accept]);
 
-
   const polling = connection === 'down';
   useEffect(() => {
     if (!polling) return;

@@ -1,5 +1,5 @@
-import type { Overview } from '../../lib/queries/overview.types';
 import { formatMoney, formatNumber } from '../../lib/format';
+import type { Overview } from '../../lib/queries/overview.types';
 
 /** `2.4`, `37`, `1,250`: one decimal only where it matters. */
 function rate(n: number): string {

@@ -1,0 +1,127 @@
+// npm test — every test against real services: type check, unit tests, then a real Kafka
+// broker (started here unless KAFKA_BROKERS is set) with PostgreSQL for the integration
+// tests and Playwright (Debian Chromium) for the end-to-end tests. Prints one summary line.
+//   npm test            everything
+//   npm test -- unit    only the type check and unit tests (no services)
+//   npm test -- e2e     only the browser tests
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { checkJavaAndMaven, type RunningBroker, startKafkaBroker } from './kafka/broker';
+import { fail, step } from './lib/progress';
+import { root } from './lib/processes';
+
+const only = process.argv[2] as 'unit' | 'e2e' | undefined;
+const resultsDir = path.join(root, '.pulse', 'test-results');
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
+
+function run(command: string, args: string[], env: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+}
+
+interface Counts {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+/** A runner that crashed before writing its report counts as one failure. */
+async function counts(read: () => Promise<Counts>): Promise<Counts> {
+  try {
+    return await read();
+  } catch {
+    return { passed: 0, failed: 1, skipped: 0 };
+  }
+}
+
+async function vitestCounts(file: string): Promise<Counts> {
+  const report = JSON.parse(await readFile(file, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
+  return { passed: report.numPassedTests, failed: report.numFailedTests, skipped: report.numPendingTests + report.numTodoTests };
+}
+
+async function playwrightCounts(file: string): Promise<Counts> {
+  const report = JSON.parse(await readFile(file, 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number; skipped: number } };
+  return { passed: report.stats.expected + report.stats.flaky, failed: report.stats.unexpected, skipped: report.stats.skipped };
+}
+
+async function checkPostgres(): Promise<void> {
+  const url = process.env.TEST_DATABASE_SERVER_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+  } catch {
+    fail(`PostgreSQL is required for the integration tests and does not answer at ${url}: start it (e.g. pg_ctlcluster 15 main start) or set TEST_DATABASE_SERVER_URL`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function main(): Promise<void> {
+  const totals: Counts = { passed: 0, failed: 0, skipped: 0 };
+  const add = (c: Counts) => {
+    totals.passed += c.passed;
+    totals.failed += c.failed;
+    totals.skipped += c.skipped;
+  };
+  let broker: RunningBroker | null = null;
+  let brokerDir: string | null = null;
+  const cleanup = async () => {
+    await broker?.stop();
+    if (brokerDir) await rm(brokerDir, { recursive: true, force: true });
+  };
+  process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
+  process.on('SIGTERM', () => void cleanup().then(() => process.exit(143)));
+
+  try {
+    if (only !== 'e2e') {
+      step('type check (tsc --noEmit)');
+      if ((await run(bin('tsc'), ['--noEmit'])) !== 0) {
+        totals.failed += 1;
+        fail('type check failed');
+      }
+      step('unit tests');
+      await rm(resultsDir, { recursive: true, force: true });
+      await run(bin('vitest'), ['run', '--project', 'unit', '--reporter=default', '--reporter=json', `--outputFile=${resultsDir}/unit.json`]);
+      add(await counts(() => vitestCounts(`${resultsDir}/unit.json`)));
+    }
+    if (only !== 'unit') {
+      if (!existsSync(chromium)) fail(`Chromium is required for the browser tests: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+      await checkPostgres();
+      let brokers = process.env.KAFKA_BROKERS;
+      if (brokers) step(`using the Kafka cluster at ${brokers}`);
+      else {
+        await checkJavaAndMaven();
+        brokerDir = await mkdtemp(path.join(os.tmpdir(), 'pulse-test-kafka-'));
+        broker = await startKafkaBroker({ dataDir: brokerDir, port: 19092, controllerPort: 19093, onProgress: step });
+        brokers = broker.brokers.join(',');
+      }
+      step('building the dashboard for the tests (next build)');
+      if ((await run(bin('next'), ['build'], { NEXT_TELEMETRY_DISABLED: '1' })) !== 0) fail('next build failed');
+
+      const env = { KAFKA_BROKERS: brokers, LOG_LEVEL: 'warn' };
+      if (only !== 'e2e') {
+        step('integration tests (real Kafka + PostgreSQL)');
+        await run(bin('vitest'), ['run', '--project', 'integration', '--reporter=default', '--reporter=json', `--outputFile=${resultsDir}/integration.json`], env);
+        add(await counts(() => vitestCounts(`${resultsDir}/integration.json`)));
+      }
+      step('end-to-end tests (Playwright + Chromium)');
+      await run(bin('playwright'), ['test'], { ...env, PLAYWRIGHT_JSON_OUTPUT_NAME: `${resultsDir}/e2e.json` });
+      add(await counts(() => playwrightCounts(`${resultsDir}/e2e.json`)));
+    }
+  } finally {
+    await cleanup();
+  }
+  const summary = `${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`;
+  console.log(`\nTests: ${summary}`);
+  process.exit(totals.failed > 0 || totals.passed === 0 ? 1 : 0);
+}
+
+main().catch((err: unknown) => fail((err as Error).stack ?? String(err)));

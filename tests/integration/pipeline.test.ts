@@ -1,0 +1,262 @@
+// Kafka → worker → Postgres → HTTP API, with the real broker, database and processes.
+// A fixed dataset (valid sales, exact duplicates, malformed messages of many kinds) is
+// produced in three phases around worker crashes and deliberately wrong Kafka offsets;
+// the API must then report exactly what an independent computation over the events says.
+import type { Kafka, Producer } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Managed } from '../../scripts/lib/processes';
+import { createWorld } from '../../workers/simulator/catalog';
+import { SaleGenerator } from '../../workers/simulator/generate';
+import { type SaleJson, bytes, sale } from '../support/events';
+import { expectedOverview } from '../support/expected';
+import {
+  connectProducer,
+  createTestDatabase,
+  createTopics,
+  startWeb,
+  startWorker,
+  type TestDatabase,
+  testBrokers,
+  testKafka,
+  topicEnd,
+  uniqueName,
+  waitFor,
+  waitUntilConsumed,
+} from '../support/stack';
+
+const WINDOW_FROM = '2026-01-15T10:00:00Z';
+const WINDOW_TO = '2026-01-15T11:00:00Z';
+const VALID_EVENTS = 3000;
+const PORT = 3290 + (process.pid % 100);
+
+interface Outgoing {
+  key: string;
+  value: Buffer | null;
+  headers?: Record<string, string>;
+}
+
+// Malformed messages, one or more per rejection reason, with the reason the worker must give.
+const MALFORMED: { message: Outgoing; reason: string }[] = [
+  { message: { key: 'bad-1', value: Buffer.from('{"event_id": "x", ') }, reason: 'invalid_json' },
+  { message: { key: 'bad-2', value: Buffer.from([0x7b, 0xc3, 0x28, 0x7d]) }, reason: 'invalid_utf8' },
+  { message: { key: 'bad-3', value: bytes([1, 2, 3]) }, reason: 'not_an_object' },
+  { message: { key: 'bad-4', value: null }, reason: 'empty_message' },
+  { message: { key: 'bad-5', value: bytes({ ...sale({ event_id: 'bad-5' }), lines: undefined }) }, reason: 'missing_field' },
+  { message: { key: 'bad-6', value: bytes(sale({ event_id: 'bad-6', currency: 'EUR' })) }, reason: 'currency_mismatch' },
+  { message: { key: 'bad-7', value: bytes(sale({ event_id: 'bad-7', type: 'return' })) }, reason: 'unknown_type' },
+  { message: { key: 'bad-8', value: bytes(sale({ event_id: 'bad-8', channel: 'telephone' })) }, reason: 'invalid_field' },
+  {
+    message: {
+      key: 'bad-9',
+      value: bytes(sale({ event_id: 'bad-9', lines: [{ sku: 'A', name: 'A', category: 'C', quantity: 1, unit_price_cents: 100, discount_cents: 101 }] })),
+      headers: { 'x-producer': 'pos-7' },
+    },
+    reason: 'invalid_field',
+  },
+  { message: { key: 'bad-10', value: bytes(sale({ event_id: 'bad-10', occurred_at: '2026-01-15 10:00' })) }, reason: 'invalid_field' },
+];
+
+function buildDataset(): { events: SaleJson[]; phases: Outgoing[][]; duplicates: number } {
+  const generator = new SaleGenerator(createWorld(), 20260115);
+  const start = Date.parse(WINDOW_FROM);
+  const events: SaleJson[] = [];
+  for (let i = 0; i < VALID_EVENTS; i++) {
+    events.push(generator.next(start + 2000 + Math.floor((i * 3_500_000) / VALID_EVENTS)) as SaleJson);
+  }
+  const outgoing: Outgoing[] = [];
+  let duplicates = 0;
+  events.forEach((event, i) => {
+    const message = { key: event.order_id, value: bytes(event) };
+    outgoing.push(message);
+    if (i % 50 === 7) {
+      outgoing.push({ ...message }); // a producer retry: same bytes, same event_id
+      duplicates += 1;
+    }
+    if (i % 300 === 150) outgoing.push((MALFORMED[(i - 150) / 300] as (typeof MALFORMED)[number]).message);
+  });
+  const a = Math.floor(outgoing.length * 0.5);
+  const b = Math.floor(outgoing.length * 0.75);
+  // A duplicate of a phase-1 event delivered in phase 3 must also be dropped.
+  const late = { key: (events[3] as SaleJson).order_id, value: bytes(events[3]) };
+  duplicates += 1;
+  return { events, phases: [outgoing.slice(0, a), outgoing.slice(a, b), [...outgoing.slice(b), late]], duplicates };
+}
+
+describe('sales pipeline (real Kafka, real Postgres, real processes)', () => {
+  const { events, phases, duplicates } = buildDataset();
+  const topic = uniqueName('it.sales').replaceAll('_', '.');
+  const dlqTopic = `${topic}.dlq`;
+  const groupId = uniqueName('it-group');
+  let kafka: Kafka;
+  let producer: Producer;
+  let db: TestDatabase;
+  let env: Record<string, string>;
+  let worker: Managed | null = null;
+  let web: Managed | null = null;
+  const api = (qs: string) => fetch(`http://127.0.0.1:${PORT}/api/v1/overview?${qs}`);
+  const windowQs = `from=${WINDOW_FROM}&to=${WINDOW_TO}`;
+
+  async function produce(messages: Outgoing[]) {
+    for (let i = 0; i < messages.length; i += 500) {
+      await producer.send({ topic, messages: messages.slice(i, i + 500) });
+    }
+  }
+
+  async function processedCount(): Promise<number> {
+    const rows = await db.query<{ n: string }>('SELECT count(*) AS n FROM processed_event');
+    return Number(rows[0]?.n);
+  }
+
+  /** Point the group's Kafka-committed offsets somewhere wrong, once no member is alive. */
+  async function setKafkaOffsets(to: 'earliest' | 'latest') {
+    const admin = kafka.admin();
+    await admin.connect();
+    await waitFor(
+      'the consumer group to be empty',
+      async () => {
+        const { groups } = await admin.describeGroups([groupId]);
+        return ['Empty', 'Dead'].includes(groups[0]?.state ?? '');
+      },
+      60_000,
+      500,
+    );
+    if (to === 'earliest') await admin.resetOffsets({ groupId, topic, earliest: true });
+    else {
+      const end = await topicEnd(kafka, topic);
+      await admin.setOffsets({ groupId, topic, partitions: [...end].map(([partition, high]) => ({ partition, offset: String(high) })) });
+    }
+    await admin.disconnect();
+  }
+
+  beforeAll(async () => {
+    kafka = testKafka();
+    db = await createTestDatabase('pulse_it');
+    await createTopics(kafka, [
+      { topic, numPartitions: 3 },
+      { topic: dlqTopic, numPartitions: 1 },
+    ]);
+    producer = await connectProducer(kafka);
+    env = {
+      DATABASE_URL: db.url,
+      KAFKA_BROKERS: testBrokers(),
+      SALES_TOPIC: topic,
+      SALES_DLQ_TOPIC: dlqTopic,
+      WORKER_GROUP_ID: groupId,
+      WORKER_SESSION_TIMEOUT_MS: '6000',
+    };
+  });
+
+  afterAll(async () => {
+    await worker?.stop('SIGKILL');
+    await web?.stop();
+    await producer?.disconnect();
+    await db?.drop();
+  });
+
+  it('counts every sale exactly once across crashes, lost and skipped Kafka offsets', async () => {
+    // Phase 1: consume fully, then crash.
+    await produce(phases[0] as Outgoing[]);
+    worker = startWorker(env, 'worker-1');
+    await waitUntilConsumed(kafka, db, topic);
+    await worker.stop('SIGKILL');
+
+    // Kafka "forgets" the commits: the worker must resume from Postgres, not recount.
+    await setKafkaOffsets('earliest');
+    await produce(phases[1] as Outgoing[]);
+    const before = await processedCount();
+    worker = startWorker(env, 'worker-2');
+    await waitFor('some progress in phase 2', async () => (await processedCount()) > before, 60_000, 20);
+    await worker.stop('SIGKILL'); // mid-stream, wherever it is
+
+    // Kafka runs ahead of Postgres: the worker must go back, not skip.
+    await setKafkaOffsets('latest');
+    await produce(phases[2] as Outgoing[]);
+    worker = startWorker(env, 'worker-3');
+    await waitUntilConsumed(kafka, db, topic);
+
+    expect(await processedCount()).toBe(VALID_EVENTS);
+    web = await startWeb(env, PORT);
+    const body = await (await api(windowQs)).json();
+    const expected = expectedOverview(events);
+    expect(body.totals).toEqual(expected.totals);
+    expect(body.top_products).toEqual(expected.top_products);
+    for (const [dimension, slices] of Object.entries(expected.demographics)) {
+      const actual = Object.fromEntries(
+        (body.demographics[dimension] as { key: string; revenue_cents: number; orders: number }[])
+          .filter((s) => s.orders > 0)
+          .map((s) => [s.key, { revenue_cents: s.revenue_cents, orders: s.orders }]),
+      );
+      expect(actual, dimension).toEqual(slices);
+    }
+    const trend = body.trend as { revenue_cents: number; orders: number }[];
+    expect(trend).toHaveLength(60);
+    expect(trend.reduce((sum, p) => sum + p.orders, 0)).toBe(VALID_EVENTS);
+    expect(body.freshness.as_of).not.toBeNull();
+    expect(duplicates).toBeGreaterThan(50);
+  });
+
+  it('answers filtered views exactly (store, region, channel, category)', async () => {
+    const first = events[0] as SaleJson;
+    const category = first.lines[0]?.category as string;
+    const filters: Record<string, string>[] = [
+      { store: first.store_id },
+      { region: first.region },
+      { channel: 'app' },
+      { category },
+      { region: first.region, channel: first.channel, category },
+    ];
+    for (const filter of filters) {
+      const qs = new URLSearchParams({ from: WINDOW_FROM, to: WINDOW_TO, ...filter }).toString();
+      const body = await (await api(qs)).json();
+      const expected = expectedOverview(events, filter);
+      expect(body.totals, JSON.stringify(filter)).toEqual(expected.totals);
+      expect(body.top_products, JSON.stringify(filter)).toEqual(expected.top_products);
+      expect(body.demographics.gender.filter((s: { orders: number }) => s.orders > 0).length).toBe(
+        Object.keys(expected.demographics.gender).length,
+      );
+    }
+  });
+
+  it('sends every malformed message to the dead-letter topic with its reason and source', async () => {
+    const consumer = kafka.consumer({ groupId: uniqueName('it-dlq-reader') });
+    const seen: { value: Buffer | null; headers: Record<string, string> }[] = [];
+    await consumer.connect();
+    await consumer.subscribe({ topic: dlqTopic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
+        seen.push({ value: message.value, headers });
+      },
+    });
+    await waitFor('dead letters', async () => seen.length >= MALFORMED.length, 60_000);
+    await consumer.disconnect();
+
+    // Crashes can re-send a dead letter (at-least-once in the topic); the source offset identifies it.
+    const unique = new Map(seen.map((m) => [`${m.headers['x-source-partition']}/${m.headers['x-source-offset']}`, m]));
+    expect(unique.size).toBe(MALFORMED.length);
+    for (const { message, reason } of MALFORMED) {
+      const found = [...unique.values()].find((m) => m.headers['x-source-topic'] === topic && Buffer.compare(m.value ?? Buffer.alloc(0), message.value ?? Buffer.alloc(0)) === 0 && m.headers['x-dlq-reason'] === reason);
+      expect(found, `${message.key} → ${reason}`).toBeDefined();
+      expect(found?.headers['x-dlq-detail']).toBeTruthy();
+      expect(Number(found?.headers['x-source-offset'])).toBeGreaterThanOrEqual(0);
+      if (message.headers) expect(found?.headers['x-producer']).toBe('pos-7');
+    }
+    const rows = await db.query<{ n: string }>('SELECT count(*) AS n FROM dead_letter');
+    expect(Number(rows[0]?.n)).toBe(MALFORMED.length);
+  });
+
+  it('rejects bad query parameters with 400 and a message naming the parameter', async () => {
+    for (const [qs, param] of [
+      ['range=2h', 'range'],
+      ['from=yesterday', 'from'],
+      ['channel=fax', 'channel'],
+      [`from=${WINDOW_TO}&to=${WINDOW_FROM}`, 'from'],
+    ] as const) {
+      const res = await api(qs);
+      expect(res.status, qs).toBe(400);
+      const body = await res.json();
+      expect(body.error.param).toBe(param);
+      expect(body.error.message).toMatch(new RegExp(param));
+    }
+  });
+});

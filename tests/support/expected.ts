@@ -1,0 +1,65 @@
+// An independent model of the contract's definitions, used to check the system's answers.
+// Deliberately written from the README's definitions, not by calling the project's code.
+import type { SaleJson } from './events';
+
+export interface Expected {
+  totals: { revenue_cents: number; orders: number; units: number; aov_cents: number };
+  top_products: { sku: string; name: string; category: string; revenue_cents: number; units: number }[];
+  demographics: Record<'age_band' | 'gender' | 'loyalty_tier' | 'customer_type' | 'region', Record<string, { revenue_cents: number; orders: number }>>;
+}
+
+function band(age: number | null): string {
+  if (age === null) return 'unknown';
+  const bands: [number, string][] = [[18, '<18'], [25, '18-24'], [35, '25-34'], [45, '35-44'], [55, '45-54'], [65, '55-64']];
+  return bands.find(([limit]) => age < limit)?.[1] ?? '65+';
+}
+
+export function expectedOverview(
+  events: SaleJson[],
+  filter: { store?: string; region?: string; channel?: string; category?: string } = {},
+): Expected {
+  const products = new Map<string, { sku: string; name: string; category: string; revenue_cents: number; units: number }>();
+  const demographics: Expected['demographics'] = { age_band: {}, gender: {}, loyalty_tier: {}, customer_type: {}, region: {} };
+  let revenue = 0;
+  let orders = 0;
+  let units = 0;
+  for (const e of events) {
+    if (filter.store && e.store_id !== filter.store) continue;
+    if (filter.region && e.region !== filter.region) continue;
+    if (filter.channel && e.channel !== filter.channel) continue;
+    const lines = e.lines.filter((l) => !filter.category || l.category === filter.category);
+    if (lines.length === 0) continue;
+    let orderRevenue = 0;
+    for (const l of lines) {
+      const r = l.quantity * l.unit_price_cents - (l.discount_cents ?? 0);
+      orderRevenue += r;
+      units += l.quantity;
+      const p = products.get(l.sku) ?? { sku: l.sku, name: l.name, category: l.category, revenue_cents: 0, units: 0 };
+      p.revenue_cents += r;
+      p.units += l.quantity;
+      products.set(l.sku, p);
+    }
+    revenue += orderRevenue;
+    orders += 1;
+    const keys = {
+      age_band: band(e.customer.age),
+      gender: e.customer.gender,
+      loyalty_tier: e.customer.loyalty_tier,
+      customer_type: e.customer.first_order ? 'new' : 'returning',
+      region: e.region,
+    };
+    for (const [dim, key] of Object.entries(keys) as [keyof Expected['demographics'], string][]) {
+      const slot = (demographics[dim][key] ??= { revenue_cents: 0, orders: 0 });
+      slot.revenue_cents += orderRevenue;
+      slot.orders += 1;
+    }
+  }
+  const top = [...products.values()]
+    .sort((a, b) => b.revenue_cents - a.revenue_cents || (a.sku < b.sku ? -1 : 1))
+    .slice(0, 10);
+  return {
+    totals: { revenue_cents: revenue, orders, units, aov_cents: orders ? Math.round(revenue / orders) : 0 },
+    top_products: top,
+    demographics,
+  };
+}

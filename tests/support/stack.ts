@@ -1,0 +1,103 @@
+// Real services for integration and e2e tests: the Kafka broker started by scripts/test.ts
+// (KAFKA_BROKERS), a fresh PostgreSQL database per suite, and the project's own worker and
+// web processes run as child processes — exactly as in production.
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import pg from 'pg';
+import { dropDatabase, ensureDatabase, migrate } from '../../scripts/db/database';
+import { httpOk, type Managed, root, startNode, waitFor } from '../../scripts/lib/processes';
+
+export function testBrokers(): string {
+  const brokers = process.env.KAFKA_BROKERS;
+  if (!brokers) throw new Error('KAFKA_BROKERS is not set: run integration tests through `npm test`, which starts a broker');
+  return brokers;
+}
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+}
+
+const serverUrl = () => process.env.TEST_DATABASE_SERVER_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+export interface TestDatabase {
+  url: string;
+  query<T extends pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<T[]>;
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabase(prefix: string): Promise<TestDatabase> {
+  const url = new URL(serverUrl());
+  url.pathname = `/${uniqueName(prefix)}`;
+  const databaseUrl = url.toString();
+  await ensureDatabase(databaseUrl);
+  await migrate(databaseUrl);
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  return {
+    url: databaseUrl,
+    query: async (sql, params) => (await pool.query(sql, params)).rows,
+    drop: async () => {
+      await pool.end();
+      await dropDatabase(databaseUrl);
+    },
+  };
+}
+
+export function testKafka(clientId = 'pulse-tests'): Kafka {
+  return new Kafka({ clientId, brokers: testBrokers().split(','), logLevel: logLevel.NOTHING });
+}
+
+export async function createTopics(kafka: Kafka, topics: { topic: string; numPartitions: number }[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ waitForLeaders: true, topics: topics.map((t) => ({ ...t, replicationFactor: 1 })) });
+  await admin.disconnect();
+}
+
+export async function connectProducer(kafka: Kafka): Promise<Producer> {
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  return producer;
+}
+
+/** Sum over partitions of the high watermark: every message the topic holds. */
+export async function topicEnd(kafka: Kafka, topic: string): Promise<Map<number, bigint>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const offsets = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  return new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
+}
+
+/** Wait until the worker's stored offsets (Postgres) reach the end of every partition. */
+export async function waitUntilConsumed(kafka: Kafka, db: TestDatabase, topic: string, timeoutMs = 120_000): Promise<void> {
+  const end = await topicEnd(kafka, topic);
+  await waitFor(
+    `worker to consume ${topic} to its end`,
+    async () => {
+      const rows = await db.query<{ partition: number; next_offset: string }>(
+        'SELECT partition, next_offset FROM consumer_offset WHERE topic = $1',
+        [topic],
+      );
+      const stored = new Map(rows.map((r) => [r.partition, BigInt(r.next_offset)]));
+      return [...end].every(([p, high]) => high === 0n || (stored.get(p) ?? 0n) >= high);
+    },
+    timeoutMs,
+    200,
+  );
+}
+
+const logDir = path.join(root, '.pulse', 'test-logs');
+
+export function startWorker(env: Record<string, string>, name = 'worker'): Managed {
+  return startNode(`${name}-${process.pid}`, 'workers/index.ts', [], { LOG_LEVEL: 'info', ...env }, logDir);
+}
+
+/** The production web server (needs `next build`, which scripts/test.ts runs first). */
+export async function startWeb(env: Record<string, string>, port: number): Promise<Managed> {
+  const web = startNode(`web-${port}`, 'server.ts', [], { ...env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1' }, logDir);
+  await waitFor(`web server on :${port}`, () => httpOk(`http://127.0.0.1:${port}/readyz`), 60_000);
+  return web;
+}
+
+export { waitFor };
