@@ -113,7 +113,7 @@ async function main(): Promise<void> {
         add(await counts(() => vitestCounts(`${resultsDir}/integration.json`)));
       }
       step('end-to-end tests (Playwright + Chromium)');
-      await run(bin('playwright'), ['test'], { ...env, PLAYWRIGHT_JSON_OUTPUT_NAME: `${resultsDir}/e2e.json` });
+      await run(bin('playwright'), ['test'], env);
       add(await counts(() => playwrightCounts(`${resultsDir}/e2e.json`)));
     }
   } finally {

@@ -1,0 +1,54 @@
+// Test fixtures: a producer on the e2e stack's topic, and helpers to read the dashboard.
+import { test as base, expect, type Page } from '@playwright/test';
+import type { Producer } from 'kafkajs';
+import { connectProducer, testKafka } from '../tests/support/stack';
+
+export interface SaleInput {
+  channel?: 'web' | 'app' | 'store' | 'marketplace';
+  storeId?: string;
+  region?: string;
+  category?: string;
+  quantity: number;
+  unitPriceCents: number;
+}
+
+let sequence = 0;
+
+export const test = base.extend<{ sell: (sale: SaleInput) => Promise<void> }, { producer: Producer }>({
+  producer: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take a destructured first argument
+    async ({}, use) => {
+      const producer = await connectProducer(testKafka('pulse-e2e'));
+      await use(producer);
+      await producer.disconnect();
+    },
+    { scope: 'worker' },
+  ],
+  sell: async ({ producer }, use) => {
+    await use(async (sale) => {
+      sequence += 1;
+      const id = `e2e-${Date.now()}-${sequence}`;
+      const event = {
+        event_id: id,
+        type: 'sale',
+        occurred_at: new Date().toISOString(),
+        order_id: `ORD-${id}`,
+        store_id: sale.storeId ?? 'E2E-01',
+        channel: sale.channel ?? 'web',
+        region: sale.region ?? 'e2e-region',
+        currency: 'USD',
+        customer: { id: null, age: 40, gender: 'female', loyalty_tier: 'gold', first_order: true },
+        lines: [
+          { sku: 'SKU-E2E-1', name: 'Playwright Mug', category: sale.category ?? 'Home & Kitchen', quantity: sale.quantity, unit_price_cents: sale.unitPriceCents },
+        ],
+      };
+      await producer.send({ topic: process.env.E2E_SALES_TOPIC as string, messages: [{ key: event.order_id, value: JSON.stringify(event) }] });
+    });
+  },
+});
+
+export { expect };
+
+export async function kpi(page: Page, id: 'revenue' | 'orders' | 'units' | 'aov'): Promise<number> {
+  return Number(await page.getByTestId(`kpi-${id}`).getAttribute('data-value'));
+}
