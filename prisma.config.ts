@@ -37,7 +37,11 @@ class CatalogFriendlyClient extends pg.Client {
     }
     // biome-ignore lint/suspicious/noExplicitAny: see above
     const result = (super.query as any)(...args);
-    return result instanceof Promise ? result.then((res: pg.QueryResult) => (asText(res), res)) : result;
+    if (!(result instanceof Promise)) return result;
+    return result.then((res: pg.QueryResult) => {
+      asText(res);
+      return res;
+    });
   }
 }
 

@@ -41,7 +41,11 @@ test.describe('live dashboard', () => {
     expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
   });
 
-  test('filters change the URL and the numbers, and a copied URL reproduces the view', async ({ page, request, browser }) => {
+  test('filters change the URL and the numbers, and a copied URL reproduces the view', async ({
+    page,
+    request,
+    browser,
+  }) => {
     await page.goto('/?range=1h');
     const all = await kpi(page, 'orders');
 
@@ -54,11 +58,17 @@ test.describe('live dashboard', () => {
     await page.getByTestId('filter-range').locator('[data-range="15m"]').click();
     await expect(page).toHaveURL(/range=15m/);
     await expect(page).toHaveURL(/channel=app/);
-    await expect(page.getByTestId('filter-range').locator('[data-range="15m"]')).toHaveAttribute('aria-pressed', 'true');
+    await expect(page.getByTestId('filter-range').locator('[data-range="15m"]')).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
 
     const copied = await browser.newPage();
     await copied.goto(page.url());
-    await expect(copied.getByTestId('kpi-orders')).toHaveAttribute('data-value', (await kpi(page, 'orders')).toString());
+    await expect(copied.getByTestId('kpi-orders')).toHaveAttribute(
+      'data-value',
+      (await kpi(page, 'orders')).toString(),
+    );
     await expect(copied.getByTestId('filter-channel')).toHaveValue('app');
     await copied.close();
 

@@ -39,10 +39,19 @@ export const test = base.extend<{ sell: (sale: SaleInput) => Promise<void> }, { 
         currency: 'USD',
         customer: { id: null, age: 40, gender: 'female', loyalty_tier: 'gold', first_order: true },
         lines: [
-          { sku: 'SKU-E2E-1', name: 'Playwright Mug', category: sale.category ?? 'Home & Kitchen', quantity: sale.quantity, unit_price_cents: sale.unitPriceCents },
+          {
+            sku: 'SKU-E2E-1',
+            name: 'Playwright Mug',
+            category: sale.category ?? 'Home & Kitchen',
+            quantity: sale.quantity,
+            unit_price_cents: sale.unitPriceCents,
+          },
         ],
       };
-      await producer.send({ topic: process.env.E2E_SALES_TOPIC as string, messages: [{ key: event.order_id, value: JSON.stringify(event) }] });
+      await producer.send({
+        topic: process.env.E2E_SALES_TOPIC as string,
+        messages: [{ key: event.order_id, value: JSON.stringify(event) }],
+      });
     });
   },
 });

@@ -1,8 +1,8 @@
 // Starts the real stack for the browser tests: a fresh database, topics on the broker from
 // scripts/test.ts, one worker and the production web server; seeds recent sales. Returns
 // the teardown. Topic names reach the tests through process.env.
-import { createWorld } from '../workers/simulator/catalog';
-import { SaleGenerator } from '../workers/simulator/generate';
+
+import { E2E_PORT } from '../playwright.config';
 import type { Managed } from '../scripts/lib/processes';
 import {
   connectProducer,
@@ -15,7 +15,8 @@ import {
   uniqueName,
   waitUntilConsumed,
 } from '../tests/support/stack';
-import { E2E_PORT } from '../playwright.config';
+import { createWorld } from '../workers/simulator/catalog';
+import { SaleGenerator } from '../workers/simulator/generate';
 
 const SEED_EVENTS = 400;
 

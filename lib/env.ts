@@ -6,16 +6,22 @@ const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/pulse';
 
 const brokerList = z
   .string()
-  .transform((value) => value.split(',').map((b) => b.trim()).filter(Boolean))
+  .transform((value) =>
+    value
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
+  )
   .pipe(
-    z
-      .array(z.string().regex(/^[^\s:/]+:\d{1,5}$/, 'expected host:port'))
-      .min(1, 'expected at least one host:port'),
+    z.array(z.string().regex(/^[^\s:/]+:\d{1,5}$/, 'expected host:port')).min(1, 'expected at least one host:port'),
   );
 
 const postgresUrl = z
   .string()
-  .refine((value) => /^postgres(ql)?:\/\//.test(value) && URL.canParse(value), 'expected postgresql://user@host:port/db');
+  .refine(
+    (value) => /^postgres(ql)?:\/\//.test(value) && URL.canParse(value),
+    'expected postgresql://user@host:port/db',
+  );
 
 const topicName = z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/, 'expected a Kafka topic name');
 
@@ -42,7 +48,10 @@ const schema = z.object({
 export type Env = z.infer<typeof schema>;
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, message: string) {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
     super(`Invalid configuration: ${variable} ${message}`);
     this.name = 'ConfigError';
   }

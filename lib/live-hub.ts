@@ -3,7 +3,7 @@
 // one query per update, and each room is pushed at most once per second (bursts coalesce).
 import pg from 'pg';
 import type { Server, Socket } from 'socket.io';
-import { SALES_UPDATED_CHANNEL, parseSalesUpdatedNotice, type SalesUpdatedNotice } from './live-channel';
+import { parseSalesUpdatedNotice, SALES_UPDATED_CHANNEL, type SalesUpdatedNotice } from './live-channel';
 import type { Logger } from './logger';
 import { type OverviewQuery, ParamError, parseOverviewQuery, toOverviewQuery, viewKey } from './overview-params';
 import type { Overview } from './queries/overview.types';

@@ -192,7 +192,8 @@ function decodeObject(obj: Json, currency: string): SaleEvent {
     throw new Rejection('currency_mismatch', `currency ${eventCurrency} is not the reporting currency ${currency}`);
   }
   const lines = field(obj, 'lines', 'lines');
-  if (!Array.isArray(lines) || lines.length === 0) throw new Rejection('invalid_field', 'lines must be a non-empty array');
+  if (!Array.isArray(lines) || lines.length === 0)
+    throw new Rejection('invalid_field', 'lines must be a non-empty array');
   const order = {
     orderId: text(obj, 'order_id', 'order_id', MAX_ID),
     storeId: text(obj, 'store_id', 'store_id', MAX_ID),
@@ -208,13 +209,15 @@ function decodeObject(obj: Json, currency: string): SaleEvent {
     customer: decodeCustomer(obj.customer),
     lines: lines.map(decodeLine),
   };
-  if (!Number.isSafeInteger(orderRevenueCents(event))) throw new Rejection('invalid_field', 'order amount is too large');
+  if (!Number.isSafeInteger(orderRevenueCents(event)))
+    throw new Rejection('invalid_field', 'order amount is too large');
   return event;
 }
 
 /** Decode one Kafka message value. Never throws: every failure becomes a reason. */
 export function decodeSaleEvent(value: Buffer | Uint8Array | null, reportingCurrency: string): DecodeResult {
-  if (value === null || value.length === 0) return { ok: false, reason: 'empty_message', detail: 'message has no value' };
+  if (value === null || value.length === 0)
+    return { ok: false, reason: 'empty_message', detail: 'message has no value' };
   let textValue: string;
   try {
     textValue = utf8.decode(value);

@@ -133,9 +133,15 @@ export function rollUp(events: readonly SaleEvent[]): Rollup {
 
     for (const part of partsOf(event)) {
       const { category } = part;
-      upsert(sales, dimKey + SEP + category, () => ({ ...dims, category, revenueCents: 0, orders: 0, units: 0 }), part.revenueCents, (row) => {
-        row.units += part.units;
-      });
+      upsert(
+        sales,
+        dimKey + SEP + category,
+        () => ({ ...dims, category, revenueCents: 0, orders: 0, units: 0 }),
+        part.revenueCents,
+        (row) => {
+          row.units += part.units;
+        },
+      );
       upsert(
         demographics,
         [dimKey, category, whoKey].join(SEP),
@@ -158,9 +164,15 @@ export function rollUp(events: readonly SaleEvent[]): Rollup {
       catalog.set(line.sku, { sku: line.sku, name: line.name, category: line.category });
     }
     for (const [skuKey, part] of skuParts) {
-      upsert(products, dimKey + SEP + skuKey, () => ({ ...part, revenueCents: 0, units: 0, orders: 0 }), part.revenueCents, (row) => {
-        row.units += part.units;
-      });
+      upsert(
+        products,
+        dimKey + SEP + skuKey,
+        () => ({ ...part, revenueCents: 0, units: 0, orders: 0 }),
+        part.revenueCents,
+        (row) => {
+          row.units += part.units;
+        },
+      );
     }
   }
 

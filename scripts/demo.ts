@@ -1,14 +1,15 @@
 // npm run demo — the whole product on one machine: Kafka broker, PostgreSQL (local or
 // embedded), migrations, a worker, the sales simulator and the dashboard. Ctrl-C stops it all.
+
+import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { spawnSync } from 'node:child_process';
-import { migrate, provideDatabase, type Database } from './db/database';
+import { type Database, migrate, provideDatabase } from './db/database';
 import { checkJavaAndMaven, type RunningBroker, startKafkaBroker } from './kafka/broker';
-import { fail, step } from './lib/progress';
 import { httpOk, type Managed, root, startNode, waitFor } from './lib/processes';
+import { fail, step } from './lib/progress';
 
 const { values } = parseArgs({
   options: {
@@ -78,7 +79,9 @@ async function main(): Promise<void> {
 
   step('preparing PostgreSQL');
   database = await provideDatabase({ allowEmbedded: true, onProgress: step });
-  step(`database: ${new URL(database.url).host}${new URL(database.url).pathname} (${database.kind}); applying migrations`);
+  step(
+    `database: ${new URL(database.url).host}${new URL(database.url).pathname} (${database.kind}); applying migrations`,
+  );
   await migrate(database.url);
 
   await buildIfStale();
@@ -117,7 +120,9 @@ async function main(): Promise<void> {
     120_000,
     500,
   );
-  step(`live: first sales counted ${((Date.now() - started) / 1000).toFixed(1)} s after start (${first?.orders} orders so far)`);
+  step(
+    `live: first sales counted ${((Date.now() - started) / 1000).toFixed(1)} s after start (${first?.orders} orders so far)`,
+  );
 }
 
 main().catch(async (err: unknown) => {

@@ -11,8 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { checkJavaAndMaven, type RunningBroker, startKafkaBroker } from './kafka/broker';
-import { fail, step } from './lib/progress';
 import { root } from './lib/processes';
+import { fail, step } from './lib/progress';
 
 const only = process.argv[2] as 'unit' | 'e2e' | undefined;
 const resultsDir = path.join(root, '.pulse', 'test-results');
@@ -43,13 +43,28 @@ async function counts(read: () => Promise<Counts>): Promise<Counts> {
 }
 
 async function vitestCounts(file: string): Promise<Counts> {
-  const report = JSON.parse(await readFile(file, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
-  return { passed: report.numPassedTests, failed: report.numFailedTests, skipped: report.numPendingTests + report.numTodoTests };
+  const report = JSON.parse(await readFile(file, 'utf8')) as {
+    numPassedTests: number;
+    numFailedTests: number;
+    numPendingTests: number;
+    numTodoTests: number;
+  };
+  return {
+    passed: report.numPassedTests,
+    failed: report.numFailedTests,
+    skipped: report.numPendingTests + report.numTodoTests,
+  };
 }
 
 async function playwrightCounts(file: string): Promise<Counts> {
-  const report = JSON.parse(await readFile(file, 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number; skipped: number } };
-  return { passed: report.stats.expected + report.stats.flaky, failed: report.stats.unexpected, skipped: report.stats.skipped };
+  const report = JSON.parse(await readFile(file, 'utf8')) as {
+    stats: { expected: number; unexpected: number; flaky: number; skipped: number };
+  };
+  return {
+    passed: report.stats.expected + report.stats.flaky,
+    failed: report.stats.unexpected,
+    skipped: report.stats.skipped,
+  };
 }
 
 async function checkPostgres(): Promise<void> {
@@ -58,7 +73,9 @@ async function checkPostgres(): Promise<void> {
   try {
     await client.connect();
   } catch {
-    fail(`PostgreSQL is required for the integration tests and does not answer at ${url}: start it (e.g. pg_ctlcluster 15 main start) or set TEST_DATABASE_SERVER_URL`);
+    fail(
+      `PostgreSQL is required for the integration tests and does not answer at ${url}: start it (e.g. pg_ctlcluster 15 main start) or set TEST_DATABASE_SERVER_URL`,
+    );
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -89,11 +106,19 @@ async function main(): Promise<void> {
       }
       step('unit tests');
       await rm(resultsDir, { recursive: true, force: true });
-      await run(bin('vitest'), ['run', '--project', 'unit', '--reporter=default', '--reporter=json', `--outputFile=${resultsDir}/unit.json`]);
+      await run(bin('vitest'), [
+        'run',
+        '--project',
+        'unit',
+        '--reporter=default',
+        '--reporter=json',
+        `--outputFile=${resultsDir}/unit.json`,
+      ]);
       add(await counts(() => vitestCounts(`${resultsDir}/unit.json`)));
     }
     if (only !== 'unit') {
-      if (!existsSync(chromium)) fail(`Chromium is required for the browser tests: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+      if (!existsSync(chromium))
+        fail(`Chromium is required for the browser tests: apt-get install -y chromium (or set CHROMIUM_PATH)`);
       await checkPostgres();
       let brokers = process.env.KAFKA_BROKERS;
       if (brokers) step(`using the Kafka cluster at ${brokers}`);
@@ -109,7 +134,18 @@ async function main(): Promise<void> {
       const env = { KAFKA_BROKERS: brokers, LOG_LEVEL: 'warn' };
       if (only !== 'e2e') {
         step('integration tests (real Kafka + PostgreSQL)');
-        await run(bin('vitest'), ['run', '--project', 'integration', '--reporter=default', '--reporter=json', `--outputFile=${resultsDir}/integration.json`], env);
+        await run(
+          bin('vitest'),
+          [
+            'run',
+            '--project',
+            'integration',
+            '--reporter=default',
+            '--reporter=json',
+            `--outputFile=${resultsDir}/integration.json`,
+          ],
+          env,
+        );
         add(await counts(() => vitestCounts(`${resultsDir}/integration.json`)));
       }
       step('end-to-end tests (Playwright + Chromium)');

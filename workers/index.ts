@@ -1,6 +1,6 @@
 // Worker process: consumes the sales topic into the Postgres rollups. Run as many as you
 // like with the same WORKER_GROUP_ID; Kafka spreads the partitions across them.
-import { disconnectDb, db } from '../lib/db';
+import { db, disconnectDb } from '../lib/db';
 import { loadEnvOrExit } from '../lib/env';
 import { createKafka, createProducer, ensureTopics, salesTopics } from '../lib/kafka';
 import { logger } from '../lib/logger';

@@ -90,7 +90,10 @@ export async function startSalesConsumer({ kafka, producer, prisma, log, groupId
     checked.add(batch.partition);
     const stored = (await getStoredOffset(prisma, batch.topic, batch.partition)) ?? 0n;
     if (BigInt(batch.firstOffset() ?? '0') === stored) return true;
-    log.info({ partition: batch.partition, from: batch.firstOffset(), to: stored.toString() }, 'seeking to offset stored in Postgres');
+    log.info(
+      { partition: batch.partition, from: batch.firstOffset(), to: stored.toString() },
+      'seeking to offset stored in Postgres',
+    );
     consumer.seek({ topic: batch.topic, partition: batch.partition, offset: stored.toString() });
     return false;
   }
@@ -117,7 +120,10 @@ export async function startSalesConsumer({ kafka, producer, prisma, log, groupId
       };
       rejected.push(entry);
       dlq.push({ key: message.key, value: message.value, headers: dlqHeaders(message, batch, entry) });
-      log.warn({ partition: batch.partition, offset: message.offset, reason: result.reason, detail: result.detail }, 'message rejected');
+      log.warn(
+        { partition: batch.partition, offset: message.offset, reason: result.reason, detail: result.detail },
+        'message rejected',
+      );
     }
     // Dead letters go out before the transaction: if we crash in between, the redelivered
     // message is dead-lettered again (at-least-once in the DLQ topic, each copy carrying
@@ -159,7 +165,9 @@ export async function startSalesConsumer({ kafka, producer, prisma, log, groupId
         // Informative only (monitoring tools read it); Postgres holds the real position.
         await consumer
           .commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(BigInt(lastOffset) + 1n) }])
-          .catch((err: unknown) => log.warn({ err, partition: batch.partition }, 'informative Kafka offset commit failed'));
+          .catch((err: unknown) =>
+            log.warn({ err, partition: batch.partition }, 'informative Kafka offset commit failed'),
+          );
         log.debug(
           { partition: batch.partition, offset: lastOffset, ...outcome, ms: Math.round(performance.now() - started) },
           'batch committed',

@@ -35,6 +35,7 @@ export function ParamErrorState({
                 {' '}
                 The link has{' '}
                 {given.map((v, i) => (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: repeated values of one parameter may be identical
                   <span key={`${i}-${v}`}>
                     {i > 0 && ' and '}
                     <code className="font-mono break-all text-foreground">

@@ -25,7 +25,12 @@ export async function getOverview(f: OverviewFilters, prisma = db()): Promise<Ov
   }
   return {
     range: { from: f.from.toISOString(), to: f.to.toISOString() },
-    filters: { store: f.store ?? null, region: f.region ?? null, channel: f.channel ?? null, category: f.category ?? null },
+    filters: {
+      store: f.store ?? null,
+      region: f.region ?? null,
+      channel: f.channel ?? null,
+      category: f.category ?? null,
+    },
     totals: { revenue_cents: revenue, orders, units, aov_cents: averageOrderValueCents(revenue, orders) },
     top_products: topProducts,
     demographics,

@@ -5,7 +5,9 @@ import type { OverviewFilters, TopProduct } from './overview.types';
 /** Top products by revenue in the range (ties broken by SKU). */
 export async function getTopProducts(prisma: PrismaClient, f: OverviewFilters, limit = 10): Promise<TopProduct[]> {
   const category = f.category ? Prisma.sql`AND pm.category = ${f.category}` : Prisma.empty;
-  const rows = await prisma.$queryRaw<{ sku: string; name: string; category: string; revenue: bigint; units: bigint }[]>`
+  const rows = await prisma.$queryRaw<
+    { sku: string; name: string; category: string; revenue: bigint; units: bigint }[]
+  >`
     SELECT pm.sku, p.name, p.category, pm.revenue, pm.units
     FROM (
       SELECT sku, SUM(revenue_cents)::bigint AS revenue, SUM(units)::bigint AS units

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Managed } from '../../scripts/lib/processes';
 import { createWorld } from '../../workers/simulator/catalog';
 import { SaleGenerator } from '../../workers/simulator/generate';
-import { type SaleJson, bytes, sale } from '../support/events';
+import { bytes, type SaleJson, sale } from '../support/events';
 import { expectedOverview } from '../support/expected';
 import {
   connectProducer,
@@ -41,19 +41,36 @@ const MALFORMED: { message: Outgoing; reason: string }[] = [
   { message: { key: 'bad-2', value: Buffer.from([0x7b, 0xc3, 0x28, 0x7d]) }, reason: 'invalid_utf8' },
   { message: { key: 'bad-3', value: bytes([1, 2, 3]) }, reason: 'not_an_object' },
   { message: { key: 'bad-4', value: null }, reason: 'empty_message' },
-  { message: { key: 'bad-5', value: bytes({ ...sale({ event_id: 'bad-5' }), lines: undefined }) }, reason: 'missing_field' },
-  { message: { key: 'bad-6', value: bytes(sale({ event_id: 'bad-6', currency: 'EUR' })) }, reason: 'currency_mismatch' },
+  {
+    message: { key: 'bad-5', value: bytes({ ...sale({ event_id: 'bad-5' }), lines: undefined }) },
+    reason: 'missing_field',
+  },
+  {
+    message: { key: 'bad-6', value: bytes(sale({ event_id: 'bad-6', currency: 'EUR' })) },
+    reason: 'currency_mismatch',
+  },
   { message: { key: 'bad-7', value: bytes(sale({ event_id: 'bad-7', type: 'return' })) }, reason: 'unknown_type' },
-  { message: { key: 'bad-8', value: bytes(sale({ event_id: 'bad-8', channel: 'telephone' })) }, reason: 'invalid_field' },
+  {
+    message: { key: 'bad-8', value: bytes(sale({ event_id: 'bad-8', channel: 'telephone' })) },
+    reason: 'invalid_field',
+  },
   {
     message: {
       key: 'bad-9',
-      value: bytes(sale({ event_id: 'bad-9', lines: [{ sku: 'A', name: 'A', category: 'C', quantity: 1, unit_price_cents: 100, discount_cents: 101 }] })),
+      value: bytes(
+        sale({
+          event_id: 'bad-9',
+          lines: [{ sku: 'A', name: 'A', category: 'C', quantity: 1, unit_price_cents: 100, discount_cents: 101 }],
+        }),
+      ),
       headers: { 'x-producer': 'pos-7' },
     },
     reason: 'invalid_field',
   },
-  { message: { key: 'bad-10', value: bytes(sale({ event_id: 'bad-10', occurred_at: '2026-01-15 10:00' })) }, reason: 'invalid_field' },
+  {
+    message: { key: 'bad-10', value: bytes(sale({ event_id: 'bad-10', occurred_at: '2026-01-15 10:00' })) },
+    reason: 'invalid_field',
+  },
 ];
 
 function buildDataset(): { events: SaleJson[]; phases: Outgoing[][]; duplicates: number } {
@@ -123,7 +140,11 @@ describe('sales pipeline (real Kafka, real Postgres, real processes)', () => {
     if (to === 'earliest') await admin.resetOffsets({ groupId, topic, earliest: true });
     else {
       const end = await topicEnd(kafka, topic);
-      await admin.setOffsets({ groupId, topic, partitions: [...end].map(([partition, high]) => ({ partition, offset: String(high) })) });
+      await admin.setOffsets({
+        groupId,
+        topic,
+        partitions: [...end].map(([partition, high]) => ({ partition, offset: String(high) })),
+      });
     }
     await admin.disconnect();
   }
@@ -235,7 +256,12 @@ describe('sales pipeline (real Kafka, real Postgres, real processes)', () => {
     const unique = new Map(seen.map((m) => [`${m.headers['x-source-partition']}/${m.headers['x-source-offset']}`, m]));
     expect(unique.size).toBe(MALFORMED.length);
     for (const { message, reason } of MALFORMED) {
-      const found = [...unique.values()].find((m) => m.headers['x-source-topic'] === topic && Buffer.compare(m.value ?? Buffer.alloc(0), message.value ?? Buffer.alloc(0)) === 0 && m.headers['x-dlq-reason'] === reason);
+      const found = [...unique.values()].find(
+        (m) =>
+          m.headers['x-source-topic'] === topic &&
+          Buffer.compare(m.value ?? Buffer.alloc(0), message.value ?? Buffer.alloc(0)) === 0 &&
+          m.headers['x-dlq-reason'] === reason,
+      );
       expect(found, `${message.key} → ${reason}`).toBeDefined();
       expect(found?.headers['x-dlq-detail']).toBeTruthy();
       expect(Number(found?.headers['x-source-offset'])).toBeGreaterThanOrEqual(0);

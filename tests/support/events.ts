@@ -9,7 +9,14 @@ export interface SaleJson {
   region: string;
   currency: string;
   customer: { id: string | null; age: number | null; gender: string; loyalty_tier: string; first_order: boolean };
-  lines: { sku: string; name: string; category: string; quantity: number; unit_price_cents: number; discount_cents?: number }[];
+  lines: {
+    sku: string;
+    name: string;
+    category: string;
+    quantity: number;
+    unit_price_cents: number;
+    discount_cents?: number;
+  }[];
   [extra: string]: unknown;
 }
 

@@ -5,12 +5,22 @@ import type { SaleJson } from './events';
 export interface Expected {
   totals: { revenue_cents: number; orders: number; units: number; aov_cents: number };
   top_products: { sku: string; name: string; category: string; revenue_cents: number; units: number }[];
-  demographics: Record<'age_band' | 'gender' | 'loyalty_tier' | 'customer_type' | 'region', Record<string, { revenue_cents: number; orders: number }>>;
+  demographics: Record<
+    'age_band' | 'gender' | 'loyalty_tier' | 'customer_type' | 'region',
+    Record<string, { revenue_cents: number; orders: number }>
+  >;
 }
 
 function band(age: number | null): string {
   if (age === null) return 'unknown';
-  const bands: [number, string][] = [[18, '<18'], [25, '18-24'], [35, '25-34'], [45, '35-44'], [55, '45-54'], [65, '55-64']];
+  const bands: [number, string][] = [
+    [18, '<18'],
+    [25, '18-24'],
+    [35, '25-34'],
+    [45, '35-44'],
+    [55, '45-54'],
+    [65, '55-64'],
+  ];
   return bands.find(([limit]) => age < limit)?.[1] ?? '65+';
 }
 
@@ -18,8 +28,17 @@ export function expectedOverview(
   events: SaleJson[],
   filter: { store?: string; region?: string; channel?: string; category?: string } = {},
 ): Expected {
-  const products = new Map<string, { sku: string; name: string; category: string; revenue_cents: number; units: number }>();
-  const demographics: Expected['demographics'] = { age_band: {}, gender: {}, loyalty_tier: {}, customer_type: {}, region: {} };
+  const products = new Map<
+    string,
+    { sku: string; name: string; category: string; revenue_cents: number; units: number }
+  >();
+  const demographics: Expected['demographics'] = {
+    age_band: {},
+    gender: {},
+    loyalty_tier: {},
+    customer_type: {},
+    region: {},
+  };
   let revenue = 0;
   let orders = 0;
   let units = 0;
@@ -49,7 +68,8 @@ export function expectedOverview(
       region: e.region,
     };
     for (const [dim, key] of Object.entries(keys) as [keyof Expected['demographics'], string][]) {
-      const slot = (demographics[dim][key] ??= { revenue_cents: 0, orders: 0 });
+      const slot = demographics[dim][key] ?? { revenue_cents: 0, orders: 0 };
+      demographics[dim][key] = slot;
       slot.revenue_cents += orderRevenue;
       slot.orders += 1;
     }

@@ -10,7 +10,8 @@ import { httpOk, type Managed, root, startNode, waitFor } from '../../scripts/li
 
 export function testBrokers(): string {
   const brokers = process.env.KAFKA_BROKERS;
-  if (!brokers) throw new Error('KAFKA_BROKERS is not set: run integration tests through `npm test`, which starts a broker');
+  if (!brokers)
+    throw new Error('KAFKA_BROKERS is not set: run integration tests through `npm test`, which starts a broker');
   return brokers;
 }
 
@@ -55,7 +56,11 @@ export async function createTopics(kafka: Kafka, topics: { topic: string; numPar
 }
 
 export async function connectProducer(kafka: Kafka): Promise<Producer> {
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
+  const producer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
   await producer.connect();
   return producer;
 }
@@ -70,7 +75,12 @@ export async function topicEnd(kafka: Kafka, topic: string): Promise<Map<number,
 }
 
 /** Wait until the worker's stored offsets (Postgres) reach the end of every partition. */
-export async function waitUntilConsumed(kafka: Kafka, db: TestDatabase, topic: string, timeoutMs = 120_000): Promise<void> {
+export async function waitUntilConsumed(
+  kafka: Kafka,
+  db: TestDatabase,
+  topic: string,
+  timeoutMs = 120_000,
+): Promise<void> {
   const end = await topicEnd(kafka, topic);
   await waitFor(
     `worker to consume ${topic} to its end`,
@@ -95,7 +105,13 @@ export function startWorker(env: Record<string, string>, name = 'worker'): Manag
 
 /** The production web server (needs `next build`, which scripts/test.ts runs first). */
 export async function startWeb(env: Record<string, string>, port: number): Promise<Managed> {
-  const web = startNode(`web-${port}`, 'server.ts', [], { ...env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1' }, logDir);
+  const web = startNode(
+    `web-${port}`,
+    'server.ts',
+    [],
+    { ...env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1' },
+    logDir,
+  );
   await waitFor(`web server on :${port}`, () => httpOk(`http://127.0.0.1:${port}/readyz`), 60_000);
   return web;
 }

@@ -44,7 +44,9 @@ describe('decodeSaleEvent — accepted events', () => {
   });
 
   it('defaults a missing discount to 0', () => {
-    const result = decode(sale({ lines: [{ sku: 'A', name: 'A', category: 'C', quantity: 1, unit_price_cents: 100 }] }));
+    const result = decode(
+      sale({ lines: [{ sku: 'A', name: 'A', category: 'C', quantity: 1, unit_price_cents: 100 }] }),
+    );
     expect(result.ok && result.event.lines[0]?.discountCents).toBe(0);
   });
 
@@ -59,8 +61,16 @@ describe('decodeSaleEvent — accepted events', () => {
   });
 
   it('accepts a discount equal to the line amount and a zero price', () => {
-    expect(decode(sale({ lines: [{ sku: 'A', name: 'A', category: 'C', quantity: 2, unit_price_cents: 100, discount_cents: 200 }] })).ok).toBe(true);
-    expect(decode(sale({ lines: [{ sku: 'A', name: 'A', category: 'C', quantity: 1, unit_price_cents: 0 }] })).ok).toBe(true);
+    expect(
+      decode(
+        sale({
+          lines: [{ sku: 'A', name: 'A', category: 'C', quantity: 2, unit_price_cents: 100, discount_cents: 200 }],
+        }),
+      ).ok,
+    ).toBe(true);
+    expect(decode(sale({ lines: [{ sku: 'A', name: 'A', category: 'C', quantity: 1, unit_price_cents: 0 }] })).ok).toBe(
+      true,
+    );
   });
 });
 
@@ -131,7 +141,10 @@ describe('decodeSaleEvent — every contract rule rejects with a reason', () => 
 
   it('customer fields are required (null allowed, absence not)', () => {
     const { id: _id, ...withoutId } = sale().customer;
-    expect(rejection({ ...sale(), customer: withoutId })).toMatchObject({ reason: 'missing_field', detail: 'customer.id is required' });
+    expect(rejection({ ...sale(), customer: withoutId })).toMatchObject({
+      reason: 'missing_field',
+      detail: 'customer.id is required',
+    });
   });
 
   const lineCases: [string, Record<string, unknown>, RegExp][] = [
@@ -172,10 +185,13 @@ describe('parseTimestamp', () => {
     ['2024-02-29T00:00:00Z', Date.parse('2024-02-29T00:00:00Z')],
   ])('%s', (text, ms) => expect(parseTimestamp(text)).toBe(ms));
 
-  it.each(['2025-02-29T00:00:00Z', '2026-03-01T24:00:00Z', '2026-13-01T00:00:00Z', '2026-03-01T10:15:30+25:00', '2026-03-01 10:15:30Z'])(
-    'rejects %s',
-    (text) => expect(parseTimestamp(text)).toBeNull(),
-  );
+  it.each([
+    '2025-02-29T00:00:00Z',
+    '2026-03-01T24:00:00Z',
+    '2026-13-01T00:00:00Z',
+    '2026-03-01T10:15:30+25:00',
+    '2026-03-01 10:15:30Z',
+  ])('rejects %s', (text) => expect(parseTimestamp(text)).toBeNull());
 });
 
 describe('revenue maths', () => {
@@ -220,6 +236,8 @@ describe('minute buckets', () => {
     expect(minuteBucket(Date.parse('2026-03-01T10:15:59.999Z'))).toBe(Date.parse('2026-03-01T10:15:00Z'));
     expect(minuteBucket(Date.parse('2026-03-01T10:16:00Z'))).toBe(Date.parse('2026-03-01T10:16:00Z'));
     // An offset timestamp lands in the UTC minute it denotes.
-    expect(minuteBucket(parseTimestamp('2026-03-01T12:16:30+02:00') as number)).toBe(Date.parse('2026-03-01T10:16:00Z'));
+    expect(minuteBucket(parseTimestamp('2026-03-01T12:16:30+02:00') as number)).toBe(
+      Date.parse('2026-03-01T10:16:00Z'),
+    );
   });
 });

@@ -18,7 +18,11 @@ const mixed = event({
     { sku: 'S1', name: 'Shirt', category: 'Apparel', quantity: 1, unit_price_cents: 1000 },
   ],
 });
-const later = event({ event_id: 'b', occurred_at: '2026-03-01T10:17:05Z', customer: { id: null, age: null, gender: 'male', loyalty_tier: 'none', first_order: true } });
+const later = event({
+  event_id: 'b',
+  occurred_at: '2026-03-01T10:17:05Z',
+  customer: { id: null, age: null, gender: 'male', loyalty_tier: 'none', first_order: true },
+});
 
 describe('rollUp', () => {
   it('writes whole-order rows under "*" and per-category rows with orders counted once per category', () => {
@@ -48,8 +52,21 @@ describe('rollUp', () => {
     const all = demographics.filter((r) => r.category === ALL_CATEGORIES);
     expect(all).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ ageBand: '25-34', gender: 'female', loyaltyTier: 'gold', customerType: 'returning', revenueCents: 3400, orders: 1 }),
-        expect.objectContaining({ ageBand: 'unknown', gender: 'male', loyaltyTier: 'none', customerType: 'new', orders: 1 }),
+        expect.objectContaining({
+          ageBand: '25-34',
+          gender: 'female',
+          loyaltyTier: 'gold',
+          customerType: 'returning',
+          revenueCents: 3400,
+          orders: 1,
+        }),
+        expect.objectContaining({
+          ageBand: 'unknown',
+          gender: 'male',
+          loyaltyTier: 'none',
+          customerType: 'new',
+          orders: 1,
+        }),
       ]),
     );
     expect(demographics.filter((r) => r.category === 'Apparel')).toHaveLength(1);

@@ -1,9 +1,7 @@
 // A deterministic synthetic retail world: catalogue, stores and customers for the simulator.
 import type { Channel, Gender, LoyaltyTier } from '../../lib/queries/overview.types';
 
-export interface Rng {
-  (): number;
-}
+export type Rng = () => number;
 
 /** mulberry32: small, fast, seedable — the same seed gives the same world and stream. */
 export function createRng(seed: number): Rng {
@@ -25,7 +23,10 @@ export function pick<T>(rng: Rng, items: readonly T[]): T {
 export function weighted<T>(items: readonly T[], weights: readonly number[]): (rng: Rng) => T {
   const cumulative: number[] = [];
   let sum = 0;
-  for (const w of weights) cumulative.push((sum += w));
+  for (const w of weights) {
+    sum += w;
+    cumulative.push(sum);
+  }
   return (rng) => {
     const x = rng() * sum;
     let lo = 0;
@@ -61,17 +62,42 @@ export interface CustomerProfile {
 const CATEGORIES: { name: string; nouns: string[]; price: [number, number] }[] = [
   { name: 'Apparel', nouns: ['T-Shirt', 'Hoodie', 'Jeans', 'Jacket', 'Dress', 'Sweater'], price: [1500, 12000] },
   { name: 'Footwear', nouns: ['Runner', 'Sneaker', 'Boot', 'Sandal', 'Loafer'], price: [3500, 18000] },
-  { name: 'Electronics', nouns: ['Earbuds', 'Speaker', 'Charger', 'Smartwatch', 'Headphones', 'Power Bank'], price: [1900, 39900] },
-  { name: 'Home & Kitchen', nouns: ['Mug', 'Pan', 'Knife Set', 'Throw Blanket', 'Lamp', 'Kettle'], price: [900, 15000] },
+  {
+    name: 'Electronics',
+    nouns: ['Earbuds', 'Speaker', 'Charger', 'Smartwatch', 'Headphones', 'Power Bank'],
+    price: [1900, 39900],
+  },
+  {
+    name: 'Home & Kitchen',
+    nouns: ['Mug', 'Pan', 'Knife Set', 'Throw Blanket', 'Lamp', 'Kettle'],
+    price: [900, 15000],
+  },
   { name: 'Beauty', nouns: ['Serum', 'Moisturiser', 'Lipstick', 'Shampoo', 'Perfume'], price: [800, 9500] },
-  { name: 'Sports & Outdoors', nouns: ['Yoga Mat', 'Water Bottle', 'Backpack', 'Tent', 'Dumbbell'], price: [1200, 25000] },
+  {
+    name: 'Sports & Outdoors',
+    nouns: ['Yoga Mat', 'Water Bottle', 'Backpack', 'Tent', 'Dumbbell'],
+    price: [1200, 25000],
+  },
   { name: 'Toys', nouns: ['Puzzle', 'Building Set', 'Plush', 'Board Game', 'RC Car'], price: [700, 8900] },
   { name: 'Grocery', nouns: ['Coffee Beans', 'Olive Oil', 'Granola', 'Tea Box', 'Chocolate'], price: [300, 2900] },
   { name: 'Books', nouns: ['Novel', 'Cookbook', 'Atlas', 'Biography', 'Notebook'], price: [600, 4500] },
   { name: 'Accessories', nouns: ['Wallet', 'Sunglasses', 'Belt', 'Scarf', 'Cap', 'Watch Strap'], price: [900, 14000] },
 ];
 
-const ADJECTIVES = ['Classic', 'Urban', 'Eco', 'Pro', 'Everyday', 'Premium', 'Compact', 'Vintage', 'Nordic', 'Sunset', 'Trail', 'Cloud'];
+const ADJECTIVES = [
+  'Classic',
+  'Urban',
+  'Eco',
+  'Pro',
+  'Everyday',
+  'Premium',
+  'Compact',
+  'Vintage',
+  'Nordic',
+  'Sunset',
+  'Trail',
+  'Cloud',
+];
 
 export const REGIONS: Record<string, string[]> = {
   'us-east': ['NYC', 'BOS', 'ATL', 'MIA', 'PHL'],
@@ -137,9 +163,15 @@ export function createWorld(seed = 42, skuCount = 240, customerCount = 5000): Wo
   }));
   return {
     products,
-    sampleProduct: weighted(products, products.map((_, i) => 1 / (i + 1) ** 1.1)),
+    sampleProduct: weighted(
+      products,
+      products.map((_, i) => 1 / (i + 1) ** 1.1),
+    ),
     stores,
-    sampleStore: weighted(stores, stores.map((_, i) => 1 + ((i * 7) % 5))),
+    sampleStore: weighted(
+      stores,
+      stores.map((_, i) => 1 + ((i * 7) % 5)),
+    ),
     sampleChannel: weighted(
       CHANNEL_MIX.map((c) => c.channel),
       CHANNEL_MIX.map((c) => c.weight),

@@ -12,7 +12,14 @@ export interface SaleEventJson {
   region: string;
   currency: string;
   customer: { id: string | null; age: number | null; gender: string; loyalty_tier: string; first_order: boolean };
-  lines: { sku: string; name: string; category: string; quantity: number; unit_price_cents: number; discount_cents: number }[];
+  lines: {
+    sku: string;
+    name: string;
+    category: string;
+    quantity: number;
+    unit_price_cents: number;
+    discount_cents: number;
+  }[];
 }
 
 const lineCount = weighted([1, 2, 3, 4, 5], [52, 26, 12, 6, 4]);

@@ -32,7 +32,11 @@ async function main(): Promise<void> {
   const rate = positiveNumber('rate', values.rate, 20);
   const count = positiveNumber('count', values.count, Number.POSITIVE_INFINITY);
   const duplicateShare = positiveNumber('duplicates', values.duplicates, 0.005);
-  const generator = new SaleGenerator(createWorld(), positiveNumber('seed', values.seed, Date.now()), config.REPORTING_CURRENCY);
+  const generator = new SaleGenerator(
+    createWorld(),
+    positiveNumber('seed', values.seed, Date.now()),
+    config.REPORTING_CURRENCY,
+  );
 
   const kafka = createKafka(`${config.KAFKA_CLIENT_ID}-simulator`);
   const admin = kafka.admin();
