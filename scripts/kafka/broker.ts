@@ -276,8 +276,9 @@ logger.server.level = info
 async function formatStorageOnce(libDir: string, files: BrokerFiles, onProgress: Progress): Promise<void> {
   if (existsSync(path.join(files.logDir, 'meta.properties'))) return;
   onProgress('formatting storage');
+  const clusterId = newClusterId();
   // --standalone: this node is the whole (dynamic) controller quorum.
-  await runKafkaTool(libDir, files, ['format', '--standalone', '-t', newClusterId(), '-c', files.serverProperties, '-g']);
+  await runKafkaTool(libDir, files, ['format', '--standalone', '-t', clusterId, '-c', files.serverProperties, '-g']);
 }
 
 // What `kafka-storage random-uuid` prints (16 random bytes, unpadded base64url), without

@@ -15,7 +15,6 @@ const DATA_DIR = path.join(REPO_ROOT, '.pulse', 'kafka', 'data');
 const USAGE = 'usage: node --import tsx scripts/kafka/cli.ts start [--port N] [--controller-port N] | jars';
 
 const log = (message: string) => console.log(`[kafka] ${message}`);
-let stopping = false;
 
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
@@ -39,24 +38,11 @@ async function main(): Promise<void> {
 }
 
 async function start(port: number, controllerPort: number): Promise<void> {
-  const broker = await startKafkaBroker({ dataDir: DATA_DIR, port, controllerPort, onProgress: log });
-  log(`bootstrap ${broker.brokers.join(',')} (pid ${broker.pid}, data in ${path.relative(REPO_ROOT, DATA_DIR)})`);
-  log('press Ctrl-C to stop');
-  stopOnSignals(broker);
-
-  const code = await broker.exited;
-  if (!stopping) {
-    console.error(`[kafka] broker exited unexpectedly (code ${code}); see ${path.join(DATA_DIR, 'broker.log')}`);
-    process.exitCode = 1;
-  }
-}
-
-function stopOnSignals(broker: RunningBroker): void {
+  let broker: RunningBroker | undefined;
+  let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      // A second Ctrl-C: give up waiting; the module's exit handler SIGKILLs the broker.
-      process.exit(130);
-    }
+    // While starting, or on a second Ctrl-C, exit at once: broker.ts's 'exit' handler SIGKILLs java.
+    if (!broker || stopping) process.exit(130);
     stopping = true;
     log(`${signal}: stopping broker…`);
     const started = Date.now();
@@ -64,6 +50,16 @@ function stopOnSignals(broker: RunningBroker): void {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+
+  broker = await startKafkaBroker({ dataDir: DATA_DIR, port, controllerPort, onProgress: log });
+  log(`bootstrap ${broker.brokers.join(',')} (pid ${broker.pid}, data in ${path.relative(REPO_ROOT, DATA_DIR)})`);
+  log('press Ctrl-C to stop');
+
+  const code = await broker.exited;
+  if (!stopping) {
+    console.error(`[kafka] broker exited unexpectedly (code ${code}); see ${path.join(DATA_DIR, 'broker.log')}`);
+    process.exitCode = 1;
+  }
 }
 
 function parsePort(value: string | undefined, fallback: number): number {

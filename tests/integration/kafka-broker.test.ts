@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Consumer, Kafka, logLevel, Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningBroker, startKafkaBroker } from '../scripts/kafka/broker';
+import { type RunningBroker, startKafkaBroker } from '../../scripts/kafka/broker';
 
 // Not 9092/9093, so a developer's broker may keep running alongside.
 const PORT = 19192;
@@ -76,11 +76,9 @@ describe('Kafka broker (KRaft, single node)', () => {
     await transaction.commit();
     await producer.disconnect();
 
-    const admin = kafka.admin();
-    await admin.connect();
-    const [committed] = await admin.fetchOffsets({ groupId, topics: [input] });
-    await admin.disconnect();
-    expect(committed?.partitions).toEqual([expect.objectContaining({ partition: 0, offset: '5' })]);
+    // commit() returns once the coordinator has logged the decision; the commit markers that
+    // make the offsets visible to OffsetFetch are written just after, so poll briefly.
+    await expect.poll(() => committedOffset(kafka, groupId, input), { timeout: 10_000 }).toBe('5');
 
     const received = await consumeAll(kafka, output, 'kafka-broker-test-tx-reader', 1);
     expect(received.map((m) => m.value)).toEqual(['derived']);
@@ -98,6 +96,17 @@ async function createTopic(kafka: Kafka, topic: string, numPartitions: number): 
   await admin.connect();
   try {
     await admin.createTopics({ topics: [{ topic, numPartitions }], waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function committedOffset(kafka: Kafka, groupId: string, topic: string): Promise<string | undefined> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return committed?.partitions.find((p) => p.partition === 0)?.offset;
   } finally {
     await admin.disconnect();
   }
