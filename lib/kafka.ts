@@ -61,6 +61,17 @@ export async function ensureTopics(admin: Admin, specs: TopicSpec[]): Promise<vo
   });
 }
 
+/** Create the sales and dead-letter topics if missing (workers and simulator both call it). */
+export async function ensureSalesTopics(kafka: Kafka): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await ensureTopics(admin, salesTopics());
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 export function salesTopics(): TopicSpec[] {
   const { SALES_TOPIC, SALES_DLQ_TOPIC, SALES_TOPIC_PARTITIONS } = env();
   return [

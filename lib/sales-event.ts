@@ -12,6 +12,27 @@ import {
   type LoyaltyTier,
 } from './queries/overview.types';
 
+/** Contract v1 as it travels on the topic (JSON, snake_case). */
+export interface SaleEventJson {
+  event_id: string;
+  type: string;
+  occurred_at: string;
+  order_id: string;
+  store_id: string;
+  channel: string;
+  region: string;
+  currency: string;
+  customer: { id: string | null; age: number | null; gender: string; loyalty_tier: string; first_order: boolean };
+  lines: {
+    sku: string;
+    name: string;
+    category: string;
+    quantity: number;
+    unit_price_cents: number;
+    discount_cents?: number;
+  }[];
+}
+
 export const EVENT_TYPES = ['sale'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

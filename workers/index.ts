@@ -2,7 +2,7 @@
 // like with the same WORKER_GROUP_ID; Kafka spreads the partitions across them.
 import { db, disconnectDb } from '../lib/db';
 import { loadEnvOrExit } from '../lib/env';
-import { createKafka, createProducer, ensureTopics, salesTopics } from '../lib/kafka';
+import { createKafka, createProducer, ensureSalesTopics } from '../lib/kafka';
 import { logger } from '../lib/logger';
 import { startSalesConsumer } from './sales.consumer';
 
@@ -14,11 +14,7 @@ async function main(): Promise<void> {
   const log = logger.child({ component: 'worker' });
   const kafka = createKafka(`${config.KAFKA_CLIENT_ID}-worker`);
 
-  const admin = kafka.admin();
-  await admin.connect();
-  await ensureTopics(admin, salesTopics());
-  await admin.disconnect();
-
+  await ensureSalesTopics(kafka);
   const producer = createProducer(kafka);
   await producer.connect();
   const consumer = await startSalesConsumer({ kafka, producer, prisma: db(), log });

@@ -1,24 +1,7 @@
 // Builders for contract-v1 payloads in tests (plain JSON, as a producer would send them).
-export interface SaleJson {
-  event_id: string;
-  type: string;
-  occurred_at: string;
-  order_id: string;
-  store_id: string;
-  channel: string;
-  region: string;
-  currency: string;
-  customer: { id: string | null; age: number | null; gender: string; loyalty_tier: string; first_order: boolean };
-  lines: {
-    sku: string;
-    name: string;
-    category: string;
-    quantity: number;
-    unit_price_cents: number;
-    discount_cents?: number;
-  }[];
-  [extra: string]: unknown;
-}
+import type { SaleEventJson } from '../../lib/sales-event';
+/** A contract-v1 payload; tests also send fields that are not in the contract. */
+export type SaleJson = SaleEventJson & { [extra: string]: unknown };
 
 export function sale(overrides: Partial<SaleJson> = {}): SaleJson {
   return {

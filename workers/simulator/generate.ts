@@ -1,26 +1,9 @@
 // Turns the synthetic world into contract-v1 sale events (plain JSON objects, as producers send).
 import { randomUUID } from 'node:crypto';
+import type { SaleEventJson } from '../../lib/sales-event';
 import { createRng, type Rng, type World, weighted } from './catalog';
 
-export interface SaleEventJson {
-  event_id: string;
-  type: 'sale';
-  occurred_at: string;
-  order_id: string;
-  store_id: string;
-  channel: string;
-  region: string;
-  currency: string;
-  customer: { id: string | null; age: number | null; gender: string; loyalty_tier: string; first_order: boolean };
-  lines: {
-    sku: string;
-    name: string;
-    category: string;
-    quantity: number;
-    unit_price_cents: number;
-    discount_cents: number;
-  }[];
-}
+export type { SaleEventJson };
 
 const lineCount = weighted([1, 2, 3, 4, 5], [52, 26, 12, 6, 4]);
 const quantity = weighted([1, 2, 3, 4], [78, 15, 5, 2]);

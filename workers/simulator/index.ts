@@ -2,7 +2,7 @@
 //   npm run simulate -- --rate 20 [--count 1000] [--duplicates 0.005] [--seed 7]
 import { parseArgs } from 'node:util';
 import { loadEnvOrExit } from '../../lib/env';
-import { createKafka, createProducer, ensureTopics, salesTopics } from '../../lib/kafka';
+import { createKafka, createProducer, ensureSalesTopics } from '../../lib/kafka';
 import { createWorld } from './catalog';
 import { type SaleEventJson, SaleGenerator } from './generate';
 
@@ -39,10 +39,7 @@ async function main(): Promise<void> {
   );
 
   const kafka = createKafka(`${config.KAFKA_CLIENT_ID}-simulator`);
-  const admin = kafka.admin();
-  await admin.connect();
-  await ensureTopics(admin, salesTopics());
-  await admin.disconnect();
+  await ensureSalesTopics(kafka);
   const producer = createProducer(kafka);
   await producer.connect();
 
