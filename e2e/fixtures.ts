@@ -58,6 +58,15 @@ export const test = base.extend<{ sell: (sale: SaleInput) => Promise<void> }, { 
 
 export { expect };
 
+/**
+ * Open a dashboard URL and wait until it is live: the socket is connected, so React has
+ * hydrated and the controls react (a select changed before hydration is silently lost).
+ */
+export async function openDashboard(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await expect(page.getByTestId('freshness')).toHaveAttribute('data-state', 'live');
+}
+
 export async function kpi(page: Page, id: 'revenue' | 'orders' | 'units' | 'aov'): Promise<number> {
   return Number(await page.getByTestId(`kpi-${id}`).getAttribute('data-value'));
 }
