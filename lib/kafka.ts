@@ -61,12 +61,16 @@ export async function ensureTopics(admin: Admin, specs: TopicSpec[]): Promise<vo
   });
 }
 
-/** Create the sales and dead-letter topics if missing (workers and simulator both call it). */
-export async function ensureSalesTopics(kafka: Kafka): Promise<void> {
+/**
+ * Create the sales and dead-letter topics if missing (workers and simulator both call it);
+ * returns the cluster's id.
+ */
+export async function ensureSalesTopics(kafka: Kafka): Promise<string> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     await ensureTopics(admin, salesTopics());
+    return (await admin.describeCluster()).clusterId;
   } finally {
     await admin.disconnect();
   }

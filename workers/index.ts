@@ -14,10 +14,10 @@ async function main(): Promise<void> {
   const log = logger.child({ component: 'worker' });
   const kafka = createKafka(`${config.KAFKA_CLIENT_ID}-worker`);
 
-  await ensureSalesTopics(kafka);
+  const clusterId = await ensureSalesTopics(kafka);
   const producer = createProducer(kafka);
   await producer.connect();
-  const consumer = await startSalesConsumer({ kafka, producer, prisma: db(), log });
+  const consumer = await startSalesConsumer({ kafka, clusterId, producer, prisma: db(), log });
   log.info({ topic: config.SALES_TOPIC, groupId: config.WORKER_GROUP_ID }, 'worker started');
 
   let previous = 0;

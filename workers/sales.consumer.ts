@@ -10,7 +10,7 @@ import {
   type BatchOutcome,
   type RejectedMessage,
 } from '../lib/queries/apply-sales-batch';
-import { getStoredOffset } from '../lib/queries/get-stored-offset';
+import { getStoredOffset, resetStoredOffset } from '../lib/queries/get-stored-offset';
 import { decodeSaleEvent } from '../lib/sales-event';
 
 /** Messages per Postgres transaction: bounds transaction time and memory for huge backlogs. */
@@ -33,6 +33,8 @@ export interface SalesConsumer {
 
 interface Options {
   kafka: Kafka;
+  /** Id of the cluster `kafka` talks to; stored with every offset. */
+  clusterId: string;
   producer: Producer;
   prisma: PrismaClient;
   log: Logger;
@@ -51,7 +53,14 @@ function dlqHeaders(message: KafkaMessage, batch: Batch, rejected: RejectedMessa
   };
 }
 
-export async function startSalesConsumer({ kafka, producer, prisma, log, groupId }: Options): Promise<SalesConsumer> {
+export async function startSalesConsumer({
+  kafka,
+  clusterId,
+  producer,
+  prisma,
+  log,
+  groupId,
+}: Options): Promise<SalesConsumer> {
   const config = env();
   const topic = config.SALES_TOPIC;
   const consumer: Consumer = kafka.consumer({
@@ -88,13 +97,31 @@ export async function startSalesConsumer({ kafka, producer, prisma, log, groupId
   async function positionedAtStoredOffset(batch: Batch): Promise<boolean> {
     if (checked.has(batch.partition)) return true;
     checked.add(batch.partition);
-    const stored = (await getStoredOffset(prisma, batch.topic, batch.partition)) ?? 0n;
-    if (BigInt(batch.firstOffset() ?? '0') === stored) return true;
-    log.info(
-      { partition: batch.partition, from: batch.firstOffset(), to: stored.toString() },
-      'seeking to offset stored in Postgres',
-    );
-    consumer.seek({ topic: batch.topic, partition: batch.partition, offset: stored.toString() });
+    const where = { partition: batch.partition };
+    const first = BigInt(batch.firstOffset() ?? '0');
+    let stored = await getStoredOffset(prisma, batch.topic, batch.partition);
+    // Offsets of another cluster (a new broker, a migrated cluster) or beyond the end of the
+    // partition (topic recreated) describe another log: start this one from its beginning.
+    // Nothing is counted twice — ids of events already counted are kept in processed_event.
+    const foreign = stored !== null && stored.clusterId !== null && stored.clusterId !== clusterId;
+    if (stored && (foreign || stored.nextOffset > BigInt(batch.highWatermark))) {
+      log.warn(
+        {
+          ...where,
+          stored: stored.nextOffset.toString(),
+          storedCluster: stored.clusterId,
+          clusterId,
+          highWatermark: batch.highWatermark,
+        },
+        'stored offset belongs to another log (new cluster or recreated topic); restarting the partition from its beginning',
+      );
+      await resetStoredOffset(prisma, batch.topic, batch.partition, stored, 0n, clusterId);
+      stored = { nextOffset: 0n, clusterId };
+    }
+    const target = stored?.nextOffset ?? 0n;
+    if (first === target) return true;
+    log.info({ ...where, from: first.toString(), to: target.toString() }, 'seeking to offset stored in Postgres');
+    consumer.seek({ topic: batch.topic, partition: batch.partition, offset: target.toString() });
     return false;
   }
 
@@ -132,6 +159,7 @@ export async function startSalesConsumer({ kafka, producer, prisma, log, groupId
 
     const last = messages.at(-1) as KafkaMessage;
     return applySalesBatch(prisma, {
+      clusterId,
       topic: batch.topic,
       partition: batch.partition,
       lastOffset: BigInt(last.offset),

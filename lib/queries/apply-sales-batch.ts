@@ -24,6 +24,8 @@ export interface RejectedMessage {
 }
 
 export interface SalesBatch {
+  /** Kafka cluster id, stored with the offset. */
+  clusterId: string;
   topic: string;
   partition: number;
   /** Offset of the last message of the batch; the stored next offset becomes lastOffset + 1. */
@@ -44,11 +46,11 @@ export interface BatchOutcome {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-async function lockNextOffset(tx: Tx, topic: string, partition: number): Promise<bigint> {
+async function lockNextOffset(tx: Tx, batch: SalesBatch): Promise<bigint> {
   // Upsert-with-self-assignment both creates the row and takes its row lock in one round trip.
   const rows = await tx.$queryRaw<{ next_offset: bigint }[]>`
-    INSERT INTO consumer_offset AS o (topic, partition, next_offset)
-    VALUES (${topic}, ${partition}, 0)
+    INSERT INTO consumer_offset AS o (topic, partition, next_offset, cluster_id)
+    VALUES (${batch.topic}, ${batch.partition}, 0, ${batch.clusterId})
     ON CONFLICT (topic, partition) DO UPDATE SET next_offset = o.next_offset
     RETURNING next_offset`;
   return rows[0]?.next_offset ?? 0n;
@@ -147,7 +149,7 @@ async function recordDeadLetters(tx: Tx, topic: string, partition: number, rejec
 export async function applySalesBatch(prisma: PrismaClient, batch: SalesBatch): Promise<BatchOutcome> {
   return prisma.$transaction(
     async (tx) => {
-      const nextOffset = await lockNextOffset(tx, batch.topic, batch.partition);
+      const nextOffset = await lockNextOffset(tx, batch);
       const accepted = batch.accepted.filter((m) => m.offset >= nextOffset);
       const rejected = batch.rejected.filter((m) => m.offset >= nextOffset);
       const alreadyApplied = batch.accepted.length + batch.rejected.length - accepted.length - rejected.length;
@@ -167,7 +169,7 @@ export async function applySalesBatch(prisma: PrismaClient, batch: SalesBatch): 
 
       await tx.$executeRaw`
         UPDATE consumer_offset
-        SET next_offset = ${batch.lastOffset + 1n}, last_message_at = ${batch.lastMessageAt}, updated_at = now(),
+        SET next_offset = ${batch.lastOffset + 1n}, cluster_id = ${batch.clusterId}, last_message_at = ${batch.lastMessageAt}, updated_at = now(),
             last_event_at = GREATEST(last_event_at, ${rollup.buckets ? new Date(rollup.buckets.max) : null}::timestamptz)
         WHERE topic = ${batch.topic} AND partition = ${batch.partition}`;
 

@@ -271,6 +271,23 @@ describe('sales pipeline (real Kafka, real Postgres, real processes)', () => {
     expect(Number(rows[0]?.n)).toBe(MALFORMED.length);
   });
 
+  it('restarts from the beginning of a log it does not know, without counting twice', async () => {
+    await worker?.stop();
+    // Offsets recorded against another cluster (a wiped dev broker, a migrated cluster) on
+    // one partition, and beyond the end of the log (recreated topic) on another.
+    await db.query("UPDATE consumer_offset SET cluster_id = 'some-other-cluster' WHERE topic = $1 AND partition = 0", [topic]);
+    await db.query('UPDATE consumer_offset SET next_offset = next_offset + 1000 WHERE topic = $1 AND partition = 1', [topic]);
+    const generator = new SaleGenerator(createWorld(), 99);
+    const extra = Array.from({ length: 30 }, (_, i) => generator.next(Date.parse(WINDOW_FROM) + 60_000 + i * 1000) as SaleJson);
+    await produce(extra.map((e) => ({ key: e.order_id, value: bytes(e) })));
+    worker = startWorker(env, 'worker-4');
+    await waitUntilConsumed(kafka, db, topic);
+
+    const body = await (await api(windowQs)).json();
+    expect(body.totals).toEqual(expectedOverview([...events, ...extra]).totals);
+    expect(await processedCount()).toBe(VALID_EVENTS + extra.length);
+  });
+
   it('rejects bad query parameters with 400 and a message naming the parameter', async () => {
     for (const [qs, param] of [
       ['range=2h', 'range'],

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "consumer_offset" ADD COLUMN     "cluster_id" TEXT;
+
