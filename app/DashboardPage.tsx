@@ -11,6 +11,7 @@ import { POLL_INTERVAL_MS, useLiveOverview } from '../components/hooks/useLiveOv
 import { useViewQuery } from '../components/hooks/useViewQuery';
 import { KpiCards } from '../components/kpi/KpiCards';
 import { TopProducts } from '../components/tables/TopProducts';
+import { setReportingCurrency } from '../lib/format';
 import { type OverviewQuery, viewKey } from '../lib/overview-params';
 import type { FilterOptions, Overview } from '../lib/queries/overview.types';
 
@@ -27,6 +28,7 @@ export function DashboardPage({ query: serverQuery, initialOverview, filterOptio
   const initial = useMemo(() => ({ key: viewKey(serverQuery), data: initialOverview }), [serverQuery, initialOverview]);
   const live = useLiveOverview(query, initial);
   const overview = live.data;
+  setReportingCurrency(overview.currency);
   // Until the first data of a newly chosen view arrives, the old view stays on screen, dimmed.
   const loading = !live.isCurrent || isPending;
 

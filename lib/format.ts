@@ -3,13 +3,33 @@
 // mismatch); times are shown in the viewer's time zone and are only formatted on the client.
 
 const NUMBER = new Intl.NumberFormat('en-US');
-const MONEY = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
-const MONEY_COMPACT = new Intl.NumberFormat('en-US', {
-  style: 'currency',
-  currency: 'USD',
-  notation: 'compact',
-  maximumFractionDigits: 1,
-});
+
+interface MoneyFormat {
+  currency: string;
+  full: Intl.NumberFormat;
+  compact: Intl.NumberFormat;
+  /** Minor units per major unit: 100 for USD, 1 for JPY. */
+  scale: number;
+}
+
+function moneyFormat(currency: string): MoneyFormat {
+  const full = new Intl.NumberFormat('en-US', { style: 'currency', currency });
+  const compact = new Intl.NumberFormat('en-US', {
+    style: 'currency',
+    currency,
+    notation: 'compact',
+    maximumFractionDigits: 1,
+  });
+  return { currency, full, compact, scale: 10 ** (full.resolvedOptions().maximumFractionDigits ?? 2) };
+}
+
+// The reporting currency is one per deployment (REPORTING_CURRENCY); the dashboard sets it
+// from the data it renders before any amount is formatted.
+let money = moneyFormat('USD');
+
+export function setReportingCurrency(currency: string): void {
+  if (currency !== money.currency) money = moneyFormat(currency);
+}
 const NUMBER_COMPACT = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
 const PERCENT = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 });
 const PERCENT_FIXED = new Intl.NumberFormat('en-US', {
@@ -18,14 +38,14 @@ const PERCENT_FIXED = new Intl.NumberFormat('en-US', {
   maximumFractionDigits: 1,
 });
 
-/** Integer cents → `$12,345.67`. */
-export function formatMoney(cents: number): string {
-  return MONEY.format(cents / 100);
+/** Integer minor units → `$12,345.67`. */
+export function formatMoney(minor: number): string {
+  return money.full.format(minor / money.scale);
 }
 
-/** Integer cents → `$12.3K`, for axis ticks. */
-export function formatMoneyCompact(cents: number): string {
-  return MONEY_COMPACT.format(cents / 100);
+/** Integer minor units → `$12.3K`, for axis ticks. */
+export function formatMoneyCompact(minor: number): string {
+  return money.compact.format(minor / money.scale);
 }
 
 /** `12345` → `12,345`. */

@@ -24,6 +24,7 @@ export async function getOverview(f: OverviewFilters, prisma = db()): Promise<Ov
     units += p.units;
   }
   return {
+    currency: env().REPORTING_CURRENCY,
     range: { from: f.from.toISOString(), to: f.to.toISOString() },
     filters: {
       store: f.store ?? null,

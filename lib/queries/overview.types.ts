@@ -72,6 +72,8 @@ export interface Freshness {
 }
 
 export interface Overview {
+  /** ISO 4217 reporting currency; every `*_cents` amount is in its minor units. */
+  currency: string;
   range: { from: string; to: string };
   filters: { store: string | null; region: string | null; channel: Channel | null; category: string | null };
   totals: Totals;
