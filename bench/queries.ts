@@ -1,0 +1,111 @@
+// Dashboard query latency: getOverview (the four queries behind GET /api/v1/overview and every
+// live refresh) over the ingested week, sequentially, as one viewer changing views would.
+import type { PrismaClient } from '@prisma/client';
+import { env } from '../lib/env';
+import { MINUTE_MS, RANGE_PRESETS } from '../lib/overview-params';
+import { getDemographics } from '../lib/queries/get-demographics';
+import { getFreshness } from '../lib/queries/get-freshness';
+import { getOverview } from '../lib/queries/get-overview';
+import { getSalesTrend } from '../lib/queries/get-sales-trend';
+import { getTopProducts } from '../lib/queries/get-top-products';
+import type { OverviewFilters } from '../lib/queries/overview.types';
+import { step } from './progress';
+import type { BenchDatabase } from './services';
+import { type Summary, summarize } from './stats';
+
+const WARM_UP_RUNS = 2;
+const BREAKDOWN_RUNS = 8;
+
+export interface QueryCase {
+  name: string;
+  filters: OverviewFilters;
+  latency: Summary;
+  /** Orders in the view: shows the case really had data behind it. */
+  orders: number;
+}
+
+export interface QueryFigures {
+  runs: number;
+  cases: QueryCase[];
+  /** p50 of each of getOverview's four queries alone, for the heaviest views. */
+  breakdown: { name: string; trend: number; topProducts: number; demographics: number; freshness: number }[];
+  tables: { table: string; rows: number; bytes: number }[];
+}
+
+async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
+  const started = performance.now();
+  const value = await fn();
+  return [performance.now() - started, value];
+}
+
+export async function measureQueries(
+  prisma: PrismaClient,
+  db: BenchDatabase,
+  opts: { endMs: number; category: string; store: string; runs: number },
+): Promise<QueryFigures> {
+  // Why VACUUM ANALYZE: right after a bulk load the planner has no statistics and no
+  // visibility map yet; autovacuum would get there within a minute in production, and the
+  // figures should not depend on whether it happened to run before the first query.
+  step('queries: VACUUM ANALYZE of the rollup tables');
+  await db.query('VACUUM (ANALYZE) sales_minute, product_minute, demographic_minute, product, consumer_offset');
+
+  const to = new Date(opts.endMs);
+  const range = (preset: keyof typeof RANGE_PRESETS) => ({
+    from: new Date(opts.endMs - RANGE_PRESETS[preset] * MINUTE_MS),
+    to,
+  });
+  const specs: { name: string; filters: OverviewFilters }[] = [
+    { name: '1 h', filters: range('1h') },
+    { name: '24 h', filters: range('24h') },
+    { name: '7 d', filters: range('7d') },
+    { name: `24 h, category=${opts.category}`, filters: { ...range('24h'), category: opts.category } },
+    { name: `7 d, category=${opts.category}`, filters: { ...range('7d'), category: opts.category } },
+    { name: `24 h, store=${opts.store}`, filters: { ...range('24h'), store: opts.store } },
+    { name: `7 d, store=${opts.store}`, filters: { ...range('7d'), store: opts.store } },
+  ];
+
+  const cases: QueryCase[] = [];
+  for (const spec of specs) {
+    const samples: number[] = [];
+    let orders = 0;
+    for (let i = 0; i < WARM_UP_RUNS + opts.runs; i++) {
+      const [ms, overview] = await time(() => getOverview(spec.filters, prisma));
+      if (i >= WARM_UP_RUNS) samples.push(ms);
+      orders = overview.totals.orders;
+    }
+    const latency = summarize(samples);
+    cases.push({ name: spec.name, filters: spec.filters, latency, orders });
+    step(
+      `  getOverview ${spec.name}: p50 ${latency.p50.toFixed(1)} ms, p95 ${latency.p95.toFixed(1)} ms (${orders.toLocaleString('en-US')} orders in view)`,
+    );
+  }
+
+  const breakdown: QueryFigures['breakdown'] = [];
+  for (const spec of specs.filter((s) => s.name.startsWith('7 d'))) {
+    const f = spec.filters;
+    const p50 = async (fn: () => Promise<unknown>) => {
+      const samples: number[] = [];
+      for (let i = 0; i < BREAKDOWN_RUNS; i++) samples.push((await time(fn))[0]);
+      return summarize(samples).p50;
+    };
+    breakdown.push({
+      name: spec.name,
+      trend: await p50(() => getSalesTrend(prisma, f)),
+      topProducts: await p50(() => getTopProducts(prisma, f)),
+      demographics: await p50(() => getDemographics(prisma, f)),
+      freshness: await p50(() => getFreshness(prisma, env().SALES_TOPIC)),
+    });
+  }
+
+  const tables = await db.query<{ table: string; rows: string; bytes: string }>(
+    `SELECT relname AS table, n_live_tup AS rows, pg_total_relation_size(relid) AS bytes
+     FROM pg_stat_user_tables WHERE relname IN ('sales_minute', 'product_minute', 'demographic_minute', 'processed_event')
+     ORDER BY relname`,
+  );
+  return {
+    runs: opts.runs,
+    cases,
+    breakdown,
+    tables: tables.map((t) => ({ table: t.table, rows: Number(t.rows), bytes: Number(t.bytes) })),
+  };
+}
