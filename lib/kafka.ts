@@ -30,9 +30,13 @@ export function createKafka(clientId = env().KAFKA_CLIENT_ID, brokers = env().KA
 export function createProducer(kafka: Kafka): Producer {
   return kafka.producer({
     createPartitioner: Partitioners.DefaultPartitioner,
-    // Idempotent producer: a retried send is not written twice by the broker.
+    // Idempotent producer: a retried send is not written twice by the broker. kafkajs wants
+    // unlimited retries for it: a send waits out a broker outage (backing off up to 10 s
+    // between attempts) instead of failing. A worker blocked that long loses its partitions
+    // to the group, and its late transaction is then fenced by the stored offset.
     idempotent: true,
     maxInFlightRequests: 1,
+    retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: Number.MAX_SAFE_INTEGER },
   });
 }
 

@@ -8,6 +8,7 @@ import {
   type AcceptedMessage,
   applySalesBatch,
   type BatchOutcome,
+  KnownDimensions,
   type RejectedMessage,
 } from '../lib/queries/apply-sales-batch';
 import { getStoredOffset, resetStoredOffset } from '../lib/queries/get-stored-offset';
@@ -68,7 +69,11 @@ export async function startSalesConsumer({
     sessionTimeout: config.WORKER_SESSION_TIMEOUT_MS,
     heartbeatInterval: Math.floor(config.WORKER_SESSION_TIMEOUT_MS / 10),
     maxBytesPerPartition: 4 * 1024 * 1024,
+    // The broker answers as soon as data arrives; this only bounds an idle fetch, and with it
+    // how long shutdown and rebalances wait for the in-flight fetch.
+    maxWaitTimeInMs: 1000,
   });
+  const known = new KnownDimensions();
   const stats: SalesConsumerStats = { counted: 0, duplicates: 0, rejected: 0, alreadyApplied: 0, batches: 0 };
   let joined = false;
 
@@ -158,15 +163,19 @@ export async function startSalesConsumer({
     if (dlq.length > 0) await producer.send({ topic: config.SALES_DLQ_TOPIC, messages: dlq });
 
     const last = messages.at(-1) as KafkaMessage;
-    return applySalesBatch(prisma, {
-      clusterId,
-      topic: batch.topic,
-      partition: batch.partition,
-      lastOffset: BigInt(last.offset),
-      lastMessageAt: new Date(lastMessageAt),
-      accepted,
-      rejected,
-    });
+    return applySalesBatch(
+      prisma,
+      {
+        clusterId,
+        topic: batch.topic,
+        partition: batch.partition,
+        lastOffset: BigInt(last.offset),
+        lastMessageAt: new Date(lastMessageAt),
+        accepted,
+        rejected,
+      },
+      known,
+    );
   }
 
   await consumer.connect();

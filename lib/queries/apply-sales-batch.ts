@@ -6,7 +6,7 @@
 import type { Prisma, PrismaClient } from '@prisma/client';
 import { SALES_UPDATED_CHANNEL, type SalesUpdatedNotice } from '../live-channel';
 import type { RejectReason, SaleEvent } from '../sales-event';
-import { type Rollup, rollUp } from '../sales-rollup';
+import { type ProductInfo, type Rollup, rollUp, type StoreInfo } from '../sales-rollup';
 
 type Tx = Prisma.TransactionClient;
 
@@ -44,8 +44,6 @@ export interface BatchOutcome {
   alreadyApplied: number;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
-
 async function lockNextOffset(tx: Tx, batch: SalesBatch): Promise<bigint> {
   // Upsert-with-self-assignment both creates the row and takes its row lock in one round trip.
   const rows = await tx.$queryRaw<{ next_offset: bigint }[]>`
@@ -67,18 +65,43 @@ async function claimEventIds(tx: Tx, ids: string[]): Promise<Set<string>> {
   return new Set(rows.map((r) => r.event_id));
 }
 
-// Each upsert inserts rows in key order so that concurrent workers lock shared rows
+/**
+ * Dimension rows (product names, store regions) this process has already written. Their
+ * upserts lock the row even when nothing changes, so every batch would queue behind the
+ * others on the same few hundred rows; only new or changed values are written.
+ */
+export class KnownDimensions {
+  private readonly products = new Map<string, string>();
+  private readonly stores = new Map<string, string>();
+
+  changedProducts(catalog: ProductInfo[]): ProductInfo[] {
+    return catalog.filter((p) => this.products.get(p.sku) !== p.name + SEP + p.category);
+  }
+
+  changedStores(stores: StoreInfo[]): StoreInfo[] {
+    return stores.filter((s) => this.stores.get(s.storeId) !== s.region);
+  }
+
+  /** After commit: the values are in the database now. */
+  remember(catalog: ProductInfo[], stores: StoreInfo[]): void {
+    for (const p of catalog) this.products.set(p.sku, p.name + SEP + p.category);
+    for (const s of stores) this.stores.set(s.storeId, s.region);
+  }
+}
+
+const SEP = '\u0001';
+
+// Rows travel as one jsonb parameter each (cheaper for Prisma than a dozen array
+// parameters) and are inserted in key order, so that concurrent workers lock shared rows
 // (same minute and store from different partitions) in the same order: no deadlocks.
-async function writeRollup(tx: Tx, rollup: Rollup): Promise<void> {
-  const { sales, products, demographics, catalog, stores } = rollup;
+async function writeRollup(tx: Tx, rollup: Rollup, catalog: ProductInfo[], stores: StoreInfo[]): Promise<void> {
+  const { sales, products, demographics } = rollup;
   if (sales.length > 0) {
     await tx.$executeRaw`
       INSERT INTO sales_minute AS t (bucket, store_id, region, channel, category, revenue_cents, orders, units)
-      SELECT * FROM unnest(
-        ${sales.map((r) => iso(r.bucket))}::timestamptz[], ${sales.map((r) => r.storeId)}::text[],
-        ${sales.map((r) => r.region)}::text[], ${sales.map((r) => r.channel)}::text[],
-        ${sales.map((r) => r.category)}::text[], ${sales.map((r) => r.revenueCents)}::bigint[],
-        ${sales.map((r) => r.orders)}::bigint[], ${sales.map((r) => r.units)}::bigint[])
+      SELECT to_timestamp(bucket / 1000.0), "storeId", region, channel, category, "revenueCents", orders, units
+      FROM jsonb_to_recordset(${JSON.stringify(sales)}::jsonb) AS x(bucket bigint, "storeId" text, region text,
+        channel text, category text, "revenueCents" bigint, orders bigint, units bigint)
       ORDER BY 1, 2, 3, 4, 5
       ON CONFLICT (bucket, store_id, region, channel, category) DO UPDATE SET
         revenue_cents = t.revenue_cents + EXCLUDED.revenue_cents,
@@ -88,12 +111,9 @@ async function writeRollup(tx: Tx, rollup: Rollup): Promise<void> {
   if (products.length > 0) {
     await tx.$executeRaw`
       INSERT INTO product_minute AS t (bucket, store_id, region, channel, sku, category, revenue_cents, units, orders)
-      SELECT * FROM unnest(
-        ${products.map((r) => iso(r.bucket))}::timestamptz[], ${products.map((r) => r.storeId)}::text[],
-        ${products.map((r) => r.region)}::text[], ${products.map((r) => r.channel)}::text[],
-        ${products.map((r) => r.sku)}::text[], ${products.map((r) => r.category)}::text[],
-        ${products.map((r) => r.revenueCents)}::bigint[], ${products.map((r) => r.units)}::bigint[],
-        ${products.map((r) => r.orders)}::bigint[])
+      SELECT to_timestamp(bucket / 1000.0), "storeId", region, channel, sku, category, "revenueCents", units, orders
+      FROM jsonb_to_recordset(${JSON.stringify(products)}::jsonb) AS x(bucket bigint, "storeId" text, region text,
+        channel text, sku text, category text, "revenueCents" bigint, units bigint, orders bigint)
       ORDER BY 1, 2, 3, 4, 5, 6
       ON CONFLICT (bucket, store_id, region, channel, sku, category) DO UPDATE SET
         revenue_cents = t.revenue_cents + EXCLUDED.revenue_cents,
@@ -104,13 +124,11 @@ async function writeRollup(tx: Tx, rollup: Rollup): Promise<void> {
     await tx.$executeRaw`
       INSERT INTO demographic_minute AS t
         (bucket, store_id, region, channel, category, age_band, gender, loyalty_tier, customer_type, revenue_cents, orders)
-      SELECT * FROM unnest(
-        ${demographics.map((r) => iso(r.bucket))}::timestamptz[], ${demographics.map((r) => r.storeId)}::text[],
-        ${demographics.map((r) => r.region)}::text[], ${demographics.map((r) => r.channel)}::text[],
-        ${demographics.map((r) => r.category)}::text[], ${demographics.map((r) => r.ageBand)}::text[],
-        ${demographics.map((r) => r.gender)}::text[], ${demographics.map((r) => r.loyaltyTier)}::text[],
-        ${demographics.map((r) => r.customerType)}::text[], ${demographics.map((r) => r.revenueCents)}::bigint[],
-        ${demographics.map((r) => r.orders)}::bigint[])
+      SELECT to_timestamp(bucket / 1000.0), "storeId", region, channel, category, "ageBand", gender, "loyaltyTier",
+        "customerType", "revenueCents", orders
+      FROM jsonb_to_recordset(${JSON.stringify(demographics)}::jsonb) AS x(bucket bigint, "storeId" text, region text,
+        channel text, category text, "ageBand" text, gender text, "loyaltyTier" text, "customerType" text,
+        "revenueCents" bigint, orders bigint)
       ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9
       ON CONFLICT (bucket, store_id, region, channel, category, age_band, gender, loyalty_tier, customer_type) DO UPDATE SET
         revenue_cents = t.revenue_cents + EXCLUDED.revenue_cents,
@@ -119,8 +137,7 @@ async function writeRollup(tx: Tx, rollup: Rollup): Promise<void> {
   if (catalog.length > 0) {
     await tx.$executeRaw`
       INSERT INTO product AS p (sku, name, category)
-      SELECT * FROM unnest(${catalog.map((r) => r.sku)}::text[], ${catalog.map((r) => r.name)}::text[],
-        ${catalog.map((r) => r.category)}::text[])
+      SELECT sku, name, category FROM jsonb_to_recordset(${JSON.stringify(catalog)}::jsonb) AS x(sku text, name text, category text)
       ORDER BY 1
       ON CONFLICT (sku) DO UPDATE SET name = EXCLUDED.name, category = EXCLUDED.category, updated_at = now()
       WHERE (p.name, p.category) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.category)`;
@@ -128,7 +145,7 @@ async function writeRollup(tx: Tx, rollup: Rollup): Promise<void> {
   if (stores.length > 0) {
     await tx.$executeRaw`
       INSERT INTO store AS s (store_id, region)
-      SELECT * FROM unnest(${stores.map((r) => r.storeId)}::text[], ${stores.map((r) => r.region)}::text[])
+      SELECT "storeId", region FROM jsonb_to_recordset(${JSON.stringify(stores)}::jsonb) AS x("storeId" text, region text)
       ORDER BY 1
       ON CONFLICT (store_id) DO UPDATE SET region = EXCLUDED.region, updated_at = now()
       WHERE s.region IS DISTINCT FROM EXCLUDED.region`;
@@ -146,8 +163,30 @@ async function recordDeadLetters(tx: Tx, topic: string, partition: number, rejec
     ON CONFLICT (topic, partition, "offset") DO NOTHING`;
 }
 
-export async function applySalesBatch(prisma: PrismaClient, batch: SalesBatch): Promise<BatchOutcome> {
-  return prisma.$transaction(
+/** First delivery of an id wins; later copies in the same batch are duplicates. */
+function firstOfEachId(messages: AcceptedMessage[]): SaleEvent[] {
+  const seen = new Set<string>();
+  const events: SaleEvent[] = [];
+  for (const { event } of messages) {
+    if (seen.has(event.eventId)) continue;
+    seen.add(event.eventId);
+    events.push(event);
+  }
+  return events;
+}
+
+export async function applySalesBatch(
+  prisma: PrismaClient,
+  batch: SalesBatch,
+  known = new KnownDimensions(),
+): Promise<BatchOutcome> {
+  // The rollup is computed before the transaction opens, so no locks are held during the
+  // JavaScript work; it is recomputed inside only in the rare case that some events turn
+  // out to be counted already (redelivery, producer retry across batches).
+  const candidates = firstOfEachId(batch.accepted);
+  let rollup = rollUp(candidates);
+
+  const outcome = await prisma.$transaction(
     async (tx) => {
       const nextOffset = await lockNextOffset(tx, batch);
       const accepted = batch.accepted.filter((m) => m.offset >= nextOffset);
@@ -157,14 +196,14 @@ export async function applySalesBatch(prisma: PrismaClient, batch: SalesBatch): 
         return { counted: 0, duplicates: 0, rejected: 0, alreadyApplied };
       }
 
-      const fresh = await claimEventIds(tx, [...new Set(accepted.map((m) => m.event.eventId))]);
-      // First delivery of an id in this batch wins; later copies are duplicates.
-      const counted: SaleEvent[] = [];
-      for (const { event } of accepted) {
-        if (fresh.delete(event.eventId)) counted.push(event);
-      }
-      const rollup = rollUp(counted);
-      await writeRollup(tx, rollup);
+      const unique = accepted.length === batch.accepted.length ? candidates : firstOfEachId(accepted);
+      const fresh = await claimEventIds(
+        tx,
+        unique.map((e) => e.eventId),
+      );
+      const counted = fresh.size === unique.length ? unique : unique.filter((e) => fresh.has(e.eventId));
+      if (counted !== candidates) rollup = rollUp(counted);
+      await writeRollup(tx, rollup, known.changedProducts(rollup.catalog), known.changedStores(rollup.stores));
       await recordDeadLetters(tx, batch.topic, batch.partition, rejected);
 
       await tx.$executeRaw`
@@ -190,4 +229,6 @@ export async function applySalesBatch(prisma: PrismaClient, batch: SalesBatch): 
     },
     { maxWait: 10_000, timeout: 60_000 },
   );
+  known.remember(rollup.catalog, rollup.stores);
+  return outcome;
 }
