@@ -7,8 +7,7 @@ import { disconnectDb } from './lib/db';
 import { loadEnvOrExit } from './lib/env';
 import { LiveHub } from './lib/live-hub';
 import { logger } from './lib/logger';
-import { parseOverviewQuery } from './lib/overview-params';
-import { getOverview } from './lib/queries/get-overview';
+import { getOverviewForQuery } from './lib/queries/get-overview';
 
 const config = loadEnvOrExit();
 const log = logger.child({ component: 'web' });
@@ -37,7 +36,7 @@ hub = new LiveHub({
   io,
   databaseUrl: config.DATABASE_URL,
   log,
-  loadOverview: (query) => getOverview(parseOverviewQuery(query)),
+  loadOverview: (query) => getOverviewForQuery(query),
 });
 await hub.start();
 

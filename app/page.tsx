@@ -1,6 +1,12 @@
 // GET / — the live dashboard for the view described by the URL's query string.
 import { ParamErrorState } from '../components/common/ParamErrorState';
-import { type OverviewQuery, ParamError, parseOverviewQuery, toOverviewQuery } from '../lib/overview-params';
+import {
+  type OverviewQuery,
+  ParamError,
+  parseOverviewQuery,
+  parseTopOptions,
+  toOverviewQuery,
+} from '../lib/overview-params';
 import { getFilterOptions } from '../lib/queries/get-filter-options';
 import { getOverview } from '../lib/queries/get-overview';
 import type { OverviewFilters } from '../lib/queries/overview.types';
@@ -23,9 +29,11 @@ export default async function Page({ searchParams }: { searchParams: Promise<Sea
   const params = toSearchParams(await searchParams);
   let query: OverviewQuery;
   let filters: OverviewFilters;
+  let top: ReturnType<typeof parseTopOptions>;
   try {
     query = toOverviewQuery(params);
     filters = parseOverviewQuery(query);
+    top = parseTopOptions(query);
   } catch (err) {
     if (err instanceof ParamError) {
       return <ParamErrorState param={err.param} message={err.message} given={params.getAll(err.param)} />;
@@ -33,6 +41,6 @@ export default async function Page({ searchParams }: { searchParams: Promise<Sea
     throw err;
   }
 
-  const [overview, filterOptions] = await Promise.all([getOverview(filters), getFilterOptions()]);
+  const [overview, filterOptions] = await Promise.all([getOverview(filters, undefined, top), getFilterOptions()]);
   return <DashboardPage query={query} initialOverview={overview} filterOptions={filterOptions} />;
 }

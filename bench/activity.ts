@@ -26,7 +26,7 @@ export interface ActivityReport {
   backendCpuSeconds: number;
 }
 
-/** "INSERT INTO sales_minute …" → "insert sales_minute"; keeps labels few and readable. */
+/** "INSERT INTO sales_rollup …" → "insert sales_rollup"; keeps labels few and readable. */
 export function statementLabel(query: string): string {
   const q = query.replace(/\s+/g, ' ').trim();
   const insert = q.match(/^INSERT INTO "?(\w+)"?/i);

@@ -100,12 +100,14 @@ export async function verify(db: BenchDatabase, dataset: Dataset): Promise<Verif
   const [processed, all, byCategory, byProduct, dead] = await Promise.all([
     db.query<{ n: string }>('SELECT count(*) AS n FROM processed_event'),
     db.query<{ orders: string; revenue: string }>(
-      `SELECT coalesce(sum(orders), 0) AS orders, coalesce(sum(revenue_cents), 0) AS revenue FROM sales_minute WHERE category = '*'`,
+      `SELECT coalesce(sum(orders), 0) AS orders, coalesce(sum(revenue_cents), 0) AS revenue FROM sales_rollup WHERE grain = 'm' AND category = '*'`,
     ),
     db.query<{ revenue: string }>(
-      `SELECT coalesce(sum(revenue_cents), 0) AS revenue FROM sales_minute WHERE category <> '*'`,
+      `SELECT coalesce(sum(revenue_cents), 0) AS revenue FROM sales_rollup WHERE grain = 'h' AND category <> '*'`,
     ),
-    db.query<{ revenue: string }>('SELECT coalesce(sum(revenue_cents), 0) AS revenue FROM product_minute'),
+    db.query<{ revenue: string }>(
+      "SELECT coalesce(sum(revenue_cents), 0) AS revenue FROM product_rollup WHERE grain = 'd'",
+    ),
     db.query<{ n: string }>('SELECT count(*) AS n FROM dead_letter'),
   ]);
   const v = {

@@ -2,13 +2,14 @@
 // live refresh) over the ingested week, sequentially, as one viewer changing views would.
 import type { PrismaClient } from '@prisma/client';
 import { env } from '../lib/env';
-import { MINUTE_MS, RANGE_PRESETS } from '../lib/overview-params';
+import { MINUTE_MS, RANGE_PRESETS, trendBuckets } from '../lib/overview-params';
 import { getDemographics } from '../lib/queries/get-demographics';
 import { getFreshness } from '../lib/queries/get-freshness';
 import { getOverview } from '../lib/queries/get-overview';
 import { getSalesTrend } from '../lib/queries/get-sales-trend';
 import { getTopProducts } from '../lib/queries/get-top-products';
 import type { OverviewFilters } from '../lib/queries/overview.types';
+import { chooseGranularity, planCells } from '../lib/time-buckets';
 import { step } from './progress';
 import type { BenchDatabase } from './services';
 import { type Summary, summarize } from './stats';
@@ -47,17 +48,18 @@ export async function measureQueries(
   // visibility map yet; autovacuum would get there within a minute in production, and the
   // figures should not depend on whether it happened to run before the first query.
   step('queries: VACUUM ANALYZE of the rollup tables');
-  await db.query('VACUUM (ANALYZE) sales_minute, product_minute, demographic_minute, product, consumer_offset');
+  await db.query('VACUUM (ANALYZE) sales_rollup, product_rollup, demographic_rollup, product, consumer_offset');
 
   const to = new Date(opts.endMs);
-  const range = (preset: keyof typeof RANGE_PRESETS) => ({
-    from: new Date(opts.endMs - RANGE_PRESETS[preset] * MINUTE_MS),
-    to,
-  });
+  const range = (preset: keyof typeof RANGE_PRESETS): OverviewFilters => {
+    const from = new Date(opts.endMs - RANGE_PRESETS[preset] * MINUTE_MS);
+    return { from, to, tz: 'UTC', granularity: chooseGranularity(from.getTime(), to.getTime()) };
+  };
   const specs: { name: string; filters: OverviewFilters }[] = [
     { name: '1 h', filters: range('1h') },
     { name: '24 h', filters: range('24h') },
     { name: '7 d', filters: range('7d') },
+    { name: '30 d', filters: range('30d') },
     { name: `24 h, category=${opts.category}`, filters: { ...range('24h'), category: opts.category } },
     { name: `7 d, category=${opts.category}`, filters: { ...range('7d'), category: opts.category } },
     { name: `24 h, store=${opts.store}`, filters: { ...range('24h'), store: opts.store } },
@@ -88,18 +90,19 @@ export async function measureQueries(
       for (let i = 0; i < BREAKDOWN_RUNS; i++) samples.push((await time(fn))[0]);
       return summarize(samples).p50;
     };
+    const cells = planCells([f.from.getTime()], f.to.getTime());
     breakdown.push({
       name: spec.name,
-      trend: await p50(() => getSalesTrend(prisma, f)),
-      topProducts: await p50(() => getTopProducts(prisma, f)),
-      demographics: await p50(() => getDemographics(prisma, f)),
+      trend: await p50(() => getSalesTrend(prisma, f, trendBuckets(f), f.to.getTime())),
+      topProducts: await p50(() => getTopProducts(prisma, f, cells)),
+      demographics: await p50(() => getDemographics(prisma, f, cells)),
       freshness: await p50(() => getFreshness(prisma, env().SALES_TOPIC)),
     });
   }
 
   const tables = await db.query<{ table: string; rows: string; bytes: string }>(
     `SELECT relname AS table, n_live_tup AS rows, pg_total_relation_size(relid) AS bytes
-     FROM pg_stat_user_tables WHERE relname IN ('sales_minute', 'product_minute', 'demographic_minute', 'processed_event')
+     FROM pg_stat_user_tables WHERE relname IN ('sales_rollup', 'product_rollup', 'demographic_rollup', 'processed_event')
      ORDER BY relname`,
   );
   return {

@@ -5,7 +5,14 @@ import pg from 'pg';
 import type { Server, Socket } from 'socket.io';
 import { parseSalesUpdatedNotice, SALES_UPDATED_CHANNEL, type SalesUpdatedNotice } from './live-channel';
 import type { Logger } from './logger';
-import { type OverviewQuery, ParamError, parseOverviewQuery, toOverviewQuery, viewKey } from './overview-params';
+import {
+  type OverviewQuery,
+  ParamError,
+  parseOverviewQuery,
+  parseTopOptions,
+  toOverviewQuery,
+  viewKey,
+} from './overview-params';
 import type { Overview } from './queries/overview.types';
 
 export const MIN_PUSH_INTERVAL_MS = 1000;
@@ -96,6 +103,7 @@ export class LiveHub {
       try {
         query = toOverviewQuery(typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {});
         parseOverviewQuery(query);
+        parseTopOptions(query);
       } catch (err) {
         if (err instanceof ParamError) socket.emit('overview:error', { param: err.param, message: err.message });
         return;

@@ -2,12 +2,26 @@
 // into validated OverviewFilters. One parser for both paths, so a link, an API call and a
 // live subscription with the same parameters always mean the same numbers.
 import { CHANNELS, type Channel, type OverviewFilters } from './queries/overview.types';
+import {
+  addDays,
+  bucketStarts,
+  chooseGranularity,
+  GRANULARITIES,
+  type Granularity,
+  isTimeZone,
+  MAX_BUCKETS,
+  startOfDay,
+} from './time-buckets';
 
-export const RANGE_PRESETS = { '15m': 15, '1h': 60, '4h': 240, '24h': 1440, '7d': 10080 } as const;
-export type RangePreset = keyof typeof RANGE_PRESETS;
+/** Sliding presets (minutes, ending with the current minute). */
+export const RANGE_PRESETS = { '15m': 15, '1h': 60, '4h': 240, '24h': 1440, '7d': 10080, '30d': 43200 } as const;
+/** Calendar presets, computed in the view's time zone. */
+export const DAY_PRESETS = ['today', 'yesterday'] as const;
+export type RangePreset = keyof typeof RANGE_PRESETS | (typeof DAY_PRESETS)[number];
 export const DEFAULT_RANGE: RangePreset = '1h';
 export const MINUTE_MS = 60_000;
-export const MAX_RANGE_MINUTES = RANGE_PRESETS['7d'];
+export const MAX_RANGE_MINUTES = 92 * 1440;
+export const DEFAULT_TIME_ZONE = 'UTC';
 
 /** The raw, serialisable form of a view: what the URL and a socket subscription carry. */
 export interface OverviewQuery {
@@ -18,9 +32,31 @@ export interface OverviewQuery {
   region?: string;
   channel?: string;
   category?: string;
+  /** IANA time zone for calendar presets and hour/day buckets; default UTC. */
+  tz?: string;
+  /** Trend bucket size; default chosen from the range length. */
+  granularity?: string;
+  /** Number of top products: 10, 25 or 50. */
+  top?: string;
+  /** Top products by `revenue` (default) or `units`. */
+  top_by?: string;
 }
 
-export const QUERY_KEYS = ['range', 'from', 'to', 'store', 'region', 'channel', 'category'] as const;
+export const QUERY_KEYS = [
+  'range',
+  'from',
+  'to',
+  'store',
+  'region',
+  'channel',
+  'category',
+  'tz',
+  'granularity',
+  'top',
+  'top_by',
+] as const;
+
+export const TOP_LIMITS = [10, 25, 50] as const;
 
 export class ParamError extends Error {
   constructor(
@@ -72,31 +108,59 @@ export function toOverviewQuery(input: URLSearchParams | Record<string, unknown>
   return query;
 }
 
-/**
- * Resolve a query to concrete filters at `nowMs`. Presets slide with time: `to` is the end
- * of the current minute, so the minute in progress is included and moves as sales arrive.
- */
-export function parseOverviewQuery(query: OverviewQuery, nowMs = Date.now()): OverviewFilters {
-  let fromMs: number;
-  let toMs: number;
+const ALL_PRESETS = [...Object.keys(RANGE_PRESETS), ...DAY_PRESETS];
+
+function resolveRange(query: OverviewQuery, tz: string, nowMs: number): { fromMs: number; toMs: number } {
+  const endOfThisMinute = floorToMinute(nowMs) + MINUTE_MS;
   const hasExplicit = query.from !== undefined || query.to !== undefined;
   if (query.range !== undefined && query.range !== '' && hasExplicit) {
     throw new ParamError('range', 'give either range or from/to, not both');
   }
   if (hasExplicit) {
-    toMs = query.to ? parseInstant('to', query.to) : floorToMinute(nowMs) + MINUTE_MS;
-    fromMs = query.from ? parseInstant('from', query.from) : toMs - RANGE_PRESETS[DEFAULT_RANGE] * MINUTE_MS;
-  } else {
-    const preset = query.range || DEFAULT_RANGE;
-    if (!(preset in RANGE_PRESETS)) {
-      throw new ParamError('range', `range must be one of ${Object.keys(RANGE_PRESETS).join(', ')}`);
-    }
-    toMs = floorToMinute(nowMs) + MINUTE_MS;
-    fromMs = toMs - RANGE_PRESETS[preset as RangePreset] * MINUTE_MS;
+    const toMs = query.to ? parseInstant('to', query.to) : endOfThisMinute;
+    const fromMs = query.from ? parseInstant('from', query.from) : toMs - 60 * MINUTE_MS;
+    return { fromMs, toMs };
   }
+  const preset = query.range || DEFAULT_RANGE;
+  if (preset === 'today' || preset === 'yesterday') {
+    const today = startOfDay(nowMs, tz);
+    return preset === 'today'
+      ? { fromMs: today, toMs: endOfThisMinute }
+      : { fromMs: addDays(today, -1, tz), toMs: today };
+  }
+  if (!(preset in RANGE_PRESETS)) throw new ParamError('range', `range must be one of ${ALL_PRESETS.join(', ')}`);
+  return {
+    fromMs: endOfThisMinute - RANGE_PRESETS[preset as keyof typeof RANGE_PRESETS] * MINUTE_MS,
+    toMs: endOfThisMinute,
+  };
+}
+
+/**
+ * Resolve a query to concrete filters at `nowMs`. Presets slide with time: they end with the
+ * current minute, so the minute in progress is included and moves as sales arrive.
+ */
+export function parseOverviewQuery(query: OverviewQuery, nowMs = Date.now()): OverviewFilters {
+  const tz = query.tz || DEFAULT_TIME_ZONE;
+  if (tz.length > 64 || !isTimeZone(tz))
+    throw new ParamError('tz', 'tz must be an IANA time zone such as Europe/Paris');
+  const { fromMs, toMs } = resolveRange(query, tz, nowMs);
   if (fromMs >= toMs) throw new ParamError('from', 'from must be before to');
   if (toMs - fromMs > MAX_RANGE_MINUTES * MINUTE_MS) {
     throw new ParamError('to', `the range may span at most ${MAX_RANGE_MINUTES / 1440} days`);
+  }
+  let granularity: Granularity = chooseGranularity(fromMs, toMs);
+  if (query.granularity) {
+    if (!(GRANULARITIES as readonly string[]).includes(query.granularity)) {
+      throw new ParamError('granularity', `granularity must be one of ${GRANULARITIES.join(', ')}`);
+    }
+    granularity = query.granularity as Granularity;
+    const approx = (toMs - fromMs) / { minute: MINUTE_MS, hour: 60 * MINUTE_MS, day: 1440 * MINUTE_MS }[granularity];
+    if (approx > MAX_BUCKETS) {
+      throw new ParamError(
+        'granularity',
+        `granularity ${granularity} gives more than ${MAX_BUCKETS} buckets for this range`,
+      );
+    }
   }
 
   const channel = parseDimension('channel', query.channel);
@@ -106,11 +170,29 @@ export function parseOverviewQuery(query: OverviewQuery, nowMs = Date.now()): Ov
   return {
     from: new Date(fromMs),
     to: new Date(toMs),
+    tz,
+    granularity,
     store: parseDimension('store', query.store),
     region: parseDimension('region', query.region),
     channel: channel as Channel | undefined,
     category: parseDimension('category', query.category),
   };
+}
+
+/** How many top products, ranked by what. */
+export function parseTopOptions(query: OverviewQuery): { limit: number; sort: 'revenue' | 'units' } {
+  const limit = query.top ? Number(query.top) : 10;
+  if (!(TOP_LIMITS as readonly number[]).includes(limit)) {
+    throw new ParamError('top', `top must be one of ${TOP_LIMITS.join(', ')}`);
+  }
+  const sort = query.top_by || 'revenue';
+  if (sort !== 'revenue' && sort !== 'units') throw new ParamError('top_by', 'top_by must be revenue or units');
+  return { limit, sort };
+}
+
+/** Trend bucket starts of resolved filters. */
+export function trendBuckets(f: OverviewFilters): number[] {
+  return bucketStarts(f.from.getTime(), f.to.getTime(), f.granularity, f.tz);
 }
 
 /** Canonical key of a view: identical subscriptions share one Socket.IO room and one query. */

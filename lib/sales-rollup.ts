@@ -6,7 +6,12 @@ import { ageBand, customerType, lineRevenueCents, minuteBucket, type SaleEvent }
 /** category value of whole-order rows (all categories together). */
 export const ALL_CATEGORIES = '*';
 
+/** Rollup grains: UTC minute, hour and day cells. */
+export const GRAINS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+export type Grain = keyof typeof GRAINS;
+
 export interface SalesDelta {
+  grain: Grain;
   bucket: number;
   storeId: string;
   region: string;
@@ -18,6 +23,7 @@ export interface SalesDelta {
 }
 
 export interface ProductDelta {
+  grain: Grain;
   bucket: number;
   storeId: string;
   region: string;
@@ -30,6 +36,7 @@ export interface ProductDelta {
 }
 
 export interface DemographicDelta {
+  grain: Grain;
   bucket: number;
   storeId: string;
   region: string;
@@ -74,6 +81,39 @@ interface Part {
 
 // \u0001 cannot appear in a valid JSON-decoded id in practice and keeps keys unambiguous.
 const SEP = '\u0001';
+
+type Additive = 'revenueCents' | 'orders' | 'units';
+
+/**
+ * Minute rows summed into hour or day cells. Sums of per-minute order counts are exact:
+ * an order belongs to exactly one minute, so it is counted in exactly one cell of each grain.
+ */
+function coarsen<T extends { grain: Grain; bucket: number; revenueCents: number; orders: number; units?: number }>(
+  rows: T[],
+  grain: Exclude<Grain, 'm'>,
+): T[] {
+  const size = GRAINS[grain];
+  const cells = new Map<string, T>();
+  for (const row of rows) {
+    const bucket = Math.floor(row.bucket / size) * size;
+    // The key is the row's own identity with the bucket replaced: every other field is a dimension.
+    let key = String(bucket);
+    for (const [name, value] of Object.entries(row)) {
+      if (name !== 'bucket' && name !== 'grain' && !ADDITIVE.has(name as Additive)) key += SEP + value;
+    }
+    const cell = cells.get(key);
+    if (cell) {
+      cell.revenueCents += row.revenueCents;
+      cell.orders += row.orders;
+      if (cell.units !== undefined) cell.units += row.units ?? 0;
+    } else {
+      cells.set(key, { ...row, grain, bucket });
+    }
+  }
+  return [...cells.values()];
+}
+
+const ADDITIVE = new Set<string>(['revenueCents', 'orders', 'units']);
 
 /** Order-level figures split by category, plus the whole-order part under ALL_CATEGORIES. */
 function partsOf(event: SaleEvent): Part[] {
@@ -124,7 +164,7 @@ export function rollUp(events: readonly SaleEvent[]): Rollup {
       const salesKey = dimKey + SEP + category;
       let sale = sales.get(salesKey);
       if (!sale) {
-        sale = { bucket, storeId, region, channel, category, revenueCents: 0, orders: 0, units: 0 };
+        sale = { grain: 'm', bucket, storeId, region, channel, category, revenueCents: 0, orders: 0, units: 0 };
         sales.set(salesKey, sale);
       }
       sale.revenueCents += revenueCents;
@@ -135,6 +175,7 @@ export function rollUp(events: readonly SaleEvent[]): Rollup {
       let demo = demographics.get(demoKey);
       if (!demo) {
         demo = {
+          grain: 'm',
           bucket,
           storeId,
           region,
@@ -160,6 +201,7 @@ export function rollUp(events: readonly SaleEvent[]): Rollup {
       let product = products.get(productKey);
       if (!product) {
         product = {
+          grain: 'm',
           bucket,
           storeId,
           region,
@@ -182,10 +224,13 @@ export function rollUp(events: readonly SaleEvent[]): Rollup {
     }
   }
 
+  const minuteSales = [...sales.values()];
+  const minuteProducts = [...products.values()];
+  const minuteDemographics = [...demographics.values()];
   return {
-    sales: [...sales.values()],
-    products: [...products.values()],
-    demographics: [...demographics.values()],
+    sales: [...minuteSales, ...coarsen(minuteSales, 'h'), ...coarsen(minuteSales, 'd')],
+    products: [...minuteProducts, ...coarsen(minuteProducts, 'h'), ...coarsen(minuteProducts, 'd')],
+    demographics: [...minuteDemographics, ...coarsen(minuteDemographics, 'h'), ...coarsen(minuteDemographics, 'd')],
     catalog: [...catalog.values()],
     stores: [...stores].map(([storeId, region]) => ({ storeId, region })),
     buckets: events.length === 0 ? null : { min, max },

@@ -98,39 +98,39 @@ async function writeRollup(tx: Tx, rollup: Rollup, catalog: ProductInfo[], store
   const { sales, products, demographics } = rollup;
   if (sales.length > 0) {
     await tx.$executeRaw`
-      INSERT INTO sales_minute AS t (bucket, store_id, region, channel, category, revenue_cents, orders, units)
-      SELECT to_timestamp(bucket / 1000.0), "storeId", region, channel, category, "revenueCents", orders, units
-      FROM jsonb_to_recordset(${JSON.stringify(sales)}::jsonb) AS x(bucket bigint, "storeId" text, region text,
-        channel text, category text, "revenueCents" bigint, orders bigint, units bigint)
-      ORDER BY 1, 2, 3, 4, 5
-      ON CONFLICT (bucket, store_id, region, channel, category) DO UPDATE SET
+      INSERT INTO sales_rollup AS t (grain, bucket, store_id, region, channel, category, revenue_cents, orders, units)
+      SELECT grain, to_timestamp(bucket / 1000.0), "storeId", region, channel, category, "revenueCents", orders, units
+      FROM jsonb_to_recordset(${JSON.stringify(sales)}::jsonb) AS x(grain text, bucket bigint, "storeId" text,
+        region text, channel text, category text, "revenueCents" bigint, orders bigint, units bigint)
+      ORDER BY 1, 2, 3, 4, 5, 6
+      ON CONFLICT (grain, bucket, store_id, region, channel, category) DO UPDATE SET
         revenue_cents = t.revenue_cents + EXCLUDED.revenue_cents,
         orders = t.orders + EXCLUDED.orders,
         units = t.units + EXCLUDED.units`;
   }
   if (products.length > 0) {
     await tx.$executeRaw`
-      INSERT INTO product_minute AS t (bucket, store_id, region, channel, sku, category, revenue_cents, units, orders)
-      SELECT to_timestamp(bucket / 1000.0), "storeId", region, channel, sku, category, "revenueCents", units, orders
-      FROM jsonb_to_recordset(${JSON.stringify(products)}::jsonb) AS x(bucket bigint, "storeId" text, region text,
-        channel text, sku text, category text, "revenueCents" bigint, units bigint, orders bigint)
-      ORDER BY 1, 2, 3, 4, 5, 6
-      ON CONFLICT (bucket, store_id, region, channel, sku, category) DO UPDATE SET
+      INSERT INTO product_rollup AS t (grain, bucket, store_id, region, channel, sku, category, revenue_cents, units, orders)
+      SELECT grain, to_timestamp(bucket / 1000.0), "storeId", region, channel, sku, category, "revenueCents", units, orders
+      FROM jsonb_to_recordset(${JSON.stringify(products)}::jsonb) AS x(grain text, bucket bigint, "storeId" text,
+        region text, channel text, sku text, category text, "revenueCents" bigint, units bigint, orders bigint)
+      ORDER BY 1, 2, 3, 4, 5, 6, 7
+      ON CONFLICT (grain, bucket, store_id, region, channel, sku, category) DO UPDATE SET
         revenue_cents = t.revenue_cents + EXCLUDED.revenue_cents,
         units = t.units + EXCLUDED.units,
         orders = t.orders + EXCLUDED.orders`;
   }
   if (demographics.length > 0) {
     await tx.$executeRaw`
-      INSERT INTO demographic_minute AS t
-        (bucket, store_id, region, channel, category, age_band, gender, loyalty_tier, customer_type, revenue_cents, orders)
-      SELECT to_timestamp(bucket / 1000.0), "storeId", region, channel, category, "ageBand", gender, "loyaltyTier",
+      INSERT INTO demographic_rollup AS t
+        (grain, bucket, store_id, region, channel, category, age_band, gender, loyalty_tier, customer_type, revenue_cents, orders)
+      SELECT grain, to_timestamp(bucket / 1000.0), "storeId", region, channel, category, "ageBand", gender, "loyaltyTier",
         "customerType", "revenueCents", orders
-      FROM jsonb_to_recordset(${JSON.stringify(demographics)}::jsonb) AS x(bucket bigint, "storeId" text, region text,
-        channel text, category text, "ageBand" text, gender text, "loyaltyTier" text, "customerType" text,
+      FROM jsonb_to_recordset(${JSON.stringify(demographics)}::jsonb) AS x(grain text, bucket bigint, "storeId" text,
+        region text, channel text, category text, "ageBand" text, gender text, "loyaltyTier" text, "customerType" text,
         "revenueCents" bigint, orders bigint)
-      ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9
-      ON CONFLICT (bucket, store_id, region, channel, category, age_band, gender, loyalty_tier, customer_type) DO UPDATE SET
+      ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
+      ON CONFLICT (grain, bucket, store_id, region, channel, category, age_band, gender, loyalty_tier, customer_type) DO UPDATE SET
         revenue_cents = t.revenue_cents + EXCLUDED.revenue_cents,
         orders = t.orders + EXCLUDED.orders`;
   }

@@ -1,20 +1,33 @@
 import { Prisma } from '@prisma/client';
 import { ALL_CATEGORIES } from '../sales-rollup';
+import type { Cell } from '../time-buckets';
 import type { OverviewFilters } from './overview.types';
 
+export type RollupTable = 'sales_rollup' | 'product_rollup' | 'demographic_rollup';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
 /**
- * WHERE clause shared by every rollup query: the minute range, the dimension filters and
- * the category (rows under ALL_CATEGORIES answer views without a category filter).
+ * `FROM` clause joining a rollup table (alias `r`) to the cells that cover the view's range
+ * (alias `c`, with `c.idx` = the trend bucket of each cell). Each cell is one index range
+ * scan on (grain, bucket); the cells never overlap, so sums over them are exact.
  */
-export function rollupWhere(f: OverviewFilters, alias = ''): Prisma.Sql {
-  const col = (name: string) => Prisma.raw(alias ? `${alias}.${name}` : name);
-  const parts: Prisma.Sql[] = [Prisma.sql`${col('bucket')} >= ${f.from} AND ${col('bucket')} < ${f.to}`];
-  if (f.store) parts.push(Prisma.sql`${col('store_id')} = ${f.store}`);
-  if (f.region) parts.push(Prisma.sql`${col('region')} = ${f.region}`);
-  if (f.channel) parts.push(Prisma.sql`${col('channel')} = ${f.channel}`);
+export function fromCells(table: RollupTable, cells: Cell[]): Prisma.Sql {
+  return Prisma.sql`unnest(${cells.map((c) => c.grain)}::text[], ${cells.map((c) => iso(c.from))}::timestamptz[],
+      ${cells.map((c) => iso(c.to))}::timestamptz[], ${cells.map((c) => c.bucket)}::int[]) AS c(grain, lo, hi, idx)
+    JOIN ${Prisma.raw(table)} r ON r.grain = c.grain AND r.bucket >= c.lo AND r.bucket < c.hi`;
+}
+
+/** Store, region and channel filters on alias `r` (always a valid boolean expression). */
+export function dimensionWhere(f: Pick<OverviewFilters, 'store' | 'region' | 'channel'>): Prisma.Sql {
+  const parts: Prisma.Sql[] = [Prisma.sql`TRUE`];
+  if (f.store) parts.push(Prisma.sql`r.store_id = ${f.store}`);
+  if (f.region) parts.push(Prisma.sql`r.region = ${f.region}`);
+  if (f.channel) parts.push(Prisma.sql`r.channel = ${f.channel}`);
   return Prisma.join(parts, ' AND ');
 }
 
-export function categoryOrAll(f: OverviewFilters): string {
+/** Rows under ALL_CATEGORIES answer views without a category filter. */
+export function categoryOrAll(f: Pick<OverviewFilters, 'category'>): string {
   return f.category ?? ALL_CATEGORIES;
 }

@@ -1,5 +1,6 @@
 import type { PrismaClient } from '@prisma/client';
-import { categoryOrAll, rollupWhere } from './filter-sql';
+import type { Cell } from '../time-buckets';
+import { categoryOrAll, dimensionWhere, fromCells } from './filter-sql';
 import {
   AGE_BANDS,
   CUSTOMER_TYPES,
@@ -19,7 +20,7 @@ const FIXED_KEYS: Record<Exclude<Dimension, 'region'>, readonly string[]> = {
 };
 
 /** Revenue and orders by each demographic dimension, in one GROUPING SETS scan. */
-export async function getDemographics(prisma: PrismaClient, f: OverviewFilters): Promise<Demographics> {
+export async function getDemographics(prisma: PrismaClient, f: OverviewFilters, cells: Cell[]): Promise<Demographics> {
   const rows = await prisma.$queryRaw<{ dimension: Dimension; key: string; revenue: bigint; orders: bigint }[]>`
     SELECT
       CASE
@@ -31,8 +32,8 @@ export async function getDemographics(prisma: PrismaClient, f: OverviewFilters):
       END AS dimension,
       COALESCE(age_band, gender, loyalty_tier, customer_type, region) AS key,
       SUM(revenue_cents)::bigint AS revenue, SUM(orders)::bigint AS orders
-    FROM demographic_minute
-    WHERE category = ${categoryOrAll(f)} AND ${rollupWhere(f)}
+    FROM ${fromCells('demographic_rollup', cells)}
+    WHERE r.category = ${categoryOrAll(f)} AND ${dimensionWhere(f)}
     GROUP BY GROUPING SETS ((age_band), (gender), (loyalty_tier), (customer_type), (region))`;
 
   const found = new Map<string, DemographicSlice>();

@@ -1,20 +1,21 @@
 import { db } from '../db';
 import { env } from '../env';
+import { type OverviewQuery, parseOverviewQuery, parseTopOptions, trendBuckets } from '../overview-params';
 import { averageOrderValueCents } from '../sales-event';
+import { bucketStarts, planCells, previousPeriod } from '../time-buckets';
 import { getDemographics } from './get-demographics';
 import { getFreshness } from './get-freshness';
+import { getMix } from './get-mix';
 import { getSalesTrend } from './get-sales-trend';
-import { getTopProducts } from './get-top-products';
-import type { Overview, OverviewFilters } from './overview.types';
+import { getMovers, getProductRanks, getTopProducts, type TopSort } from './get-top-products';
+import type { Overview, OverviewFilters, Totals, TrendPoint } from './overview.types';
 
-/** Everything the dashboard shows for one view; the four queries run concurrently. */
-export async function getOverview(f: OverviewFilters, prisma = db()): Promise<Overview> {
-  const [trend, topProducts, demographics, freshness] = await Promise.all([
-    getSalesTrend(prisma, f),
-    getTopProducts(prisma, f),
-    getDemographics(prisma, f),
-    getFreshness(prisma, env().SALES_TOPIC),
-  ]);
+export interface TopOptions {
+  limit: number;
+  sort: TopSort;
+}
+
+function totalsOf(trend: TrendPoint[]): Totals {
   let revenue = 0;
   let orders = 0;
   let units = 0;
@@ -23,19 +24,74 @@ export async function getOverview(f: OverviewFilters, prisma = db()): Promise<Ov
     orders += p.orders;
     units += p.units;
   }
+  return { revenue_cents: revenue, orders, units, aov_cents: averageOrderValueCents(revenue, orders) };
+}
+
+/**
+ * Everything the dashboard shows for one view, and the same for the previous period of
+ * equal length. Totals are the sum of the trend (the buckets partition the range).
+ */
+export async function getOverview(
+  f: OverviewFilters,
+  prisma = db(),
+  top: TopOptions = { limit: 10, sort: 'revenue' },
+): Promise<Overview> {
+  const fromMs = f.from.getTime();
+  const toMs = f.to.getTime();
+  const prev = previousPeriod(fromMs, toMs);
+  const current = planCells([fromMs], toMs);
+  const before = planCells([prev.from], prev.to);
+
+  const [trend, previousTrend, topProducts, movers, demographics, mix, freshness] = await Promise.all([
+    getSalesTrend(prisma, f, trendBuckets(f), toMs),
+    getSalesTrend(prisma, f, bucketStarts(prev.from, prev.to, f.granularity, f.tz), prev.to),
+    getTopProducts(prisma, f, current, top.limit, top.sort),
+    getMovers(prisma, f, current, before),
+    getDemographics(prisma, f, current),
+    getMix(prisma, f, current),
+    getFreshness(prisma, env().SALES_TOPIC),
+  ]);
+  const ranks = await getProductRanks(
+    prisma,
+    f,
+    before,
+    topProducts.map((p) => p.sku),
+    top.sort,
+  );
+  const totals = totalsOf(trend);
   return {
     currency: env().REPORTING_CURRENCY,
     range: { from: f.from.toISOString(), to: f.to.toISOString() },
+    tz: f.tz,
+    granularity: f.granularity,
     filters: {
       store: f.store ?? null,
       region: f.region ?? null,
       channel: f.channel ?? null,
       category: f.category ?? null,
     },
-    totals: { revenue_cents: revenue, orders, units, aov_cents: averageOrderValueCents(revenue, orders) },
-    top_products: topProducts,
+    totals,
+    top_products: topProducts.map((p, i) => ({
+      ...p,
+      rank: i + 1,
+      previous_rank: ranks.get(p.sku) ?? null,
+      share: totals.revenue_cents === 0 ? 0 : p.revenue_cents / totals.revenue_cents,
+    })),
+    top,
+    movers,
     demographics,
+    mix,
     trend,
+    previous: {
+      range: { from: new Date(prev.from).toISOString(), to: new Date(prev.to).toISOString() },
+      totals: totalsOf(previousTrend),
+      trend: previousTrend,
+    },
     freshness,
   };
+}
+
+/** Parse a view's parameters (throws ParamError) and answer it. */
+export function getOverviewForQuery(query: OverviewQuery, nowMs = Date.now()): Promise<Overview> {
+  return getOverview(parseOverviewQuery(query, nowMs), db(), parseTopOptions(query));
 }

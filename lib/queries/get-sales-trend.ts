@@ -1,25 +1,37 @@
 import type { PrismaClient } from '@prisma/client';
-import { MINUTE_MS } from '../overview-params';
-import { categoryOrAll, rollupWhere } from './filter-sql';
+import { averageOrderValueCents } from '../sales-event';
+import { bucketLabel, type Granularity, planCells } from '../time-buckets';
+import { categoryOrAll, dimensionWhere, fromCells } from './filter-sql';
 import type { OverviewFilters, TrendPoint } from './overview.types';
 
-/** Revenue, orders and units per minute of the range, zero-filled. */
-export async function getSalesTrend(prisma: PrismaClient, f: OverviewFilters): Promise<TrendPoint[]> {
-  const rows = await prisma.$queryRaw<{ bucket: Date; revenue: bigint; orders: bigint; units: bigint }[]>`
-    SELECT bucket, SUM(revenue_cents)::bigint AS revenue, SUM(orders)::bigint AS orders, SUM(units)::bigint AS units
-    FROM sales_minute
-    WHERE category = ${categoryOrAll(f)} AND ${rollupWhere(f)}
-    GROUP BY bucket`;
-  const byBucket = new Map(rows.map((r) => [r.bucket.getTime(), r]));
-  const points: TrendPoint[] = [];
-  for (let t = f.from.getTime(); t < f.to.getTime(); t += MINUTE_MS) {
-    const row = byBucket.get(t);
-    points.push({
-      bucket: new Date(t).toISOString(),
-      revenue_cents: Number(row?.revenue ?? 0),
-      orders: Number(row?.orders ?? 0),
+/**
+ * Revenue, orders, units and AOV per trend bucket (zero-filled). `starts` are the buckets'
+ * start instants; the last bucket ends at `toMs`.
+ */
+export async function getSalesTrend(
+  prisma: PrismaClient,
+  f: OverviewFilters,
+  starts: number[],
+  toMs: number,
+  granularity: Granularity = f.granularity,
+): Promise<TrendPoint[]> {
+  const rows = await prisma.$queryRaw<{ idx: number; revenue: bigint; orders: bigint; units: bigint }[]>`
+    SELECT c.idx, SUM(r.revenue_cents)::bigint AS revenue, SUM(r.orders)::bigint AS orders, SUM(r.units)::bigint AS units
+    FROM ${fromCells('sales_rollup', planCells(starts, toMs))}
+    WHERE r.category = ${categoryOrAll(f)} AND ${dimensionWhere(f)}
+    GROUP BY c.idx`;
+  const byIndex = new Map(rows.map((r) => [Number(r.idx), r]));
+  return starts.map((start, i) => {
+    const row = byIndex.get(i);
+    const revenue = Number(row?.revenue ?? 0);
+    const orders = Number(row?.orders ?? 0);
+    return {
+      bucket: new Date(bucketLabel(start, granularity, f.tz)).toISOString(),
+      start: new Date(start).toISOString(),
+      revenue_cents: revenue,
+      orders,
       units: Number(row?.units ?? 0),
-    });
-  }
-  return points;
+      aov_cents: averageOrderValueCents(revenue, orders),
+    };
+  });
 }

@@ -20,6 +20,9 @@ export type CustomerType = (typeof CUSTOMER_TYPES)[number];
 export interface OverviewFilters {
   from: Date;
   to: Date;
+  /** IANA time zone of calendar presets and hour/day buckets. */
+  tz: string;
+  granularity: 'minute' | 'hour' | 'day';
   store?: string;
   region?: string;
   channel?: Channel;
@@ -40,6 +43,30 @@ export interface TopProduct {
   category: string;
   revenue_cents: number;
   units: number;
+  /** 1-based rank in this view. */
+  rank: number;
+  /** Rank in the previous period; null when the product did not sell then ("new"). */
+  previous_rank: number | null;
+  /** Share of the view's total revenue, 0–1. */
+  share: number;
+}
+
+export interface ProductChange {
+  sku: string;
+  name: string;
+  category: string;
+  revenue_cents: number;
+  units: number;
+  previous_revenue_cents: number;
+  change_cents: number;
+}
+
+export interface MixSlice {
+  key: string;
+  revenue_cents: number;
+  orders: number;
+  /** Share of revenue, 0–1. */
+  share: number;
 }
 
 export interface DemographicSlice {
@@ -57,11 +84,14 @@ export interface Demographics {
 }
 
 export interface TrendPoint {
-  /** Bucket start, ISO 8601 UTC. */
+  /** Nominal bucket start (local minute, hour or midnight in the view's time zone), ISO 8601 UTC. */
   bucket: string;
+  /** Where the bucket's data starts: equals `bucket` except for a range starting mid-bucket. */
+  start: string;
   revenue_cents: number;
   orders: number;
   units: number;
+  aov_cents: number;
 }
 
 export interface Freshness {
@@ -75,12 +105,19 @@ export interface Overview {
   /** ISO 4217 reporting currency; every `*_cents` amount is in its minor units. */
   currency: string;
   range: { from: string; to: string };
+  tz: string;
+  granularity: 'minute' | 'hour' | 'day';
   filters: { store: string | null; region: string | null; channel: Channel | null; category: string | null };
   totals: Totals;
   top_products: TopProduct[];
+  top: { limit: number; sort: 'revenue' | 'units' };
+  movers: { risers: ProductChange[]; fallers: ProductChange[] };
   demographics: Demographics;
-  /** One point per minute of the range, zero-filled. */
+  mix: { category: MixSlice[]; channel: MixSlice[] };
+  /** One point per bucket of the range, zero-filled. */
   trend: TrendPoint[];
+  /** The period of equal length just before, with its trend aligned bucket by bucket. */
+  previous: { range: { from: string; to: string }; totals: Totals; trend: TrendPoint[] };
   freshness: Freshness;
 }
 

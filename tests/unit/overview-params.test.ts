@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ParamError, parseOverviewQuery, toOverviewQuery, viewKey } from '../../lib/overview-params';
+import { ParamError, parseOverviewQuery, parseTopOptions, toOverviewQuery, viewKey } from '../../lib/overview-params';
 
 const NOW = Date.parse('2026-03-01T10:15:42Z');
 const parse = (qs: string) => parseOverviewQuery(toOverviewQuery(new URLSearchParams(qs)), NOW);
@@ -42,11 +42,14 @@ describe('parseOverviewQuery', () => {
   });
 
   it.each([
-    ['range=2h', 'range', /range must be one of 15m, 1h, 4h, 24h, 7d/],
+    ['range=2h', 'range', /range must be one of 15m, 1h, 4h, 24h, 7d, 30d, today, yesterday/],
     ['from=yesterday', 'from', /from must be an RFC 3339 timestamp/],
     ['from=2026-03-01T09:00:30Z&to=2026-03-01T10:00:00Z', 'from', /aligned to a whole minute/],
     ['from=2026-03-01T10:00:00Z&to=2026-03-01T09:00:00Z', 'from', /from must be before to/],
-    ['from=2026-01-01T00:00:00Z&to=2026-03-01T00:00:00Z', 'to', /at most 7 days/],
+    ['from=2025-11-01T00:00:00Z&to=2026-03-01T00:00:00Z', 'to', /at most 92 days/],
+    ['tz=Mars/Olympus', 'tz', /IANA time zone/],
+    ['granularity=week', 'granularity', /granularity must be one of minute, hour, day/],
+    ['range=30d&granularity=minute', 'granularity', /more than 10080 buckets/],
     ['range=1h&from=2026-03-01T09:00:00Z', 'range', /either range or from\/to/],
     ['channel=fax', 'channel', /channel must be one of web, app, store, marketplace/],
     ['store=a&store=b', 'store', /store may be given only once/],
@@ -57,8 +60,38 @@ describe('parseOverviewQuery', () => {
     expect(err.message).toMatch(message);
   });
 
+  it('chooses the bucket size from the range, unless overridden', () => {
+    expect(parse('range=1h').granularity).toBe('minute');
+    expect(parse('range=24h').granularity).toBe('hour');
+    expect(parse('range=7d').granularity).toBe('day');
+    expect(parse('range=7d&granularity=hour').granularity).toBe('hour');
+  });
+
+  it('computes today and yesterday in the view time zone', () => {
+    // 10:15Z on 1 March is 05:15 in New York (EST): today began at 05:00Z.
+    const today = parse('range=today&tz=America/New_York');
+    expect(today.from.toISOString()).toBe('2026-03-01T05:00:00.000Z');
+    expect(today.to.toISOString()).toBe('2026-03-01T10:16:00.000Z');
+    // …and 19:15 in Tokyo: yesterday is 28 February there.
+    const yesterday = parse('range=yesterday&tz=Asia/Tokyo');
+    expect(yesterday.from.toISOString()).toBe('2026-02-27T15:00:00.000Z');
+    expect(yesterday.to.toISOString()).toBe('2026-02-28T15:00:00.000Z');
+  });
+
   it('rejects non-string values from socket subscriptions', () => {
     expect(() => toOverviewQuery({ store: 42 })).toThrow(/store must be a string/);
+  });
+});
+
+describe('parseTopOptions', () => {
+  it('defaults to the top 10 by revenue and accepts 25/50 by units', () => {
+    expect(parseTopOptions({})).toEqual({ limit: 10, sort: 'revenue' });
+    expect(parseTopOptions({ top: '50', top_by: 'units' })).toEqual({ limit: 50, sort: 'units' });
+  });
+
+  it('names the bad parameter', () => {
+    expect(() => parseTopOptions({ top: '7' })).toThrow(/top must be one of 10, 25, 50/);
+    expect(() => parseTopOptions({ top_by: 'margin' })).toThrow(/top_by must be revenue or units/);
   });
 });
 

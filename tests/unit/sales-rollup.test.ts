@@ -26,7 +26,7 @@ const later = event({
 
 describe('rollUp', () => {
   it('writes whole-order rows under "*" and per-category rows with orders counted once per category', () => {
-    const { sales } = rollUp([mixed]);
+    const sales = rollUp([mixed]).sales.filter((r) => r.grain === 'm');
     const byCategory = Object.fromEntries(sales.map((r) => [r.category, r]));
     expect(byCategory[ALL_CATEGORIES]).toMatchObject({ bucket: T, revenueCents: 3400, orders: 1, units: 4 });
     expect(byCategory.Apparel).toMatchObject({ revenueCents: 2900, orders: 1, units: 3 });
@@ -34,14 +34,14 @@ describe('rollUp', () => {
   });
 
   it('counts a SKU on two lines of one order as one order for that SKU', () => {
-    const s1 = rollUp([mixed]).products.find((p) => p.sku === 'S1');
+    const s1 = rollUp([mixed]).products.find((p) => p.sku === 'S1' && p.grain === 'm');
     expect(s1).toMatchObject({ revenueCents: 2900, units: 3, orders: 1, category: 'Apparel' });
   });
 
   it('buckets by event-time minute and merges equal keys', () => {
     const twin = event({ event_id: 'c', occurred_at: '2026-03-01T10:15:59Z' });
     const { sales, buckets } = rollUp([event({ event_id: 'x' }), twin, later]);
-    const all = sales.filter((r) => r.category === ALL_CATEGORIES);
+    const all = sales.filter((r) => r.category === ALL_CATEGORIES && r.grain === 'm');
     expect(all).toHaveLength(2);
     expect(all.find((r) => r.bucket === T)).toMatchObject({ orders: 2, revenueCents: 4000, units: 4 });
     expect(buckets).toEqual({ min: T, max: Date.parse('2026-03-01T10:17:00Z') });
@@ -49,7 +49,7 @@ describe('rollUp', () => {
 
   it('keys demographics by age band, gender, loyalty tier and new/returning', () => {
     const { demographics } = rollUp([mixed, later]);
-    const all = demographics.filter((r) => r.category === ALL_CATEGORIES);
+    const all = demographics.filter((r) => r.category === ALL_CATEGORIES && r.grain === 'm');
     expect(all).toEqual(
       expect.arrayContaining([
         expect.objectContaining({
@@ -69,7 +69,7 @@ describe('rollUp', () => {
         }),
       ]),
     );
-    expect(demographics.filter((r) => r.category === 'Apparel')).toHaveLength(1);
+    expect(demographics.filter((r) => r.category === 'Apparel' && r.grain === 'm')).toHaveLength(1);
   });
 
   it('keeps the latest name per SKU and region per store', () => {
@@ -81,6 +81,30 @@ describe('rollUp', () => {
     const { catalog, stores } = rollUp([mixed, renamed]);
     expect(catalog.find((p) => p.sku === 'S2')?.name).toBe('Big Mug');
     expect(stores).toEqual([{ storeId: 'NYC-01', region: 'us-central' }]);
+  });
+
+  it('adds hour and day cells that sum the minute rows exactly', () => {
+    const nextDay = event({ event_id: 'n', occurred_at: '2026-03-02T00:00:10Z' });
+    const { sales, products, demographics } = rollUp([mixed, later, nextDay]);
+    for (const rows of [sales, products, demographics]) {
+      const sum = (grain: string) => {
+        const cells = rows.filter((r) => r.grain === grain);
+        return [cells.reduce((n, r) => n + r.revenueCents, 0), cells.reduce((n, r) => n + r.orders, 0)];
+      };
+      expect(sum('h')).toEqual(sum('m'));
+      expect(sum('d')).toEqual(sum('m'));
+    }
+    const hours = sales.filter((r) => r.grain === 'h' && r.category === ALL_CATEGORIES);
+    expect(hours.map((r) => new Date(r.bucket).toISOString()).sort()).toEqual([
+      '2026-03-01T10:00:00.000Z',
+      '2026-03-02T00:00:00.000Z',
+    ]);
+    expect(hours.find((r) => r.bucket === Date.parse('2026-03-01T10:00:00Z'))).toMatchObject({
+      orders: 2,
+      revenueCents: 3400 + 2000,
+    });
+    const days = sales.filter((r) => r.grain === 'd' && r.category === ALL_CATEGORIES);
+    expect(days.map((r) => r.orders)).toEqual([2, 1]);
   });
 
   it('returns no rows for an empty batch', () => {

@@ -1,0 +1,7 @@
+// GET /api/v1/openapi.json — the API's OpenAPI 3.1 description
+import { NextResponse } from 'next/server';
+import { openApiDocument } from '../../../../lib/openapi';
+
+export function GET() {
+  return NextResponse.json(openApiDocument);
+}

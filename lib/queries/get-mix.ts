@@ -1,0 +1,41 @@
+import { Prisma, type PrismaClient } from '@prisma/client';
+import { ALL_CATEGORIES } from '../sales-rollup';
+import type { Cell } from '../time-buckets';
+import { categoryOrAll, dimensionWhere, fromCells } from './filter-sql';
+import type { MixSlice, OverviewFilters } from './overview.types';
+
+type Row = { key: string; revenue: bigint; orders: bigint };
+
+function slices(rows: Row[]): MixSlice[] {
+  const total = rows.reduce((sum, r) => sum + Number(r.revenue), 0);
+  return rows
+    .map((r) => ({
+      key: r.key,
+      revenue_cents: Number(r.revenue),
+      orders: Number(r.orders),
+      share: total === 0 ? 0 : Number(r.revenue) / total,
+    }))
+    .sort((a, b) => b.revenue_cents - a.revenue_cents || a.key.localeCompare(b.key));
+}
+
+/** Share of revenue by category and by channel. */
+export async function getMix(
+  prisma: PrismaClient,
+  f: OverviewFilters,
+  cells: Cell[],
+): Promise<{ category: MixSlice[]; channel: MixSlice[] }> {
+  const category = f.category ? Prisma.sql`r.category = ${f.category}` : Prisma.sql`r.category <> ${ALL_CATEGORIES}`;
+  const [byCategory, byChannel] = await Promise.all([
+    prisma.$queryRaw<Row[]>`
+      SELECT r.category AS key, SUM(r.revenue_cents)::bigint AS revenue, SUM(r.orders)::bigint AS orders
+      FROM ${fromCells('sales_rollup', cells)}
+      WHERE ${category} AND ${dimensionWhere(f)}
+      GROUP BY r.category`,
+    prisma.$queryRaw<Row[]>`
+      SELECT r.channel AS key, SUM(r.revenue_cents)::bigint AS revenue, SUM(r.orders)::bigint AS orders
+      FROM ${fromCells('sales_rollup', cells)}
+      WHERE r.category = ${categoryOrAll(f)} AND ${dimensionWhere(f)}
+      GROUP BY r.channel`,
+  ]);
+  return { category: slices(byCategory), channel: slices(byChannel) };
+}
