@@ -6,6 +6,9 @@ import { RevenueTrend } from '../components/charts/RevenueTrend';
 import { AppHeader } from '../components/common/AppHeader';
 import { cx } from '../components/common/cx';
 import { FreshnessBadge } from '../components/common/FreshnessBadge';
+import { TvToggle } from '../components/display/TvToggle';
+import { useTvMode } from '../components/display/useTvMode';
+import { ActiveFilters } from '../components/filters/ActiveFilters';
 import { activePreset, FilterBar } from '../components/filters/FilterBar';
 import { POLL_INTERVAL_MS, useLiveOverview } from '../components/hooks/useLiveOverview';
 import { useViewQuery } from '../components/hooks/useViewQuery';
@@ -31,15 +34,22 @@ export function DashboardPage({ query: serverQuery, initialOverview, filterOptio
   setReportingCurrency(overview.currency);
   // Until the first data of a newly chosen view arrives, the old view stays on screen, dimmed.
   const loading = !live.isCurrent || isPending;
+  // TV mode (?tv=1, for wall displays): `tv:` classes enlarge and widen; the filter bar gives way to a legend.
+  const { tv, setTv } = useTvMode();
 
   return (
-    <div className="min-h-screen">
+    <div className="min-h-screen" data-tv={tv}>
       <AppHeader>
         <FreshnessBadge status={live.status} freshness={overview.freshness} />
+        <TvToggle tv={tv} onToggle={() => setTv(!tv, { fullscreen: true })} />
       </AppHeader>
 
-      <main className="mx-auto flex max-w-[1280px] flex-col gap-4 px-6 pt-5 pb-10">
-        <FilterBar query={query} options={filterOptions} onChange={navigate} busy={loading} />
+      <main className="mx-auto flex max-w-[1280px] flex-col gap-4 px-6 pt-5 pb-10 tv:max-w-none tv:px-8 tv:pb-6">
+        {tv ? (
+          <ActiveFilters query={query} />
+        ) : (
+          <FilterBar query={query} options={filterOptions} onChange={navigate} busy={loading} />
+        )}
 
         {live.status === 'polling' && (
           <p

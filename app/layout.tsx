@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import localFont from 'next/font/local';
 import type { ReactNode } from 'react';
+import { THEME_SCRIPT } from '../components/theme/theme';
 import './globals.css';
 
 // Self-hosted from the npm package: the app must build and run without reaching Google Fonts.
@@ -26,7 +27,13 @@ export const metadata: Metadata = {
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
-    <html lang="en" className={inter.variable}>
+    // The theme script changes <html>'s class and data-theme before React hydrates: React must
+    // keep the DOM's values rather than report them (suppressHydrationWarning is one level deep).
+    <html lang="en" className={inter.variable} suppressHydrationWarning>
+      <head>
+        {/* biome-ignore lint/security/noDangerouslySetInnerHtml: a constant script, no user input */}
+        <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+      </head>
       <body className="min-h-screen font-sans">{children}</body>
     </html>
   );

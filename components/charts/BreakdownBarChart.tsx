@@ -2,6 +2,7 @@
 
 import { Bar, BarChart, CartesianGrid, Tooltip, type TooltipContentProps, XAxis, YAxis } from 'recharts';
 import { formatMoney, formatMoneyCompact, formatNumber, formatPercent } from '../../lib/format';
+import { breakdownSummary } from './chart-summary';
 
 export interface BreakdownRow {
   key: string;
@@ -15,17 +16,40 @@ export interface BreakdownRow {
 /**
  * Revenue per category of one demographic dimension. `columns` draws vertical bars
  * (ordered bands such as age); `rows` horizontal bars (a few labelled categories).
+ * Screen readers get one image with a summary (`title` + figures); the tile's table view
+ * has every figure.
  */
 export function BreakdownBarChart({
+  title,
   data,
   orientation,
   height,
   color = 'var(--chart-1)',
 }: {
+  /** What is shown, e.g. "Revenue by age band". */
+  title: string;
   data: BreakdownRow[];
   orientation: 'columns' | 'rows';
   height: number;
   color?: string;
+}) {
+  return (
+    <div role="img" aria-label={breakdownSummary(title, data)} style={{ height }}>
+      <BreakdownBars data={data} orientation={orientation} height={height} color={color} />
+    </div>
+  );
+}
+
+function BreakdownBars({
+  data,
+  orientation,
+  height,
+  color,
+}: {
+  data: BreakdownRow[];
+  orientation: 'columns' | 'rows';
+  height: number;
+  color: string;
 }) {
   const axisTick = { fill: 'var(--chart-axis)', fontSize: 11 };
   if (orientation === 'rows') {
@@ -34,6 +58,8 @@ export function BreakdownBarChart({
         data={data}
         layout="vertical"
         responsive
+        accessibilityLayer={false}
+        aria-hidden
         style={{ width: '100%', height }}
         margin={{ top: 0, right: 8, bottom: 0, left: 0 }}
         barCategoryGap="22%"
@@ -63,6 +89,8 @@ export function BreakdownBarChart({
     <BarChart
       data={data}
       responsive
+      accessibilityLayer={false}
+      aria-hidden
       style={{ width: '100%', height }}
       margin={{ top: 4, right: 0, bottom: 0, left: 0 }}
       barCategoryGap="18%"

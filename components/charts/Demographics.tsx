@@ -1,6 +1,7 @@
 'use client';
 
-import { formatMoney, formatPercent } from '../../lib/format';
+import { useId, useState } from 'react';
+import { formatMoney, formatNumber, formatPercent } from '../../lib/format';
 import {
   AGE_BANDS,
   CUSTOMER_TYPES,
@@ -12,6 +13,8 @@ import {
 import { Card } from '../common/Card';
 import { cx } from '../common/cx';
 import { EmptyState } from '../common/EmptyState';
+import { ScrollRegion } from '../common/ScrollRegion';
+import { TableToggle } from '../common/TableToggle';
 import { BreakdownBarChart, type BreakdownRow } from './BreakdownBarChart';
 
 const LABELS: Record<string, string> = {
@@ -61,7 +64,15 @@ export function Demographics({ overview, className }: { overview: Overview; clas
   const customer = rowsOf(d.customer_type, CUSTOMER_TYPES);
   const loyalty = rowsOf(d.loyalty_tier, LOYALTY_TIERS);
   const region = rowsOf(d.region);
-  const hasData = [age, gender, customer, loyalty, region].some((rows) => rows.some((r) => r.revenue_cents > 0));
+  const groups: TableGroup[] = [
+    { title: 'Age band', rows: age },
+    { title: 'Gender', rows: gender },
+    { title: 'New vs returning', rows: customer },
+    { title: 'Loyalty tier', rows: loyalty },
+    { title: 'Region', rows: region },
+  ];
+  const hasData = groups.some((g) => g.rows.some((r) => r.revenue_cents > 0));
+  const [showTable, setShowTable] = useState(false);
 
   return (
     <Card
@@ -69,19 +80,37 @@ export function Demographics({ overview, className }: { overview: Overview; clas
       description="Revenue by customer attributes"
       className={className}
       data-testid="demographics"
+      action={
+        hasData && (
+          <TableToggle
+            pressed={showTable}
+            onPressedChange={setShowTable}
+            subject="revenue by customer attributes"
+            testId="demographics-table-toggle"
+          />
+        )
+      }
     >
       {!hasData ? (
         <EmptyState title="No customer data in this range" hint="Demographics appear with the first sale." />
+      ) : showTable ? (
+        <DemographicsTable groups={groups} />
       ) : (
         <div className="flex flex-col gap-5">
           <section aria-label="Revenue by age band">
             <SectionTitle>Age</SectionTitle>
-            <BreakdownBarChart data={age} orientation="columns" height={136} />
+            <BreakdownBarChart title="Revenue by age band" data={age} orientation="columns" height={136} />
           </section>
           <div className="grid grid-cols-2 gap-5">
             <section aria-label="Revenue by gender">
               <SectionTitle>Gender</SectionTitle>
-              <BreakdownBarChart data={gender} orientation="rows" height={112} color="var(--chart-4)" />
+              <BreakdownBarChart
+                title="Revenue by gender"
+                data={gender}
+                orientation="rows"
+                height={112}
+                color="var(--chart-4)"
+              />
             </section>
             <div className="flex flex-col gap-4">
               <SplitBar title="New vs returning" rows={customer} />
@@ -108,7 +137,8 @@ function SplitBar({ title, rows }: { title: string; rows: BreakdownRow[] }) {
   return (
     <section aria-label={`Revenue by ${title.toLowerCase()}`}>
       <SectionTitle>{title}</SectionTitle>
-      <div className="flex h-2 overflow-hidden rounded-full bg-muted">
+      {/* The legend below carries the same figures as text. */}
+      <div aria-hidden="true" className="flex h-2 overflow-hidden rounded-full bg-muted">
         {visible.map((r) => (
           <div
             key={r.key}
@@ -156,5 +186,69 @@ function ShareList({ rows }: { rows: BreakdownRow[] }) {
         </li>
       ))}
     </ul>
+  );
+}
+
+interface TableGroup {
+  title: string;
+  rows: BreakdownRow[];
+}
+
+/** Every figure of the tile: one row group per attribute. */
+function DemographicsTable({ groups }: { groups: TableGroup[] }) {
+  const captionId = useId();
+  return (
+    <ScrollRegion labelledBy={captionId} className="max-h-[520px]">
+      <table data-testid="demographics-table" className="w-full text-[13px] tabular-nums">
+        <caption id={captionId} className="sr-only">
+          Revenue and orders by customer attribute
+        </caption>
+        <thead className="sticky top-0 z-[1] bg-card">
+          <tr className="border-b border-border text-left text-xs text-muted-foreground">
+            <th scope="col" className="py-2 pl-1 font-medium">
+              Segment
+            </th>
+            <th scope="col" className="py-2 text-right font-medium">
+              Revenue
+            </th>
+            <th scope="col" className="py-2 text-right font-medium">
+              Orders
+            </th>
+            <th scope="col" className="py-2 pr-1 text-right font-medium">
+              Share
+            </th>
+          </tr>
+        </thead>
+        {groups.map((g) => (
+          <tbody key={g.title}>
+            <tr>
+              <th
+                scope="rowgroup"
+                colSpan={4}
+                className="pt-3 pb-1 pl-1 text-left text-xs font-semibold text-muted-foreground"
+              >
+                {g.title}
+              </th>
+            </tr>
+            {g.rows.map((r) => (
+              <tr
+                key={r.key}
+                data-group={g.title}
+                data-key={r.key}
+                data-revenue={r.revenue_cents}
+                className="border-b border-border/70 last:border-b-0"
+              >
+                <th scope="row" className="py-1.5 pl-1 text-left font-normal">
+                  {r.label}
+                </th>
+                <td className="py-1.5 text-right font-medium">{formatMoney(r.revenue_cents)}</td>
+                <td className="py-1.5 text-right">{formatNumber(r.orders)}</td>
+                <td className="py-1.5 pr-1 text-right text-muted-foreground">{formatPercent(r.share, 1)}</td>
+              </tr>
+            ))}
+          </tbody>
+        ))}
+      </table>
+    </ScrollRegion>
   );
 }

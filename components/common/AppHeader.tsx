@@ -1,16 +1,20 @@
 import type { ReactNode } from 'react';
+import { ThemeSelect } from '../theme/ThemeSelect';
 
-/** Top bar shared by the dashboard and its error states. */
+/** Top bar shared by the dashboard and its error states. In TV mode only the essentials stay. */
 export function AppHeader({ children }: { children?: ReactNode }) {
   return (
     <header className="sticky top-0 z-10 border-b border-border bg-card/85 backdrop-blur supports-[backdrop-filter]:bg-card/70">
-      <div className="mx-auto flex h-14 max-w-[1280px] items-center justify-between gap-4 px-6">
-        <h1 className="flex items-center gap-2.5 text-[15px] tracking-tight">
+      <div className="mx-auto flex h-14 max-w-[1280px] items-center justify-between gap-4 px-6 tv:max-w-none tv:px-8">
+        <h1 className="flex items-center gap-2.5 text-[15px] tracking-tight tv:text-lg">
           <PulseMark />
           <span className="font-semibold text-foreground">Pulse</span>
-          <span className="text-muted-foreground">— live retail analytics</span>
+          <span className="text-muted-foreground tv:hidden">— live retail analytics</span>
         </h1>
-        {children}
+        <div className="flex items-center gap-2">
+          {children}
+          <ThemeSelect className="tv:hidden" />
+        </div>
       </div>
     </header>
   );

@@ -12,17 +12,23 @@ const RANGE_LABELS: Record<RangePreset, string> = {
   '1h': '1 h',
   '4h': '4 h',
   '24h': '24 h',
+  today: 'Today',
+  yesterday: 'Yesterday',
   '7d': '7 d',
+  '30d': '30 d',
 };
-const RANGE_TITLES: Record<RangePreset, string> = {
+export const RANGE_TITLES: Record<RangePreset, string> = {
   '15m': 'Last 15 minutes, live',
   '1h': 'Last hour',
   '4h': 'Last 4 hours',
   '24h': 'Last 24 hours',
+  today: 'Today so far, in your time zone',
+  yesterday: 'Yesterday, in your time zone',
   '7d': 'Last 7 days',
+  '30d': 'Last 30 days',
 };
-const PRESETS = Object.keys(RANGE_PRESETS) as RangePreset[];
-const CHANNEL_LABELS: Record<string, string> = {
+const PRESETS = Object.keys(RANGE_LABELS) as RangePreset[];
+export const CHANNEL_LABELS: Record<string, string> = {
   web: 'Web',
   app: 'App',
   store: 'In store',
@@ -231,14 +237,10 @@ function FilterSelect({
 }
 
 /** Local times exist only in the browser, so the server renders the UTC instants. */
-function CustomRange({ query }: { query: OverviewQuery }) {
+export function CustomRange({ query }: { query: OverviewQuery }) {
   const isClient = useIsClient();
   const toMs = query.to ? Date.parse(query.to) : null;
-  const fromMs = query.from
-    ? Date.parse(query.from)
-    : toMs === null
-      ? null
-      : toMs - RANGE_PRESETS[DEFAULT_RANGE] * 60_000;
+  const fromMs = query.from ? Date.parse(query.from) : toMs === null ? null : toMs - 60 * 60_000;
   const show = (ms: number | null) =>
     ms === null ? 'now' : isClient ? formatDateTime(ms) : new Date(ms).toISOString();
   return (

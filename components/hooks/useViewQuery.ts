@@ -2,7 +2,7 @@
 
 import { usePathname, useRouter } from 'next/navigation';
 import { useCallback, useOptimistic, useTransition } from 'react';
-import { type OverviewQuery, viewKey } from '../../lib/overview-params';
+import { type OverviewQuery, QUERY_KEYS, viewKey } from '../../lib/overview-params';
 
 /**
  * The dashboard view lives in the URL only. `query` is what the server parsed from the
@@ -20,7 +20,7 @@ export function useViewQuery(serverQuery: OverviewQuery) {
 
   const navigate = useCallback(
     (next: OverviewQuery) => {
-      const search = viewKey(next);
+      const search = withDisplayParams(viewKey(next));
       startTransition(() => {
         setOptimisticQuery(next);
         router.push(search ? `${pathname}?${search}` : pathname, { scroll: false });
@@ -30,4 +30,16 @@ export function useViewQuery(serverQuery: OverviewQuery) {
   );
 
   return { query, navigate, isPending };
+}
+
+/**
+ * The URL may also carry how the view is displayed (`tv=1`): keys that are not view
+ * parameters survive a change of view. The server's parser ignores them.
+ */
+function withDisplayParams(search: string): string {
+  const params = new URLSearchParams(search);
+  for (const [key, value] of new URLSearchParams(window.location.search)) {
+    if (!(QUERY_KEYS as readonly string[]).includes(key)) params.append(key, value);
+  }
+  return params.toString();
 }

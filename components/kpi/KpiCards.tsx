@@ -56,16 +56,20 @@ export function KpiCards({ overview }: { overview: Overview }) {
   return (
     <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
       {kpisOf(overview).map((kpi) => (
-        <section key={kpi.id} className="rounded-xl border border-border bg-card px-5 py-4 shadow-xs">
-          <h2 className="text-[13px] font-medium text-muted-foreground">{kpi.label}</h2>
+        <section
+          key={kpi.id}
+          className="min-w-0 rounded-xl border border-border bg-card px-5 py-4 shadow-xs tv:px-6 tv:py-5"
+        >
+          <h2 className="text-[13px] font-medium text-muted-foreground tv:text-lg">{kpi.label}</h2>
+          {/* TV mode: readable across a room, yet a 4-column row still fits "$1,234,567.89". */}
           <p
             data-testid={`kpi-${kpi.id}`}
             data-value={kpi.value}
-            className="mt-1.5 text-[28px] leading-8 font-semibold tracking-tight tabular-nums"
+            className="mt-1.5 text-[28px] leading-8 font-semibold tracking-tight tabular-nums tv:mt-2 tv:text-[clamp(2rem,3.1vw,4.5rem)] tv:leading-none"
           >
             {kpi.formatted}
           </p>
-          <p className="mt-1 text-xs text-muted-foreground tabular-nums">{kpi.detail}</p>
+          <p className="mt-1 text-xs text-muted-foreground tabular-nums tv:mt-2 tv:text-base">{kpi.detail}</p>
         </section>
       ))}
     </div>

@@ -73,6 +73,11 @@ const MALFORMED: { message: Outgoing; reason: string }[] = [
   },
 ];
 
+/** The contract fields of top products (rank, previous rank and share are checked separately). */
+function productTotals(list: { sku: string; name: string; category: string; revenue_cents: number; units: number }[]) {
+  return list.map(({ sku, name, category, revenue_cents, units }) => ({ sku, name, category, revenue_cents, units }));
+}
+
 function buildDataset(): { events: SaleJson[]; phases: Outgoing[][]; duplicates: number } {
   const generator = new SaleGenerator(createWorld(), 20260115);
   const start = Date.parse(WINDOW_FROM);
@@ -101,6 +106,8 @@ function buildDataset(): { events: SaleJson[]; phases: Outgoing[][]; duplicates:
 
 describe('sales pipeline (real Kafka, real Postgres, real processes)', () => {
   const { events, phases, duplicates } = buildDataset();
+  /** Sales produced by later tests, on top of the dataset. */
+  const laterEvents: SaleJson[] = [];
   const topic = uniqueName('it.sales').replaceAll('_', '.');
   const dlqTopic = `${topic}.dlq`;
   const groupId = uniqueName('it-group');
@@ -200,7 +207,15 @@ describe('sales pipeline (real Kafka, real Postgres, real processes)', () => {
     const body = await (await api(windowQs)).json();
     const expected = expectedOverview(events);
     expect(body.totals).toEqual(expected.totals);
-    expect(body.top_products).toEqual(expected.top_products);
+    expect(productTotals(body.top_products)).toEqual(expected.top_products);
+    expect(body.top_products.map((p: { rank: number }) => p.rank)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    // The hour before the window had no sales: every product is new there.
+    expect(body.top_products.every((p: { previous_rank: number | null }) => p.previous_rank === null)).toBe(true);
+    expect(body.top_products[0].share).toBeCloseTo(
+      expected.top_products[0]!.revenue_cents / expected.totals.revenue_cents,
+      12,
+    );
+    expect(body.previous.totals).toEqual({ revenue_cents: 0, orders: 0, units: 0, aov_cents: 0 });
     for (const [dimension, slices] of Object.entries(expected.demographics)) {
       const actual = Object.fromEntries(
         (body.demographics[dimension] as { key: string; revenue_cents: number; orders: number }[])
@@ -231,7 +246,7 @@ describe('sales pipeline (real Kafka, real Postgres, real processes)', () => {
       const body = await (await api(qs)).json();
       const expected = expectedOverview(events, filter);
       expect(body.totals, JSON.stringify(filter)).toEqual(expected.totals);
-      expect(body.top_products, JSON.stringify(filter)).toEqual(expected.top_products);
+      expect(productTotals(body.top_products), JSON.stringify(filter)).toEqual(expected.top_products);
       expect(body.demographics.gender.filter((s: { orders: number }) => s.orders > 0).length).toBe(
         Object.keys(expected.demographics.gender).length,
       );
@@ -275,11 +290,19 @@ describe('sales pipeline (real Kafka, real Postgres, real processes)', () => {
     await worker?.stop();
     // Offsets recorded against another cluster (a wiped dev broker, a migrated cluster) on
     // one partition, and beyond the end of the log (recreated topic) on another.
-    await db.query("UPDATE consumer_offset SET cluster_id = 'some-other-cluster' WHERE topic = $1 AND partition = 0", [topic]);
-    await db.query('UPDATE consumer_offset SET next_offset = next_offset + 1000 WHERE topic = $1 AND partition = 1', [topic]);
+    await db.query("UPDATE consumer_offset SET cluster_id = 'some-other-cluster' WHERE topic = $1 AND partition = 0", [
+      topic,
+    ]);
+    await db.query('UPDATE consumer_offset SET next_offset = next_offset + 1000 WHERE topic = $1 AND partition = 1', [
+      topic,
+    ]);
     const generator = new SaleGenerator(createWorld(), 99);
-    const extra = Array.from({ length: 30 }, (_, i) => generator.next(Date.parse(WINDOW_FROM) + 60_000 + i * 1000) as SaleJson);
+    const extra = Array.from(
+      { length: 30 },
+      (_, i) => generator.next(Date.parse(WINDOW_FROM) + 60_000 + i * 1000) as SaleJson,
+    );
     await produce(extra.map((e) => ({ key: e.order_id, value: bytes(e) })));
+    laterEvents.push(...extra);
     worker = startWorker(env, 'worker-4');
     await waitUntilConsumed(kafka, db, topic);
 
@@ -288,11 +311,99 @@ describe('sales pipeline (real Kafka, real Postgres, real processes)', () => {
     expect(await processedCount()).toBe(VALID_EVENTS + extra.length);
   });
 
+  it('buckets by local hour in a half-hour time zone and compares with the previous period', async () => {
+    // Kolkata is UTC+05:30: local hours start at :30 UTC. The window [09:30Z, 11:00Z) has
+    // buckets 15:00 and 16:00 local, the second one partial.
+    const from = '2026-01-15T09:30:00Z';
+    const to = '2026-01-15T11:00:00Z';
+    const qs = new URLSearchParams({ from, to, tz: 'Asia/Kolkata', granularity: 'hour' }).toString();
+    const body = await (await api(qs)).json();
+    const inRange = (lo: string, hi: string) =>
+      [...events, ...laterEvents].filter(
+        (e) => Date.parse(e.occurred_at) >= Date.parse(lo) && Date.parse(e.occurred_at) < Date.parse(hi),
+      );
+    expect(body.granularity).toBe('hour');
+    expect(body.trend.map((p: { bucket: string }) => p.bucket)).toEqual([
+      '2026-01-15T09:30:00.000Z',
+      '2026-01-15T10:30:00.000Z',
+    ]);
+    expect(body.trend[0].revenue_cents).toBe(
+      expectedOverview(inRange(from, '2026-01-15T10:30:00Z')).totals.revenue_cents,
+    );
+    expect(body.trend[1].orders).toBe(expectedOverview(inRange('2026-01-15T10:30:00Z', to)).totals.orders);
+    // Previous period of equal length: [08:00Z, 09:30Z) — empty, as the dataset starts at 10:00Z.
+    expect(body.previous.totals).toEqual(expectedOverview(inRange('2026-01-15T08:00:00Z', from)).totals);
+
+    // Second half vs first half of the dataset hour: totals, movers and mix against the events.
+    const half = await (await api('from=2026-01-15T10:30:00Z&to=2026-01-15T11:00:00Z')).json();
+    const first = expectedOverview(inRange('2026-01-15T10:00:00Z', '2026-01-15T10:30:00Z'));
+    const second = expectedOverview(inRange('2026-01-15T10:30:00Z', '2026-01-15T11:00:00Z'));
+    expect(half.previous.totals).toEqual(first.totals);
+    expect(half.totals).toEqual(second.totals);
+    const revenueBySku = (list: SaleJson[]) => {
+      const m = new Map<string, number>();
+      for (const e of list)
+        for (const l of e.lines)
+          m.set(l.sku, (m.get(l.sku) ?? 0) + l.quantity * l.unit_price_cents - (l.discount_cents ?? 0));
+      return m;
+    };
+    const now = revenueBySku(inRange('2026-01-15T10:30:00Z', '2026-01-15T11:00:00Z'));
+    const before = revenueBySku(inRange('2026-01-15T10:00:00Z', '2026-01-15T10:30:00Z'));
+    const changes = [...new Set([...now.keys(), ...before.keys()])]
+      .map((sku) => ({ sku, change: (now.get(sku) ?? 0) - (before.get(sku) ?? 0) }))
+      .filter((c) => c.change !== 0);
+    const top = (sign: 1 | -1) =>
+      changes
+        .filter((c) => Math.sign(c.change) === sign)
+        .sort((a, b) => Math.abs(b.change) - Math.abs(a.change) || (a.sku < b.sku ? -1 : 1))
+        .slice(0, 5);
+    expect(
+      half.movers.risers.map((m: { sku: string; change_cents: number }) => ({ sku: m.sku, change: m.change_cents })),
+    ).toEqual(top(1));
+    expect(
+      half.movers.fallers.map((m: { sku: string; change_cents: number }) => ({ sku: m.sku, change: m.change_cents })),
+    ).toEqual(top(-1));
+    const channelRevenue = new Map<string, number>();
+    for (const e of inRange('2026-01-15T10:30:00Z', '2026-01-15T11:00:00Z')) {
+      const r = e.lines.reduce((n, l) => n + l.quantity * l.unit_price_cents - (l.discount_cents ?? 0), 0);
+      channelRevenue.set(e.channel, (channelRevenue.get(e.channel) ?? 0) + r);
+    }
+    expect(
+      Object.fromEntries(half.mix.channel.map((s: { key: string; revenue_cents: number }) => [s.key, s.revenue_cents])),
+    ).toEqual(Object.fromEntries(channelRevenue));
+    const categoryShare = half.mix.category.reduce((n: number, s: { share: number }) => n + s.share, 0);
+    expect(categoryShare).toBeCloseTo(1, 9);
+  });
+
+  it('serves an OpenAPI document describing the overview parameters', async () => {
+    const doc = await (await fetch(`http://127.0.0.1:${PORT}/api/v1/openapi.json`)).json();
+    expect(doc.openapi).toBe('3.1.0');
+    const names = doc.paths['/api/v1/overview'].get.parameters.map((p: { name: string }) => p.name);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'range',
+        'from',
+        'to',
+        'store',
+        'region',
+        'channel',
+        'category',
+        'tz',
+        'granularity',
+        'top',
+        'top_by',
+      ]),
+    );
+  });
+
   it('rejects bad query parameters with 400 and a message naming the parameter', async () => {
     for (const [qs, param] of [
       ['range=2h', 'range'],
       ['from=yesterday', 'from'],
       ['channel=fax', 'channel'],
+      ['tz=Nowhere/Else', 'tz'],
+      ['granularity=fortnight', 'granularity'],
+      ['top=11', 'top'],
       [`from=${WINDOW_TO}&to=${WINDOW_FROM}`, 'from'],
     ] as const) {
       const res = await api(qs);

@@ -1,0 +1,37 @@
+'use client';
+
+import { cx } from '../common/cx';
+
+/** Header button for TV mode; a toggle, so its name stays "TV mode" and aria-pressed tells the state. */
+export function TvToggle({ tv, onToggle }: { tv: boolean; onToggle: () => void }) {
+  return (
+    <button
+      type="button"
+      data-testid="tv-toggle"
+      aria-pressed={tv}
+      aria-keyshortcuts={tv ? 'Escape' : undefined}
+      title={tv ? 'Leave TV mode (Esc)' : 'TV mode: full screen for wall displays'}
+      onClick={onToggle}
+      className={cx(
+        'inline-flex h-8 items-center gap-1.5 rounded-lg border px-2.5 text-[13px] font-medium whitespace-nowrap transition-colors',
+        'focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-ring',
+        tv
+          ? 'border-accent/40 bg-accent-soft text-accent'
+          : 'border-border bg-card text-foreground hover:border-border-strong',
+      )}
+    >
+      <svg aria-hidden="true" viewBox="0 0 16 16" className="size-3.5">
+        <g fill="none" stroke="currentColor" strokeWidth="1.4" strokeLinecap="round" strokeLinejoin="round">
+          <rect x="1.75" y="2.5" width="12.5" height="8.5" rx="1.25" />
+          <path d="M5.5 13.75h5M8 11v2.75" />
+        </g>
+      </svg>
+      TV mode
+      {tv && (
+        <span aria-hidden="true" className="rounded border border-accent/30 px-1 font-sans text-[11px] leading-4">
+          Esc
+        </span>
+      )}
+    </button>
+  );
+}
