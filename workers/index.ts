@@ -4,10 +4,12 @@ import { db, disconnectDb } from '../lib/db';
 import { loadEnvOrExit } from '../lib/env';
 import { createKafka, createProducer, ensureSalesTopics } from '../lib/kafka';
 import { logger } from '../lib/logger';
+import { pruneRecentOrders } from '../lib/queries/get-recent-orders';
 import { startSalesConsumer } from './sales.consumer';
 
 const SHUTDOWN_GRACE_MS = 20_000;
 const STATS_EVERY_MS = 10_000;
+const PRUNE_EVERY_MS = 5 * 60_000;
 
 async function main(): Promise<void> {
   const config = loadEnvOrExit();
@@ -28,6 +30,14 @@ async function main(): Promise<void> {
     if (batches > 0) log.info({ counted, duplicates, rejected, batches, eventsPerSec: rate }, 'worker stats');
   }, STATS_EVERY_MS);
   statsTimer.unref();
+
+  // The ticker table only needs the last day; pruning is idempotent, so every worker may do it.
+  const pruneTimer = setInterval(() => {
+    pruneRecentOrders(db())
+      .then((deleted) => deleted > 0 && log.info({ deleted }, 'pruned recent orders'))
+      .catch((err: unknown) => log.warn({ err }, 'pruning recent orders failed'));
+  }, PRUNE_EVERY_MS);
+  pruneTimer.unref();
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -171,6 +171,7 @@ export async function startSalesConsumer({
         partition: batch.partition,
         lastOffset: BigInt(last.offset),
         lastMessageAt: new Date(lastMessageAt),
+        highWatermark: BigInt(batch.highWatermark),
         accepted,
         rejected,
       },

@@ -5,7 +5,7 @@
 // no-op. Kafka's own committed offsets are only informative.
 import type { Prisma, PrismaClient } from '@prisma/client';
 import { SALES_UPDATED_CHANNEL, type SalesUpdatedNotice } from '../live-channel';
-import type { RejectReason, SaleEvent } from '../sales-event';
+import { lineRevenueCents, orderRevenueCents, type RejectReason, type SaleEvent } from '../sales-event';
 import { type ProductInfo, type Rollup, rollUp, type StoreInfo } from '../sales-rollup';
 
 type Tx = Prisma.TransactionClient;
@@ -32,6 +32,8 @@ export interface SalesBatch {
   lastOffset: bigint;
   /** Kafka append time of the newest message, for freshness. */
   lastMessageAt: Date;
+  /** End of the partition when the batch was fetched, for the backlog. */
+  highWatermark: bigint;
   accepted: AcceptedMessage[];
   rejected: RejectedMessage[];
 }
@@ -152,6 +154,40 @@ async function writeRollup(tx: Tx, rollup: Rollup, catalog: ProductInfo[], store
   }
 }
 
+/** Counted sales for the live ticker (one row per order, pruned after a day). */
+async function recordRecentOrders(tx: Tx, events: SaleEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const rows = events.map((e) => {
+    let top = e.lines[0] as SaleEvent['lines'][number];
+    let units = 0;
+    for (const line of e.lines) {
+      units += line.quantity;
+      if (lineRevenueCents(line) > lineRevenueCents(top)) top = line;
+    }
+    return {
+      eventId: e.eventId,
+      orderId: e.orderId,
+      occurredAt: new Date(e.occurredAt).toISOString(),
+      storeId: e.storeId,
+      region: e.region,
+      channel: e.channel,
+      categories: [...new Set(e.lines.map((l) => l.category))],
+      items: e.lines.length,
+      units,
+      revenueCents: orderRevenueCents(e),
+      topItem: top.name,
+    };
+  });
+  await tx.$executeRaw`
+    INSERT INTO recent_order (event_id, order_id, occurred_at, store_id, region, channel, categories, items, units,
+      revenue_cents, top_item)
+    SELECT "eventId", "orderId", "occurredAt", "storeId", region, channel,
+      ARRAY(SELECT jsonb_array_elements_text(categories)), items, units, "revenueCents", "topItem"
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x("eventId" text, "orderId" text, "occurredAt" timestamptz,
+      "storeId" text, region text, channel text, categories jsonb, items int, units int, "revenueCents" bigint, "topItem" text)
+    ON CONFLICT (event_id) DO NOTHING`;
+}
+
 async function recordDeadLetters(tx: Tx, topic: string, partition: number, rejected: RejectedMessage[]) {
   if (rejected.length === 0) return;
   await tx.$executeRaw`
@@ -205,10 +241,12 @@ export async function applySalesBatch(
       if (counted !== candidates) rollup = rollUp(counted);
       await writeRollup(tx, rollup, known.changedProducts(rollup.catalog), known.changedStores(rollup.stores));
       await recordDeadLetters(tx, batch.topic, batch.partition, rejected);
+      await recordRecentOrders(tx, counted);
 
       await tx.$executeRaw`
         UPDATE consumer_offset
-        SET next_offset = ${batch.lastOffset + 1n}, cluster_id = ${batch.clusterId}, last_message_at = ${batch.lastMessageAt}, updated_at = now(),
+        SET next_offset = ${batch.lastOffset + 1n}, cluster_id = ${batch.clusterId}, last_message_at = ${batch.lastMessageAt},
+            high_watermark = ${batch.highWatermark}, updated_at = now(),
             last_event_at = GREATEST(last_event_at, ${rollup.buckets ? new Date(rollup.buckets.max) : null}::timestamptz)
         WHERE topic = ${batch.topic} AND partition = ${batch.partition}`;
 

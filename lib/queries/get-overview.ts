@@ -6,6 +6,7 @@ import { bucketStarts, planCells, previousPeriod } from '../time-buckets';
 import { getDemographics } from './get-demographics';
 import { getFreshness } from './get-freshness';
 import { getMix } from './get-mix';
+import { getRecentOrders } from './get-recent-orders';
 import { getSalesTrend } from './get-sales-trend';
 import { getMovers, getProductRanks, getTopProducts, type TopSort } from './get-top-products';
 import type { Overview, OverviewFilters, Totals, TrendPoint } from './overview.types';
@@ -42,13 +43,14 @@ export async function getOverview(
   const current = planCells([fromMs], toMs);
   const before = planCells([prev.from], prev.to);
 
-  const [trend, previousTrend, topProducts, movers, demographics, mix, freshness] = await Promise.all([
+  const [trend, previousTrend, topProducts, movers, demographics, mix, recentOrders, freshness] = await Promise.all([
     getSalesTrend(prisma, f, trendBuckets(f), toMs),
     getSalesTrend(prisma, f, bucketStarts(prev.from, prev.to, f.granularity, f.tz), prev.to),
     getTopProducts(prisma, f, current, top.limit, top.sort),
     getMovers(prisma, f, current, before),
     getDemographics(prisma, f, current),
     getMix(prisma, f, current),
+    getRecentOrders(prisma, f),
     getFreshness(prisma, env().SALES_TOPIC),
   ]);
   const ranks = await getProductRanks(
@@ -87,6 +89,7 @@ export async function getOverview(
       totals: totalsOf(previousTrend),
       trend: previousTrend,
     },
+    recent_orders: recentOrders,
     freshness,
   };
 }

@@ -99,6 +99,29 @@ export interface Freshness {
   as_of: string | null;
   /** Delay between the newest committed message's arrival in Kafka and its commit to Postgres. */
   lag_ms: number | null;
+  /** Messages in Kafka not yet counted (sum over partitions, as of the last fetch). */
+  backlog: number;
+  /**
+   * Consumer lag in time: how far the counted data is behind the newest event in Kafka
+   * (0 when the workers are caught up). Dashboards warn above 10 s.
+   */
+  behind_ms: number;
+}
+
+/** A counted sale, newest first, for the live order ticker. */
+export interface RecentOrder {
+  event_id: string;
+  order_id: string;
+  occurred_at: string;
+  store_id: string;
+  region: string;
+  channel: Channel;
+  /** Number of order lines and of units. */
+  items: number;
+  units: number;
+  revenue_cents: number;
+  /** Name of the order's biggest line, for display ("Classic Hoodie +2"). */
+  top_item: string;
 }
 
 export interface Overview {
@@ -118,6 +141,8 @@ export interface Overview {
   trend: TrendPoint[];
   /** The period of equal length just before, with its trend aligned bucket by bucket. */
   previous: { range: { from: string; to: string }; totals: Totals; trend: TrendPoint[] };
+  /** The 20 newest counted sales matching the store/region/channel/category filters (any time). */
+  recent_orders: RecentOrder[];
   freshness: Freshness;
 }
 

@@ -375,6 +375,48 @@ describe('sales pipeline (real Kafka, real Postgres, real processes)', () => {
     expect(categoryShare).toBeCloseTo(1, 9);
   });
 
+  it('lists the newest sales for the ticker and reports no backlog once caught up', async () => {
+    const all = [...events, ...laterEvents];
+    const newest = [...all]
+      .sort((a, b) => Date.parse(b.occurred_at) - Date.parse(a.occurred_at) || (a.event_id < b.event_id ? -1 : 1))
+      .slice(0, 20);
+    const body = await (await api(windowQs)).json();
+    expect(body.recent_orders.map((o: { event_id: string }) => o.event_id)).toEqual(newest.map((e) => e.event_id));
+    const first = newest[0] as SaleJson;
+    expect(body.recent_orders[0]).toMatchObject({
+      order_id: first.order_id,
+      store_id: first.store_id,
+      items: first.lines.length,
+      revenue_cents: expectedOverview([first]).totals.revenue_cents,
+    });
+    expect(body.freshness.backlog).toBe(0);
+    expect(body.freshness.behind_ms).toBe(0);
+  });
+
+  it('exports each tile as CSV with the same numbers as the API', async () => {
+    const qs = `from=2026-01-15T10:00:00Z&to=2026-01-15T11:00:00Z&tz=America/New_York&granularity=hour`;
+    const body = await (await api(qs)).json();
+    const csv = async (tile: string) => {
+      const res = await fetch(`http://127.0.0.1:${PORT}/api/v1/export?tile=${tile}&${qs}`);
+      expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+      expect(res.headers.get('content-disposition')).toMatch(new RegExp(`attachment; filename="pulse-${tile}-`));
+      const [header, ...rows] = (await res.text()).trimEnd().split('\r\n').map((line) => line.split(','));
+      return rows.map((row) => Object.fromEntries((header as string[]).map((h, i) => [h, row[i]])));
+    };
+    const top = await csv('top_products');
+    expect(top.map((r) => [r.sku, Number(r.revenue_cents), Number(r.units)])).toEqual(
+      body.top_products.map((p: { sku: string; revenue_cents: number; units: number }) => [p.sku, p.revenue_cents, p.units]),
+    );
+    const trend = await csv('trend');
+    expect(trend.map((r) => r.bucket)).toEqual(['2026-01-15T05:00:00-05:00']);
+    expect(Number(trend[0]?.revenue_cents)).toBe(body.totals.revenue_cents);
+    const kpis = await csv('kpis');
+    expect(Object.fromEntries(kpis.map((r) => [r.metric, Number(r.value)]))).toEqual(body.totals);
+    const demographics = await csv('demographics');
+    expect(demographics.filter((r) => r.dimension === 'gender').reduce((n, r) => n + Number(r.orders), 0)).toBe(body.totals.orders);
+    expect((await fetch(`http://127.0.0.1:${PORT}/api/v1/export?tile=everything&${qs}`)).status).toBe(400);
+  });
+
   it('serves an OpenAPI document describing the overview parameters', async () => {
     const doc = await (await fetch(`http://127.0.0.1:${PORT}/api/v1/openapi.json`)).json();
     expect(doc.openapi).toBe('3.1.0');
