@@ -80,6 +80,35 @@ export const openApiDocument = {
         },
       },
     },
+    '/api/v1/products/{sku}': {
+      get: {
+        summary: 'One product in a view (drill-down): totals vs previous period, trend, stores and channels',
+        parameters: [{ name: 'sku', in: 'path', required: true, schema: { type: 'string' } }, ...viewParameters],
+        responses: {
+          '200': { description: 'The product', content: { 'application/json': { schema: ref('ProductDetail') } } },
+          '400': badRequest,
+          '404': { description: 'No such product', content: { 'application/json': { schema: ref('Error') } } },
+        },
+      },
+    },
+    '/api/v1/export': {
+      get: {
+        summary: 'One tile of a view as CSV (same numbers as /api/v1/overview; instants in `tz`)',
+        parameters: [
+          {
+            name: 'tile',
+            in: 'query',
+            required: true,
+            schema: {
+              type: 'string',
+              enum: ['kpis', 'trend', 'top_products', 'movers', 'demographics', 'mix', 'recent_orders'],
+            },
+          },
+          ...viewParameters,
+        ],
+        responses: { '200': { description: 'text/csv' }, '400': badRequest },
+      },
+    },
     '/api/v1/filters': {
       get: {
         summary: 'Values for the filter bar',
@@ -200,6 +229,20 @@ export const openApiDocument = {
               },
             },
           },
+        },
+      },
+      ProductDetail: {
+        type: 'object',
+        properties: {
+          product: { type: 'object', properties: { sku: str(''), name: str(''), category: str('') } },
+          range: { type: 'object' },
+          tz: str(''),
+          granularity: { type: 'string', enum: [...GRANULARITIES] },
+          totals: ref('Totals'),
+          previous_totals: ref('Totals'),
+          trend: arrayOf('TrendPoint'),
+          stores: arrayOf('Slice'),
+          channels: arrayOf('Slice'),
         },
       },
       FilterOptions: {

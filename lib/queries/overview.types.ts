@@ -153,3 +153,17 @@ export interface FilterOptions {
   channels: Channel[];
   categories: string[];
 }
+
+/** GET /api/v1/products/{sku}: one product in a view (drill-down). */
+export interface ProductDetail {
+  product: { sku: string; name: string; category: string };
+  range: { from: string; to: string };
+  tz: string;
+  granularity: 'minute' | 'hour' | 'day';
+  /** `orders` = orders containing the product; AOV = its revenue per such order. */
+  totals: Totals;
+  previous_totals: Totals;
+  trend: TrendPoint[];
+  stores: MixSlice[];
+  channels: MixSlice[];
+}

@@ -400,12 +400,19 @@ describe('sales pipeline (real Kafka, real Postgres, real processes)', () => {
       const res = await fetch(`http://127.0.0.1:${PORT}/api/v1/export?tile=${tile}&${qs}`);
       expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
       expect(res.headers.get('content-disposition')).toMatch(new RegExp(`attachment; filename="pulse-${tile}-`));
-      const [header, ...rows] = (await res.text()).trimEnd().split('\r\n').map((line) => line.split(','));
+      const [header, ...rows] = (await res.text())
+        .trimEnd()
+        .split('\r\n')
+        .map((line) => line.split(','));
       return rows.map((row) => Object.fromEntries((header as string[]).map((h, i) => [h, row[i]])));
     };
     const top = await csv('top_products');
     expect(top.map((r) => [r.sku, Number(r.revenue_cents), Number(r.units)])).toEqual(
-      body.top_products.map((p: { sku: string; revenue_cents: number; units: number }) => [p.sku, p.revenue_cents, p.units]),
+      body.top_products.map((p: { sku: string; revenue_cents: number; units: number }) => [
+        p.sku,
+        p.revenue_cents,
+        p.units,
+      ]),
     );
     const trend = await csv('trend');
     expect(trend.map((r) => r.bucket)).toEqual(['2026-01-15T05:00:00-05:00']);
@@ -413,8 +420,40 @@ describe('sales pipeline (real Kafka, real Postgres, real processes)', () => {
     const kpis = await csv('kpis');
     expect(Object.fromEntries(kpis.map((r) => [r.metric, Number(r.value)]))).toEqual(body.totals);
     const demographics = await csv('demographics');
-    expect(demographics.filter((r) => r.dimension === 'gender').reduce((n, r) => n + Number(r.orders), 0)).toBe(body.totals.orders);
+    expect(demographics.filter((r) => r.dimension === 'gender').reduce((n, r) => n + Number(r.orders), 0)).toBe(
+      body.totals.orders,
+    );
     expect((await fetch(`http://127.0.0.1:${PORT}/api/v1/export?tile=everything&${qs}`)).status).toBe(400);
+  });
+
+  it('drills down into one product: totals, trend and stores match the events', async () => {
+    const all = [...events, ...laterEvents];
+    const sku = (expectedOverview(all).top_products[0] as { sku: string }).sku;
+    const res = await fetch(`http://127.0.0.1:${PORT}/api/v1/products/${sku}?${windowQs}&channel=web`);
+    const detail = await res.json();
+    let revenue = 0;
+    let units = 0;
+    let orders = 0;
+    const byStore = new Map<string, number>();
+    for (const e of all.filter((e) => e.channel === 'web')) {
+      const lines = e.lines.filter((l) => l.sku === sku);
+      if (lines.length === 0) continue;
+      orders += 1;
+      for (const l of lines) {
+        const r = l.quantity * l.unit_price_cents - (l.discount_cents ?? 0);
+        revenue += r;
+        units += l.quantity;
+        byStore.set(e.store_id, (byStore.get(e.store_id) ?? 0) + r);
+      }
+    }
+    expect(detail.product.sku).toBe(sku);
+    expect(detail.totals).toMatchObject({ revenue_cents: revenue, units, orders });
+    expect(detail.trend.reduce((n: number, p: { units: number }) => n + p.units, 0)).toBe(units);
+    expect(
+      Object.fromEntries(detail.stores.map((s: { key: string; revenue_cents: number }) => [s.key, s.revenue_cents])),
+    ).toEqual(Object.fromEntries(byStore));
+    expect(detail.channels.map((c: { key: string }) => c.key)).toEqual(['web']);
+    expect((await fetch(`http://127.0.0.1:${PORT}/api/v1/products/NO-SUCH-SKU?${windowQs}`)).status).toBe(404);
   });
 
   it('serves an OpenAPI document describing the overview parameters', async () => {

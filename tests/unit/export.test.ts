@@ -4,9 +4,16 @@ import { localIso } from '../../lib/export-tiles';
 
 describe('toCsv', () => {
   it('quotes only what needs quoting and ends lines with CRLF', () => {
-    expect(toCsv(['a', 'b'], [['plain', 12], ['with, comma', 'say "hi"'], ['multi\nline', null]])).toBe(
-      'a,b\r\nplain,12\r\n"with, comma","say ""hi"""\r\n"multi\nline",\r\n',
-    );
+    expect(
+      toCsv(
+        ['a', 'b'],
+        [
+          ['plain', 12],
+          ['with, comma', 'say "hi"'],
+          ['multi\nline', null],
+        ],
+      ),
+    ).toBe('a,b\r\nplain,12\r\n"with, comma","say ""hi"""\r\n"multi\nline",\r\n');
   });
 });
 

@@ -1,0 +1,104 @@
+import { Prisma, type PrismaClient } from '@prisma/client';
+import { db } from '../db';
+import { type OverviewQuery, parseOverviewQuery, trendBuckets } from '../overview-params';
+import { averageOrderValueCents } from '../sales-event';
+import { bucketLabel, planCells, previousPeriod } from '../time-buckets';
+import { dimensionWhere, fromCells } from './filter-sql';
+import type { MixSlice, OverviewFilters, ProductDetail, TrendPoint } from './overview.types';
+
+type Sums = { revenue: bigint; units: bigint; orders: bigint };
+
+function productWhere(f: OverviewFilters, sku: string): Prisma.Sql {
+  const category = f.category ? Prisma.sql`AND r.category = ${f.category}` : Prisma.empty;
+  return Prisma.sql`r.sku = ${sku} AND ${dimensionWhere(f)} ${category}`;
+}
+
+function slices(rows: (Sums & { key: string })[]): MixSlice[] {
+  const total = rows.reduce((n, r) => n + Number(r.revenue), 0);
+  return rows
+    .map((r) => ({
+      key: r.key,
+      revenue_cents: Number(r.revenue),
+      orders: Number(r.orders),
+      share: total === 0 ? 0 : Number(r.revenue) / total,
+    }))
+    .sort((a, b) => b.revenue_cents - a.revenue_cents || a.key.localeCompare(b.key));
+}
+
+/**
+ * One product in a view (drill-down): its trend, totals against the previous period, and
+ * where it sells (stores, channels). `orders` counts orders containing the product.
+ */
+export async function getProductDetail(
+  sku: string,
+  f: OverviewFilters,
+  prisma: PrismaClient = db(),
+): Promise<ProductDetail | null> {
+  const fromMs = f.from.getTime();
+  const toMs = f.to.getTime();
+  const prev = previousPeriod(fromMs, toMs);
+  const starts = trendBuckets(f);
+  const current = planCells([fromMs], toMs);
+  const where = productWhere(f, sku);
+  const [product, trendRows, previousRows, stores, channels] = await Promise.all([
+    prisma.$queryRaw<{ sku: string; name: string; category: string }[]>`
+      SELECT sku, name, category FROM product WHERE sku = ${sku}`,
+    prisma.$queryRaw<(Sums & { idx: number })[]>`
+      SELECT c.idx, SUM(r.revenue_cents)::bigint AS revenue, SUM(r.units)::bigint AS units, SUM(r.orders)::bigint AS orders
+      FROM ${fromCells('product_rollup', planCells(starts, toMs))} WHERE ${where} GROUP BY c.idx`,
+    prisma.$queryRaw<Sums[]>`
+      SELECT COALESCE(SUM(r.revenue_cents), 0)::bigint AS revenue, COALESCE(SUM(r.units), 0)::bigint AS units,
+             COALESCE(SUM(r.orders), 0)::bigint AS orders
+      FROM ${fromCells('product_rollup', planCells([prev.from], prev.to))} WHERE ${where}`,
+    prisma.$queryRaw<(Sums & { key: string })[]>`
+      SELECT r.store_id AS key, SUM(r.revenue_cents)::bigint AS revenue, SUM(r.units)::bigint AS units,
+             SUM(r.orders)::bigint AS orders
+      FROM ${fromCells('product_rollup', current)} WHERE ${where} GROUP BY r.store_id`,
+    prisma.$queryRaw<(Sums & { key: string })[]>`
+      SELECT r.channel AS key, SUM(r.revenue_cents)::bigint AS revenue, SUM(r.units)::bigint AS units,
+             SUM(r.orders)::bigint AS orders
+      FROM ${fromCells('product_rollup', current)} WHERE ${where} GROUP BY r.channel`,
+  ]);
+  const info = product[0];
+  if (!info) return null;
+  const byIndex = new Map(trendRows.map((r) => [Number(r.idx), r]));
+  const trend: TrendPoint[] = starts.map((start, i) => {
+    const row = byIndex.get(i);
+    const revenue = Number(row?.revenue ?? 0);
+    const orders = Number(row?.orders ?? 0);
+    return {
+      bucket: new Date(bucketLabel(start, f.granularity, f.tz)).toISOString(),
+      start: new Date(start).toISOString(),
+      revenue_cents: revenue,
+      orders,
+      units: Number(row?.units ?? 0),
+      aov_cents: averageOrderValueCents(revenue, orders),
+    };
+  });
+  const totalOf = (revenue: number, units: number, orders: number) => ({
+    revenue_cents: revenue,
+    units,
+    orders,
+    aov_cents: averageOrderValueCents(revenue, orders),
+  });
+  const before = previousRows[0];
+  return {
+    product: info,
+    range: { from: f.from.toISOString(), to: f.to.toISOString() },
+    tz: f.tz,
+    granularity: f.granularity,
+    totals: totalOf(
+      trend.reduce((n, p) => n + p.revenue_cents, 0),
+      trend.reduce((n, p) => n + p.units, 0),
+      trend.reduce((n, p) => n + p.orders, 0),
+    ),
+    previous_totals: totalOf(Number(before?.revenue ?? 0), Number(before?.units ?? 0), Number(before?.orders ?? 0)),
+    trend,
+    stores: slices(stores),
+    channels: slices(channels),
+  };
+}
+
+export function getProductDetailForQuery(sku: string, query: OverviewQuery, nowMs = Date.now()) {
+  return getProductDetail(sku, parseOverviewQuery(query, nowMs));
+}
