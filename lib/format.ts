@@ -117,3 +117,48 @@ const DAY = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' 
 export function formatDay(at: string | number): string {
   return DAY.format(new Date(at));
 }
+
+type ZonedStyle = 'time' | 'seconds' | 'dayTime' | 'day' | 'date' | 'dateTime';
+const ZONED_OPTIONS: Record<ZonedStyle, Intl.DateTimeFormatOptions> = {
+  time: { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
+  seconds: { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' },
+  dayTime: { weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
+  day: { month: 'short', day: 'numeric' },
+  date: { weekday: 'short', month: 'short', day: 'numeric' },
+  dateTime: { weekday: 'short', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
+};
+const zonedFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * An instant as wall-clock text in the view's time zone (`tz` of the overview), so bucket
+ * labels match the buckets the server made whatever the viewer's own zone. A fixed locale
+ * keeps the server render and the browser identical.
+ */
+export function formatInZone(at: string | number, timeZone: string, style: ZonedStyle): string {
+  const cacheKey = `${timeZone}|${style}`;
+  let f = zonedFormats.get(cacheKey);
+  if (!f) {
+    try {
+      f = new Intl.DateTimeFormat('en-US', { ...ZONED_OPTIONS[style], timeZone });
+    } catch {
+      f = new Intl.DateTimeFormat('en-US', { ...ZONED_OPTIONS[style], timeZone: 'UTC' });
+    }
+    zonedFormats.set(cacheKey, f);
+  }
+  return f.format(new Date(at));
+}
+
+/** `+$12.34` / `−$5.00` / `+3`: a signed difference (true minus sign). */
+export function formatSigned(value: number, kind: 'money' | 'number'): string {
+  const abs = kind === 'money' ? formatMoney(Math.abs(value)) : formatNumber(Math.abs(value));
+  if (value === 0) return abs;
+  return `${value > 0 ? '+' : '−'}${abs}`;
+}
+
+/** Relative change `+12.3%`; `—` when there is nothing to compare with. */
+export function formatChangePercent(current: number, previous: number): string {
+  if (previous === 0) return '—';
+  const ratio = (current - previous) / Math.abs(previous);
+  if (ratio === 0) return '0%';
+  return `${ratio > 0 ? '+' : '−'}${formatPercent(Math.abs(ratio))}`;
+}

@@ -6,7 +6,8 @@ import type { MixSlice, OverviewFilters } from './overview.types';
 
 type Row = { key: string; revenue: bigint; orders: bigint };
 
-function slices(rows: Row[]): MixSlice[] {
+/** Rows of a breakdown with their share of revenue, largest first. */
+export function toSlices(rows: Row[]): MixSlice[] {
   const total = rows.reduce((sum, r) => sum + Number(r.revenue), 0);
   return rows
     .map((r) => ({
@@ -37,5 +38,5 @@ export async function getMix(
       WHERE r.category = ${categoryOrAll(f)} AND ${dimensionWhere(f)}
       GROUP BY r.channel`,
   ]);
-  return { category: slices(byCategory), channel: slices(byChannel) };
+  return { category: toSlices(byCategory), channel: toSlices(byChannel) };
 }

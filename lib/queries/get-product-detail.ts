@@ -2,27 +2,17 @@ import { Prisma, type PrismaClient } from '@prisma/client';
 import { db } from '../db';
 import { type OverviewQuery, parseOverviewQuery, trendBuckets } from '../overview-params';
 import { averageOrderValueCents } from '../sales-event';
-import { bucketLabel, planCells, previousPeriod } from '../time-buckets';
+import { planCells, previousPeriod } from '../time-buckets';
 import { dimensionWhere, fromCells } from './filter-sql';
-import type { MixSlice, OverviewFilters, ProductDetail, TrendPoint } from './overview.types';
+import { toSlices } from './get-mix';
+import { toTrendPoints } from './get-sales-trend';
+import type { OverviewFilters, ProductDetail } from './overview.types';
 
 type Sums = { revenue: bigint; units: bigint; orders: bigint };
 
 function productWhere(f: OverviewFilters, sku: string): Prisma.Sql {
   const category = f.category ? Prisma.sql`AND r.category = ${f.category}` : Prisma.empty;
   return Prisma.sql`r.sku = ${sku} AND ${dimensionWhere(f)} ${category}`;
-}
-
-function slices(rows: (Sums & { key: string })[]): MixSlice[] {
-  const total = rows.reduce((n, r) => n + Number(r.revenue), 0);
-  return rows
-    .map((r) => ({
-      key: r.key,
-      revenue_cents: Number(r.revenue),
-      orders: Number(r.orders),
-      share: total === 0 ? 0 : Number(r.revenue) / total,
-    }))
-    .sort((a, b) => b.revenue_cents - a.revenue_cents || a.key.localeCompare(b.key));
 }
 
 /**
@@ -61,20 +51,7 @@ export async function getProductDetail(
   ]);
   const info = product[0];
   if (!info) return null;
-  const byIndex = new Map(trendRows.map((r) => [Number(r.idx), r]));
-  const trend: TrendPoint[] = starts.map((start, i) => {
-    const row = byIndex.get(i);
-    const revenue = Number(row?.revenue ?? 0);
-    const orders = Number(row?.orders ?? 0);
-    return {
-      bucket: new Date(bucketLabel(start, f.granularity, f.tz)).toISOString(),
-      start: new Date(start).toISOString(),
-      revenue_cents: revenue,
-      orders,
-      units: Number(row?.units ?? 0),
-      aov_cents: averageOrderValueCents(revenue, orders),
-    };
-  });
+  const trend = toTrendPoints(starts, trendRows, f.granularity, f.tz);
   const totalOf = (revenue: number, units: number, orders: number) => ({
     revenue_cents: revenue,
     units,
@@ -94,8 +71,8 @@ export async function getProductDetail(
     ),
     previous_totals: totalOf(Number(before?.revenue ?? 0), Number(before?.units ?? 0), Number(before?.orders ?? 0)),
     trend,
-    stores: slices(stores),
-    channels: slices(channels),
+    stores: toSlices(stores),
+    channels: toSlices(channels),
   };
 }
 

@@ -20,13 +20,23 @@ export async function getSalesTrend(
     FROM ${fromCells('sales_rollup', planCells(starts, toMs))}
     WHERE r.category = ${categoryOrAll(f)} AND ${dimensionWhere(f)}
     GROUP BY c.idx`;
+  return toTrendPoints(starts, rows, granularity, f.tz);
+}
+
+/** One zero-filled point per bucket from per-bucket sums (`idx` = bucket index). */
+export function toTrendPoints(
+  starts: number[],
+  rows: { idx: number; revenue: bigint; orders: bigint; units: bigint }[],
+  granularity: Granularity,
+  timeZone: string,
+): TrendPoint[] {
   const byIndex = new Map(rows.map((r) => [Number(r.idx), r]));
   return starts.map((start, i) => {
     const row = byIndex.get(i);
     const revenue = Number(row?.revenue ?? 0);
     const orders = Number(row?.orders ?? 0);
     return {
-      bucket: new Date(bucketLabel(start, granularity, f.tz)).toISOString(),
+      bucket: new Date(bucketLabel(start, granularity, timeZone)).toISOString(),
       start: new Date(start).toISOString(),
       revenue_cents: revenue,
       orders,
