@@ -176,7 +176,7 @@ function cover(from: number, to: number, bucket: number, out: Cell[]): void {
  */
 export function planCells(starts: number[], toMs: number): Cell[] {
   const cells: Cell[] = [];
-  starts.forEach((start, i) => cover(start, starts[i + 1] ?? toMs, i, cells));
+  for (const [i, start] of starts.entries()) cover(start, starts[i + 1] ?? toMs, i, cells);
   return cells;
 }
 
