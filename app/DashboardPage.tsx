@@ -1,7 +1,8 @@
 'use client';
 
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { Demographics } from '../components/charts/Demographics';
+import { Mix } from '../components/charts/Mix';
 import { RevenueTrend } from '../components/charts/RevenueTrend';
 import { AppHeader } from '../components/common/AppHeader';
 import { cx } from '../components/common/cx';
@@ -13,6 +14,8 @@ import { activePreset, FilterBar } from '../components/filters/FilterBar';
 import { POLL_INTERVAL_MS, useLiveOverview } from '../components/hooks/useLiveOverview';
 import { useViewQuery } from '../components/hooks/useViewQuery';
 import { KpiCards } from '../components/kpi/KpiCards';
+import { Movers } from '../components/tables/Movers';
+import { OrderTicker } from '../components/tables/OrderTicker';
 import { TopProducts } from '../components/tables/TopProducts';
 import { setReportingCurrency } from '../lib/format';
 import { type OverviewQuery, viewKey } from '../lib/overview-params';
@@ -37,6 +40,14 @@ export function DashboardPage({ query: serverQuery, initialOverview, filterOptio
   // TV mode (?tv=1, for wall displays): `tv:` classes enlarge and widen; the filter bar gives way to a legend.
   const { tv, setTv } = useTvMode();
 
+  // "Today", "yesterday" and hour/day buckets are the viewer's: a URL without a zone gets the
+  // browser's (replacing the entry, as it is the same view), so a shared link keeps it.
+  useEffect(() => {
+    if (query.tz) return;
+    const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (tz) navigate({ ...query, tz }, { replace: true });
+  }, [query, navigate]);
+
   return (
     <div className="min-h-screen" data-tv={tv}>
       <AppHeader>
@@ -48,7 +59,14 @@ export function DashboardPage({ query: serverQuery, initialOverview, filterOptio
         {tv ? (
           <ActiveFilters query={query} />
         ) : (
-          <FilterBar query={query} options={filterOptions} onChange={navigate} busy={loading} />
+          <FilterBar
+            query={query}
+            options={filterOptions}
+            onChange={navigate}
+            busy={loading}
+            range={overview.range}
+            tz={overview.tz}
+          />
         )}
 
         {live.status === 'polling' && (
@@ -65,11 +83,20 @@ export function DashboardPage({ query: serverQuery, initialOverview, filterOptio
           aria-busy={loading || undefined}
           className={cx('flex flex-col gap-4 transition-opacity duration-200', !live.isCurrent && 'opacity-60')}
         >
-          <KpiCards overview={overview} />
-          <RevenueTrend overview={overview} live={activePreset(query) === '15m'} />
+          <KpiCards overview={overview} query={query} />
           <div className="grid grid-cols-1 gap-4 lg:grid-cols-12">
-            <TopProducts overview={overview} className="lg:col-span-7" />
-            <Demographics overview={overview} className="lg:col-span-5" />
+            <div className="lg:col-span-8">
+              <RevenueTrend overview={overview} query={query} live={activePreset(query) === '15m'} />
+            </div>
+            <OrderTicker overview={overview} query={query} className="lg:col-span-4" />
+          </div>
+          <div className="grid grid-cols-1 gap-4 lg:grid-cols-12">
+            <TopProducts overview={overview} query={query} onChange={navigate} className="lg:col-span-7" />
+            <Demographics overview={overview} query={query} className="lg:col-span-5" />
+          </div>
+          <div className="grid grid-cols-1 gap-4 lg:grid-cols-12">
+            <Movers overview={overview} query={query} className="lg:col-span-6" />
+            <Mix overview={overview} query={query} className="lg:col-span-6" />
           </div>
         </div>
       </main>

@@ -1,7 +1,7 @@
 'use client';
 
 import { Bar, BarChart, CartesianGrid, Tooltip, type TooltipContentProps, XAxis, YAxis } from 'recharts';
-import { formatMoney, formatMoneyCompact, formatNumber, formatPercent } from '../../lib/format';
+import { formatMoney, formatMoneyCompact, formatNumber, formatNumberCompact, formatPercent } from '../../lib/format';
 import { breakdownSummary } from './chart-summary';
 
 export interface BreakdownRow {
@@ -9,7 +9,9 @@ export interface BreakdownRow {
   label: string;
   revenue_cents: number;
   orders: number;
-  /** Share of the breakdown's revenue, 0–1. */
+  /** The figure drawn: revenue (cents) or orders, as the tile's metric says. */
+  value: number;
+  /** Share of the breakdown's `value`, 0–1. */
   share: number;
 }
 
@@ -25,6 +27,7 @@ export function BreakdownBarChart({
   orientation,
   height,
   color = 'var(--chart-1)',
+  money = true,
 }: {
   /** What is shown, e.g. "Revenue by age band". */
   title: string;
@@ -32,10 +35,12 @@ export function BreakdownBarChart({
   orientation: 'columns' | 'rows';
   height: number;
   color?: string;
+  /** `value` is money (revenue) rather than a count (orders). */
+  money?: boolean;
 }) {
   return (
-    <div role="img" aria-label={breakdownSummary(title, data)} style={{ height }}>
-      <BreakdownBars data={data} orientation={orientation} height={height} color={color} />
+    <div role="img" aria-label={breakdownSummary(title, data, money)} style={{ height }}>
+      <BreakdownBars data={data} orientation={orientation} height={height} color={color} money={money} />
     </div>
   );
 }
@@ -45,11 +50,13 @@ function BreakdownBars({
   orientation,
   height,
   color,
+  money,
 }: {
   data: BreakdownRow[];
   orientation: 'columns' | 'rows';
   height: number;
   color: string;
+  money: boolean;
 }) {
   const axisTick = { fill: 'var(--chart-axis)', fontSize: 11 };
   if (orientation === 'rows') {
@@ -75,8 +82,8 @@ function BreakdownBars({
         />
         <Tooltip content={BreakdownTooltip} cursor={{ fill: 'var(--muted)' }} isAnimationActive={false} />
         <Bar
-          dataKey="revenue_cents"
-          name="Revenue"
+          dataKey="value"
+          name={money ? 'Revenue' : 'Orders'}
           fill={color}
           radius={[0, 3, 3, 0]}
           background={{ fill: 'var(--muted)', radius: 3 }}
@@ -98,7 +105,7 @@ function BreakdownBars({
       <CartesianGrid vertical={false} stroke="var(--chart-grid)" />
       <XAxis dataKey="label" tickLine={false} axisLine={false} tick={axisTick} interval={0} tickMargin={6} />
       <YAxis
-        tickFormatter={(v: number) => formatMoneyCompact(v)}
+        tickFormatter={(v: number) => (money ? formatMoneyCompact(v) : formatNumberCompact(v))}
         tickLine={false}
         axisLine={false}
         tick={axisTick}
@@ -107,7 +114,13 @@ function BreakdownBars({
         allowDecimals={false}
       />
       <Tooltip content={BreakdownTooltip} cursor={{ fill: 'var(--muted)' }} isAnimationActive={false} />
-      <Bar dataKey="revenue_cents" name="Revenue" fill={color} radius={[3, 3, 0, 0]} isAnimationActive={false} />
+      <Bar
+        dataKey="value"
+        name={money ? 'Revenue' : 'Orders'}
+        fill={color}
+        radius={[3, 3, 0, 0]}
+        isAnimationActive={false}
+      />
     </BarChart>
   );
 }

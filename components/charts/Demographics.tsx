@@ -2,6 +2,7 @@
 
 import { useId, useState } from 'react';
 import { formatMoney, formatNumber, formatPercent } from '../../lib/format';
+import type { OverviewQuery } from '../../lib/overview-params';
 import {
   AGE_BANDS,
   CUSTOMER_TYPES,
@@ -14,7 +15,9 @@ import { Card } from '../common/Card';
 import { cx } from '../common/cx';
 import { EmptyState } from '../common/EmptyState';
 import { ScrollRegion } from '../common/ScrollRegion';
+import { Segmented } from '../common/Segmented';
 import { TableToggle } from '../common/TableToggle';
+import { TileMeta } from '../common/TileMeta';
 import { BreakdownBarChart, type BreakdownRow } from './BreakdownBarChart';
 
 const LABELS: Record<string, string> = {
@@ -36,34 +39,53 @@ const labelOf = (key: string) => LABELS[key] ?? key;
  * Rows in a fixed order (known keys first, zero-filled, then any unexpected keys), or by
  * revenue when the dimension has no natural order.
  */
-function rowsOf(slices: readonly DemographicSlice[], order?: readonly string[]): BreakdownRow[] {
-  const total = slices.reduce((sum, s) => sum + s.revenue_cents, 0);
+function rowsOf(slices: readonly DemographicSlice[], metric: Metric, order?: readonly string[]): BreakdownRow[] {
+  const figureOf = (s: DemographicSlice | undefined) => (s ? (metric === 'orders' ? s.orders : s.revenue_cents) : 0);
+  const total = slices.reduce((sum, s) => sum + figureOf(s), 0);
   const byKey = new Map(slices.map((s) => [s.key, s]));
   const keys = order
     ? [...order, ...slices.map((s) => s.key).filter((k) => !order.includes(k))]
-    : [...slices].sort((a, b) => b.revenue_cents - a.revenue_cents).map((s) => s.key);
+    : [...slices].sort((a, b) => figureOf(b) - figureOf(a)).map((s) => s.key);
   return keys.map((key) => {
     const s = byKey.get(key);
-    const revenue = s?.revenue_cents ?? 0;
+    const value = figureOf(s);
     return {
       key,
       label: labelOf(key),
-      revenue_cents: revenue,
+      revenue_cents: s?.revenue_cents ?? 0,
       orders: s?.orders ?? 0,
-      share: total > 0 ? revenue / total : 0,
+      value,
+      share: total > 0 ? value / total : 0,
     };
   });
 }
 
+type Metric = 'revenue' | 'orders';
+const METRIC_OPTIONS: readonly { value: Metric; label: string }[] = [
+  { value: 'revenue', label: 'Revenue' },
+  { value: 'orders', label: 'Orders' },
+];
+
 const SEGMENT_COLORS = ['bg-chart-1', 'bg-chart-2', 'bg-chart-3', 'bg-chart-4', 'bg-chart-5', 'bg-chart-6'];
 
-export function Demographics({ overview, className }: { overview: Overview; className?: string }) {
+export function Demographics({
+  overview,
+  query,
+  className,
+}: {
+  overview: Overview;
+  query: OverviewQuery;
+  className?: string;
+}) {
+  const [metric, setMetric] = useState<Metric>('revenue');
+  const money = metric === 'revenue';
+  const what = money ? 'Revenue' : 'Orders';
   const d = overview.demographics;
-  const age = rowsOf(d.age_band, AGE_BANDS);
-  const gender = rowsOf(d.gender, GENDERS);
-  const customer = rowsOf(d.customer_type, CUSTOMER_TYPES);
-  const loyalty = rowsOf(d.loyalty_tier, LOYALTY_TIERS);
-  const region = rowsOf(d.region);
+  const age = rowsOf(d.age_band, metric, AGE_BANDS);
+  const gender = rowsOf(d.gender, metric, GENDERS);
+  const customer = rowsOf(d.customer_type, metric, CUSTOMER_TYPES);
+  const loyalty = rowsOf(d.loyalty_tier, metric, LOYALTY_TIERS);
+  const region = rowsOf(d.region, metric);
   const groups: TableGroup[] = [
     { title: 'Age band', rows: age },
     { title: 'Gender', rows: gender },
@@ -77,18 +99,31 @@ export function Demographics({ overview, className }: { overview: Overview; clas
   return (
     <Card
       title="Customers"
-      description="Revenue by customer attributes"
+      description={`${what} by customer attributes`}
       className={className}
       data-testid="demographics"
       action={
-        hasData && (
-          <TableToggle
-            pressed={showTable}
-            onPressedChange={setShowTable}
-            subject="revenue by customer attributes"
-            testId="demographics-table-toggle"
-          />
-        )
+        <div className="flex flex-col items-end gap-2">
+          <TileMeta tile="demographics" overview={overview} query={query} subject="the customer figures" />
+          {hasData && (
+            <div className="flex items-center gap-2">
+              <Segmented
+                label="Customer figures by"
+                testId="demographics-metric"
+                value={metric}
+                options={METRIC_OPTIONS}
+                onChange={setMetric}
+                className="tv:hidden"
+              />
+              <TableToggle
+                pressed={showTable}
+                onPressedChange={setShowTable}
+                subject="revenue by customer attributes"
+                testId="demographics-table-toggle"
+              />
+            </div>
+          )}
+        </div>
       }
     >
       {!hasData ? (
@@ -97,29 +132,36 @@ export function Demographics({ overview, className }: { overview: Overview; clas
         <DemographicsTable groups={groups} />
       ) : (
         <div className="flex flex-col gap-5">
-          <section aria-label="Revenue by age band">
+          <section aria-label={`${what} by age band`}>
             <SectionTitle>Age</SectionTitle>
-            <BreakdownBarChart title="Revenue by age band" data={age} orientation="columns" height={136} />
+            <BreakdownBarChart
+              title={`${what} by age band`}
+              data={age}
+              orientation="columns"
+              height={136}
+              money={money}
+            />
           </section>
           <div className="grid grid-cols-2 gap-5">
-            <section aria-label="Revenue by gender">
+            <section aria-label={`${what} by gender`}>
               <SectionTitle>Gender</SectionTitle>
               <BreakdownBarChart
-                title="Revenue by gender"
+                title={`${what} by gender`}
                 data={gender}
                 orientation="rows"
                 height={112}
                 color="var(--chart-4)"
+                money={money}
               />
             </section>
             <div className="flex flex-col gap-4">
-              <SplitBar title="New vs returning" rows={customer} />
-              <SplitBar title="Loyalty tier" rows={loyalty} />
+              <SplitBar title="New vs returning" rows={customer} what={what} money={money} />
+              <SplitBar title="Loyalty tier" rows={loyalty} what={what} money={money} />
             </div>
           </div>
-          <section aria-label="Revenue by region">
+          <section aria-label={`${what} by region`}>
             <SectionTitle>Region</SectionTitle>
-            <ShareList rows={region} />
+            <ShareList rows={region} money={money} />
           </section>
         </div>
       )}
@@ -132,10 +174,10 @@ function SectionTitle({ children }: { children: string }) {
 }
 
 /** One 100 % bar split by share, with a legend: compact for 2–4 categories. */
-function SplitBar({ title, rows }: { title: string; rows: BreakdownRow[] }) {
+function SplitBar({ title, rows, what, money }: { title: string; rows: BreakdownRow[]; what: string; money: boolean }) {
   const visible = rows.filter((r) => r.share > 0);
   return (
-    <section aria-label={`Revenue by ${title.toLowerCase()}`}>
+    <section aria-label={`${what} by ${title.toLowerCase()}`}>
       <SectionTitle>{title}</SectionTitle>
       {/* The legend below carries the same figures as text. */}
       <div aria-hidden="true" className="flex h-2 overflow-hidden rounded-full bg-muted">
@@ -147,7 +189,7 @@ function SplitBar({ title, rows }: { title: string; rows: BreakdownRow[] }) {
               SEGMENT_COLORS[rows.indexOf(r) % SEGMENT_COLORS.length],
             )}
             style={{ width: `${r.share * 100}%` }}
-            title={`${r.label}: ${formatPercent(r.share)} · ${formatMoney(r.revenue_cents)}`}
+            title={`${r.label}: ${formatPercent(r.share)} · ${money ? formatMoney(r.value) : `${formatNumber(r.value)} orders`}`}
           />
         ))}
       </div>
@@ -165,9 +207,9 @@ function SplitBar({ title, rows }: { title: string; rows: BreakdownRow[] }) {
 }
 
 /** Label, bar and figures per row: for dimensions with more categories (regions). */
-function ShareList({ rows }: { rows: BreakdownRow[] }) {
+function ShareList({ rows, money }: { rows: BreakdownRow[]; money: boolean }) {
   if (rows.length === 0) return <p className="text-xs text-muted-foreground">No regions in this range.</p>;
-  const max = rows.reduce((m, r) => Math.max(m, r.revenue_cents), 0);
+  const max = rows.reduce((m, r) => Math.max(m, r.value), 0);
   return (
     <ul className="flex flex-col gap-1.5 text-xs tabular-nums">
       {rows.map((r) => (
@@ -178,10 +220,10 @@ function ShareList({ rows }: { rows: BreakdownRow[] }) {
           <span className="h-1.5 overflow-hidden rounded-full bg-muted">
             <span
               className="block h-full rounded-full bg-chart-6"
-              style={{ width: `${max > 0 ? (r.revenue_cents / max) * 100 : 0}%` }}
+              style={{ width: `${max > 0 ? (r.value / max) * 100 : 0}%` }}
             />
           </span>
-          <span className="text-right font-medium">{formatMoney(r.revenue_cents)}</span>
+          <span className="text-right font-medium">{money ? formatMoney(r.value) : formatNumber(r.value)}</span>
           <span className="text-right text-muted-foreground">{formatPercent(r.share, 1)}</span>
         </li>
       ))}

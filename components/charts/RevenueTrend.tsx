@@ -1,76 +1,114 @@
 'use client';
 
 import { useId, useMemo, useState } from 'react';
-import { Area, AreaChart, CartesianGrid, Tooltip, type TooltipContentProps, XAxis, YAxis } from 'recharts';
-import { formatDay, formatDayTime, formatMoney, formatMoneyCompact, formatNumber, formatTime } from '../../lib/format';
+import { Area, CartesianGrid, ComposedChart, Line, Tooltip, type TooltipContentProps, XAxis, YAxis } from 'recharts';
+import { formatMoney, formatMoneyCompact, formatNumber, formatNumberCompact } from '../../lib/format';
+import type { OverviewQuery } from '../../lib/overview-params';
 import type { Overview } from '../../lib/queries/overview.types';
 import { Card } from '../common/Card';
 import { ScrollRegion } from '../common/ScrollRegion';
+import { Segmented } from '../common/Segmented';
 import { TableToggle } from '../common/TableToggle';
-import { useIsClient } from '../hooks/useIsClient';
+import { TileMeta } from '../common/TileMeta';
 import { trendSummary } from './chart-summary';
-import { bucketTrend, type ChartPoint, type SeriesPoint, splitFilling, timeTicks } from './trend-buckets';
+import {
+  bucketLabel,
+  type ChartPoint,
+  chartPoints,
+  type Granularity,
+  isMultiDay,
+  METRICS,
+  PER_GRANULARITY,
+  type TrendMetric,
+  tickIndices,
+  tickLabel,
+} from './trend-buckets';
 
-export function RevenueTrend({ overview, live }: { overview: Overview; live: boolean }) {
+const METRIC_OPTIONS = (Object.keys(METRICS) as TrendMetric[]).map((value) => ({
+  value,
+  label: value === 'aov' ? 'AOV' : METRICS[value].label,
+}));
+
+export function RevenueTrend({ overview, query, live }: { overview: Overview; query: OverviewQuery; live: boolean }) {
   const gradientId = `trend-fill-${useId().replace(/[^a-zA-Z0-9_-]/g, '')}`;
-  const rangeToMs = Date.parse(overview.range.to);
-  const asOfMs = overview.freshness.as_of === null ? null : Date.parse(overview.freshness.as_of);
-  const points = useMemo(
-    () => splitFilling(bucketTrend(overview.trend), rangeToMs, asOfMs),
-    [overview.trend, rangeToMs, asOfMs],
-  );
-  const totalRevenue = useMemo(() => overview.trend.reduce((sum, p) => sum + p.revenue_cents, 0), [overview.trend]);
-  const fromMs = points[0]?.t ?? Date.parse(overview.range.from);
-  const bucketMinutes = points[0]?.minutes ?? 1;
-  const lastStart = points.length > 0 ? (points[points.length - 1]?.t ?? fromMs) : rangeToMs - 60_000;
-  const { ticks, stepMinutes } = useMemo(() => timeTicks(fromMs, lastStart), [fromMs, lastStart]);
-  const tickLabel = stepMinutes >= 1440 ? formatDay : formatTime;
-  const multiDay = lastStart - fromMs >= 86_400_000;
-  const isClient = useIsClient();
+  const [metric, setMetric] = useState<TrendMetric>('revenue');
   const [showTable, setShowTable] = useState(false);
+  const { label, money } = METRICS[metric];
+  const { granularity, tz } = overview;
+  const points = useMemo(() => chartPoints(overview, metric), [overview, metric]);
+  const totalRevenue = useMemo(() => overview.trend.reduce((sum, p) => sum + p.revenue_cents, 0), [overview.trend]);
+  const total = metric === 'aov' ? overview.totals.aov_cents : overview.totals[METRICS[metric].key];
+  const previousTotal = overview.previous?.totals ? overview.previous.totals[METRICS[metric].key] : 0;
+  const multiDay = isMultiDay(points);
+  const ticks = useMemo(() => tickIndices(points, granularity, tz), [points, granularity, tz]);
+  const hasPrevious = points.some((p) => p.previous !== null && p.previous > 0);
+  const fmt = money ? formatMoney : formatNumber;
+  const subject = `${label.toLowerCase()} over time`;
 
   return (
     <Card
+      className="h-full"
       title={
         <span className="flex items-center gap-2">
-          Revenue over time
+          Sales trend
           {live && (
             <span className="rounded-full bg-accent-soft px-1.5 py-px text-[11px] font-medium text-accent">Live</span>
           )}
         </span>
       }
-      description={`${bucketMinutes === 1 ? 'Per minute' : `${bucketMinutes}-minute buckets`} · your local time`}
+      description={
+        <>
+          {label} {PER_GRANULARITY[granularity]} · {tz}
+          <span className="ml-2 inline-flex items-center gap-1 align-middle">
+            <span aria-hidden="true" className="inline-block w-4 border-t-2 border-dashed border-subtle-foreground" />
+            previous period
+          </span>
+        </>
+      }
       action={
-        <div className="flex items-start gap-4">
-          <div className="text-right">
-            <p className="text-xs text-muted-foreground">Total</p>
-            <p className="text-sm font-semibold tabular-nums tv:text-lg">{formatMoney(totalRevenue)}</p>
-          </div>
+        <div className="flex items-center gap-2">
+          <TileMeta tile="trend" overview={overview} query={query} subject="the sales trend" />
           <TableToggle
             pressed={showTable}
             onPressedChange={setShowTable}
-            subject="revenue over time"
+            subject={subject}
             testId="trend-table-toggle"
           />
         </div>
       }
     >
+      <div className="mb-2 flex flex-wrap items-center justify-between gap-x-4 gap-y-2">
+        <Segmented
+          label="Trend metric"
+          testId="trend-metric"
+          value={metric}
+          options={METRIC_OPTIONS}
+          onChange={setMetric}
+          className="tv:hidden"
+        />
+        <p className="ml-auto text-right tabular-nums">
+          <span className="text-xs text-muted-foreground">{metric === 'aov' ? 'Overall ' : 'Total '}</span>
+          <span className="text-sm font-semibold tv:text-lg">{fmt(total)}</span>
+          <span className="ml-2 text-xs text-muted-foreground">previous {fmt(previousTotal)}</span>
+        </p>
+      </div>
       <div
         data-testid="trend"
+        data-metric={metric}
         data-total-revenue={totalRevenue}
         data-points={overview.trend.length}
         className="relative h-[232px] tv:h-[clamp(232px,34vh,520px)]"
       >
         {showTable ? (
-          <TrendTable points={points} multiDay={multiDay} />
+          <TrendTable points={points} metric={metric} granularity={granularity} tz={tz} multiDay={multiDay} />
         ) : (
           // The summary stands in for the drawing; the table view has every figure.
           <div
             role="img"
-            aria-label={trendSummary(points, totalRevenue, { known: isClient, multiDay })}
+            aria-label={trendSummary(points, metric, total, { granularity, tz, multiDay })}
             className="h-full"
           >
-            <AreaChart
+            <ComposedChart
               data={points}
               responsive
               accessibilityLayer={false}
@@ -86,12 +124,14 @@ export function RevenueTrend({ overview, live }: { overview: Overview; live: boo
               </defs>
               <CartesianGrid vertical={false} stroke="var(--chart-grid)" />
               <XAxis
-                dataKey="t"
+                dataKey="i"
                 type="number"
-                scale="time"
-                domain={[fromMs, lastStart]}
+                domain={[0, Math.max(0, points.length - 1)]}
                 ticks={ticks}
-                tickFormatter={(t: number) => tickLabel(t)}
+                tickFormatter={(i: number) => {
+                  const p = points[i];
+                  return p ? tickLabel(p.t, granularity, tz, multiDay) : '';
+                }}
                 tickLine={false}
                 axisLine={{ stroke: 'var(--chart-grid)' }}
                 tick={{ fill: 'var(--chart-axis)', fontSize: 11 }}
@@ -99,22 +139,24 @@ export function RevenueTrend({ overview, live }: { overview: Overview; live: boo
                 minTickGap={16}
               />
               <YAxis
-                tickFormatter={(v: number) => formatMoneyCompact(v)}
+                tickFormatter={(v: number) => (money ? formatMoneyCompact(v) : formatNumberCompact(v))}
                 tickLine={false}
                 axisLine={false}
-                tick={totalRevenue === 0 ? false : { fill: 'var(--chart-axis)', fontSize: 11 }}
+                tick={total === 0 && !hasPrevious ? false : { fill: 'var(--chart-axis)', fontSize: 11 }}
                 width={52}
                 allowDecimals={false}
               />
               <Tooltip
-                content={(props) => <TrendTooltip {...props} multiDay={multiDay} />}
+                content={(props) => (
+                  <TrendTooltip {...props} metric={metric} granularity={granularity} tz={tz} multiDay={multiDay} />
+                )}
                 cursor={{ stroke: 'var(--border-strong)', strokeWidth: 1 }}
                 isAnimationActive={false}
               />
               <Area
                 type="monotone"
                 dataKey="settled"
-                name="Revenue"
+                name={label}
                 stroke="var(--chart-1)"
                 strokeWidth={1.75}
                 fill={`url(#${gradientId})`}
@@ -124,7 +166,7 @@ export function RevenueTrend({ overview, live }: { overview: Overview; live: boo
               <Area
                 type="monotone"
                 dataKey="filling"
-                name="Revenue (in progress)"
+                name={`${label} (in progress)`}
                 stroke="var(--chart-1)"
                 strokeWidth={1.5}
                 strokeDasharray="3 3"
@@ -133,10 +175,21 @@ export function RevenueTrend({ overview, live }: { overview: Overview; live: boo
                 isAnimationActive={false}
                 activeDot={{ r: 3.5, strokeWidth: 2, stroke: 'var(--card)' }}
               />
-            </AreaChart>
+              <Line
+                type="monotone"
+                dataKey="previous"
+                name={`${label}, previous period`}
+                stroke="var(--subtle-foreground)"
+                strokeWidth={1.25}
+                strokeDasharray="4 4"
+                dot={false}
+                activeDot={false}
+                isAnimationActive={false}
+              />
+            </ComposedChart>
           </div>
         )}
-        {totalRevenue === 0 && !showTable && (
+        {total === 0 && !showTable && (
           <div className="pointer-events-none absolute inset-0 flex items-center justify-center pb-6">
             <p className="rounded-md border border-border bg-card px-3 py-1.5 text-xs text-muted-foreground shadow-xs">
               No sales in this range yet
@@ -148,21 +201,33 @@ export function RevenueTrend({ overview, live }: { overview: Overview; live: boo
   );
 }
 
-/** The chart's points (after bucketing) as rows, oldest first like the chart. */
-function TrendTable({ points, multiDay }: { points: SeriesPoint[]; multiDay: boolean }) {
+/** One row per bucket, oldest first like the chart, with the previous period's bucket. */
+function TrendTable({
+  points,
+  metric,
+  granularity,
+  tz,
+  multiDay,
+}: {
+  points: ChartPoint[];
+  metric: TrendMetric;
+  granularity: Granularity;
+  tz: string;
+  multiDay: boolean;
+}) {
   const captionId = useId();
-  const minutes = points[0]?.minutes ?? 1;
-  const timeOf = multiDay ? formatDayTime : formatTime;
+  const { label, money } = METRICS[metric];
+  const fmt = money ? formatMoney : formatNumber;
   return (
     <ScrollRegion labelledBy={captionId} className="h-full">
       <table data-testid="trend-table" className="w-full text-[13px] tabular-nums tv:text-base">
         <caption id={captionId} className="sr-only">
-          Revenue {minutes === 1 ? 'per minute' : `in ${minutes}-minute buckets`}, your local time
+          Revenue {PER_GRANULARITY[granularity]}, time zone {tz}
         </caption>
         <thead className="sticky top-0 bg-card">
           <tr className="border-b border-border text-left text-xs text-muted-foreground">
             <th scope="col" className="py-2 pl-1 font-medium">
-              {minutes === 1 ? 'Minute' : 'Bucket start'}
+              {granularity === 'minute' ? 'Minute' : granularity === 'hour' ? 'Hour' : 'Day'}
             </th>
             <th scope="col" className="py-2 text-right font-medium">
               Revenue
@@ -170,26 +235,36 @@ function TrendTable({ points, multiDay }: { points: SeriesPoint[]; multiDay: boo
             <th scope="col" className="py-2 text-right font-medium">
               Orders
             </th>
-            <th scope="col" className="py-2 pr-1 text-right font-medium">
+            <th scope="col" className="py-2 text-right font-medium">
               Units
+            </th>
+            <th scope="col" className="py-2 text-right font-medium">
+              AOV
+            </th>
+            <th scope="col" className="py-2 pr-1 text-right font-medium">
+              {label}, previous period
             </th>
           </tr>
         </thead>
         <tbody>
           {points.map((p) => (
             <tr
-              key={p.t}
+              key={p.i}
               data-bucket={new Date(p.t).toISOString()}
               data-revenue={p.revenue_cents}
               className="border-b border-border/70 last:border-b-0"
             >
               <th scope="row" className="py-1.5 pl-1 text-left font-normal text-muted-foreground">
-                {timeOf(p.t)}
+                {bucketLabel(p.t, granularity, tz, multiDay)}
                 {p.settled === null && <span className="ml-1.5 text-xs">(in progress)</span>}
               </th>
               <td className="py-1.5 text-right font-medium">{formatMoney(p.revenue_cents)}</td>
               <td className="py-1.5 text-right">{formatNumber(p.orders)}</td>
-              <td className="py-1.5 pr-1 text-right">{formatNumber(p.units)}</td>
+              <td className="py-1.5 text-right">{formatNumber(p.units)}</td>
+              <td className="py-1.5 text-right">{formatMoney(p.aov_cents)}</td>
+              <td className="py-1.5 pr-1 text-right text-muted-foreground">
+                {p.previous === null ? '—' : fmt(p.previous)}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -198,26 +273,48 @@ function TrendTable({ points, multiDay }: { points: SeriesPoint[]; multiDay: boo
   );
 }
 
-function TrendTooltip({ active, payload, multiDay }: TooltipContentProps & { multiDay: boolean }) {
+function TrendTooltip({
+  active,
+  payload,
+  metric,
+  granularity,
+  tz,
+  multiDay,
+}: TooltipContentProps & { metric: TrendMetric; granularity: Granularity; tz: string; multiDay: boolean }) {
   const point = payload?.[0]?.payload as ChartPoint | undefined;
   if (!active || !point) return null;
-  const end = point.t + point.minutes * 60_000;
+  const { label, money } = METRICS[metric];
+  const fmt = money ? formatMoney : formatNumber;
   return (
-    <div className="min-w-40 rounded-lg border border-border bg-card px-3 py-2 text-xs shadow-md">
-      <p className="font-medium text-foreground tabular-nums">
-        {multiDay && <span className="mr-1 text-muted-foreground">{formatDay(point.t)}</span>}
-        {point.minutes === 1 ? formatTime(point.t) : `${formatTime(point.t)} – ${formatTime(end)}`}
-      </p>
+    <div className="min-w-44 rounded-lg border border-border bg-card px-3 py-2 text-xs shadow-md">
+      <p className="font-medium text-foreground tabular-nums">{bucketLabel(point.t, granularity, tz, multiDay)}</p>
       <dl className="mt-1.5 grid grid-cols-[auto_auto] gap-x-4 gap-y-0.5 tabular-nums">
         <dt className="flex items-center gap-1.5 text-muted-foreground">
           <span className="size-2 rounded-sm bg-chart-1" />
-          Revenue
+          {label}
         </dt>
-        <dd className="text-right font-medium">{formatMoney(point.revenue_cents)}</dd>
-        <dt className="pl-3.5 text-muted-foreground">Orders</dt>
-        <dd className="text-right">{formatNumber(point.orders)}</dd>
-        <dt className="pl-3.5 text-muted-foreground">Units</dt>
-        <dd className="text-right">{formatNumber(point.units)}</dd>
+        <dd className="text-right font-medium">{fmt(point.value)}</dd>
+        {point.previous !== null && point.previousT !== null && (
+          <>
+            <dt className="flex items-center gap-1.5 text-muted-foreground">
+              <span className="w-2 border-t-2 border-dashed border-subtle-foreground" />
+              {bucketLabel(point.previousT, granularity, tz, true)}
+            </dt>
+            <dd className="text-right">{fmt(point.previous)}</dd>
+          </>
+        )}
+        {metric !== 'orders' && (
+          <>
+            <dt className="pl-3.5 text-muted-foreground">Orders</dt>
+            <dd className="text-right">{formatNumber(point.orders)}</dd>
+          </>
+        )}
+        {metric !== 'revenue' && (
+          <>
+            <dt className="pl-3.5 text-muted-foreground">Revenue</dt>
+            <dd className="text-right">{formatMoney(point.revenue_cents)}</dd>
+          </>
+        )}
       </dl>
     </div>
   );

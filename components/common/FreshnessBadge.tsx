@@ -1,6 +1,6 @@
 'use client';
 
-import { formatAgo, formatDateTime, formatDuration } from '../../lib/format';
+import { formatAgo, formatDateTime, formatDuration, formatNumber } from '../../lib/format';
 import type { Freshness } from '../../lib/queries/overview.types';
 import type { LiveStatus } from '../hooks/useLiveOverview';
 import { useNow } from '../hooks/useNow';
@@ -24,7 +24,8 @@ export function freshnessOf(
   const ageMs = asOf === null || now === null ? null : Math.max(0, now - asOf);
   if (asOf === null || (ageMs !== null && ageMs > STALE_AFTER_MS)) return { state: 'stale', tone: 'bad', ageMs };
   if (status !== 'live') return { state: 'polling', tone: 'warn', ageMs };
-  const lagging = freshness.lag_ms !== null && freshness.lag_ms > LAG_WARN_MS;
+  const lagging =
+    (freshness.lag_ms !== null && freshness.lag_ms > LAG_WARN_MS) || (freshness.behind_ms ?? 0) > LAG_WARN_MS;
   return { state: 'live', tone: lagging ? 'warn' : 'ok', ageMs };
 }
 
@@ -47,9 +48,13 @@ export function FreshnessBadge({ status, freshness }: { status: LiveStatus; fres
       : status === 'connecting'
         ? 'connecting'
         : state;
+  // The server may not send the consumer lag yet: treat it as caught up.
+  const behindMs = freshness.behind_ms ?? 0;
+  const backlog = freshness.backlog ?? 0;
   const parts = [label];
   if (ageMs !== null) parts.push(`updated ${formatAgo(ageMs)}`);
-  if (freshness.lag_ms !== null) parts.push(`lag ${formatDuration(freshness.lag_ms)}`);
+  parts.push(`${Math.round(behindMs / 1000)} s behind`);
+  parts.push(`backlog ${formatNumber(backlog)}`);
 
   const title = [
     status === 'live'
@@ -64,6 +69,8 @@ export function FreshnessBadge({ status, freshness }: { status: LiveStatus; fres
         ? ''
         : `Last pipeline commit ${formatDateTime(freshness.as_of)}.`,
     freshness.lag_ms !== null ? `Kafka → database lag ${formatDuration(freshness.lag_ms)}.` : '',
+    `Counted data is ${formatDuration(behindMs)} behind the newest event in Kafka; ${formatNumber(backlog)} messages not yet counted.`,
+    tone === 'warn' && behindMs > LAG_WARN_MS ? 'The workers are falling behind.' : '',
   ]
     .filter(Boolean)
     .join(' ');
@@ -72,6 +79,9 @@ export function FreshnessBadge({ status, freshness }: { status: LiveStatus; fres
     <div
       data-testid="freshness"
       data-state={state}
+      data-tone={tone}
+      data-behind-ms={behindMs}
+      data-backlog={backlog}
       title={title}
       className={cx(
         'inline-flex h-7 items-center gap-2 rounded-full border px-3 text-xs font-medium whitespace-nowrap tabular-nums',

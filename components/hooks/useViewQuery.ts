@@ -10,7 +10,8 @@ import { type OverviewQuery, QUERY_KEYS, viewKey } from '../../lib/overview-para
  * controls and the live subscription react at once instead of after the server render.
  *
  * Each change is a history entry (push, not replace), so Back and Forward step through the
- * views the user looked at; the page is never reloaded either way.
+ * views the user looked at; the page is never reloaded either way. Completing the URL
+ * (adding the viewer's time zone) replaces instead: it is the same view.
  */
 export function useViewQuery(serverQuery: OverviewQuery) {
   const router = useRouter();
@@ -19,11 +20,13 @@ export function useViewQuery(serverQuery: OverviewQuery) {
   const [query, setOptimisticQuery] = useOptimistic(serverQuery);
 
   const navigate = useCallback(
-    (next: OverviewQuery) => {
+    (next: OverviewQuery, { replace = false }: { replace?: boolean } = {}) => {
       const search = withDisplayParams(viewKey(next));
+      const href = search ? `${pathname}?${search}` : pathname;
       startTransition(() => {
         setOptimisticQuery(next);
-        router.push(search ? `${pathname}?${search}` : pathname, { scroll: false });
+        if (replace) router.replace(href, { scroll: false });
+        else router.push(href, { scroll: false });
       });
     },
     [pathname, router, setOptimisticQuery],

@@ -1,5 +1,11 @@
-import { formatMoney, formatNumber } from '../../lib/format';
-import type { Overview } from '../../lib/queries/overview.types';
+'use client';
+
+import { Area, AreaChart } from 'recharts';
+import { formatChangePercent, formatDuration, formatMoney, formatNumber, formatSigned } from '../../lib/format';
+import type { OverviewQuery } from '../../lib/overview-params';
+import type { Overview, Totals } from '../../lib/queries/overview.types';
+import { cx } from '../common/cx';
+import { TileMeta } from '../common/TileMeta';
 
 /** `2.4`, `37`, `1,250`: one decimal only where it matters. */
 function rate(n: number): string {
@@ -7,17 +13,28 @@ function rate(n: number): string {
   return n < 10 ? n.toFixed(1) : formatNumber(Math.round(n));
 }
 
+type KpiId = 'revenue' | 'orders' | 'units' | 'aov';
+const KEYS: Record<KpiId, keyof Totals> = {
+  revenue: 'revenue_cents',
+  orders: 'orders',
+  units: 'units',
+  aov: 'aov_cents',
+};
+
 interface Kpi {
-  id: 'revenue' | 'orders' | 'units' | 'aov';
+  id: KpiId;
   label: string;
   /** Raw integer (cents for money), exposed as data-value. */
   value: number;
-  formatted: string;
+  previous: number;
+  money: boolean;
   detail: string;
+  color: string;
 }
 
 function kpisOf(overview: Overview): Kpi[] {
   const { revenue_cents, orders, units, aov_cents } = overview.totals;
+  const prev = overview.previous?.totals ?? { revenue_cents: 0, orders: 0, units: 0, aov_cents: 0 };
   const minutes = Math.max(1, (Date.parse(overview.range.to) - Date.parse(overview.range.from)) / 60_000);
   const perMinute = (n: number) => n / minutes;
   return [
@@ -25,53 +42,124 @@ function kpisOf(overview: Overview): Kpi[] {
       id: 'revenue',
       label: 'Revenue',
       value: revenue_cents,
-      formatted: formatMoney(revenue_cents),
+      previous: prev.revenue_cents,
+      money: true,
       detail: `${formatMoney(Math.round(perMinute(revenue_cents)))} per minute`,
+      color: 'var(--chart-1)',
     },
     {
       id: 'orders',
       label: 'Orders',
       value: orders,
-      formatted: formatNumber(orders),
+      previous: prev.orders,
+      money: false,
       detail: `${rate(perMinute(orders))} per minute`,
+      color: 'var(--chart-2)',
     },
     {
       id: 'units',
       label: 'Units sold',
       value: units,
-      formatted: formatNumber(units),
+      previous: prev.units,
+      money: false,
       detail: orders > 0 ? `${(units / orders).toFixed(2)} per order` : 'no orders yet',
+      color: 'var(--chart-4)',
     },
     {
       id: 'aov',
       label: 'Avg. order value',
       value: aov_cents,
-      formatted: formatMoney(aov_cents),
+      previous: prev.aov_cents,
+      money: true,
       detail: 'revenue ÷ orders',
+      color: 'var(--chart-3)',
     },
   ];
 }
 
-export function KpiCards({ overview }: { overview: Overview }) {
+export function KpiCards({ overview, query }: { overview: Overview; query: OverviewQuery }) {
+  const spanMs = Date.parse(overview.range.to) - Date.parse(overview.range.from);
   return (
-    <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
-      {kpisOf(overview).map((kpi) => (
-        <section
-          key={kpi.id}
-          className="min-w-0 rounded-xl border border-border bg-card px-5 py-4 shadow-xs tv:px-6 tv:py-5"
+    <section aria-labelledby="kpi-heading" data-testid="kpis">
+      <div className="mb-2 flex items-center justify-between gap-4 px-1">
+        <h2 id="kpi-heading" className="text-xs text-muted-foreground">
+          <span className="font-medium text-foreground">Key figures</span> · change vs the previous{' '}
+          {formatDuration(spanMs)}
+        </h2>
+        <TileMeta tile="kpis" overview={overview} query={query} subject="the key figures" />
+      </div>
+      <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
+        {kpisOf(overview).map((kpi) => (
+          <KpiCard key={kpi.id} kpi={kpi} overview={overview} />
+        ))}
+      </div>
+    </section>
+  );
+}
+
+function KpiCard({ kpi, overview }: { kpi: Kpi; overview: Overview }) {
+  const change = kpi.value - kpi.previous;
+  const fmt = kpi.money ? formatMoney : formatNumber;
+  const direction = kpi.previous === 0 || change === 0 ? 'flat' : change > 0 ? 'up' : 'down';
+  const key = KEYS[kpi.id];
+  const spark = overview.trend.map((p, i) => ({ i, v: p[key] }));
+  return (
+    <section className="relative min-w-0 overflow-hidden rounded-xl border border-border bg-card px-5 pt-4 pb-3 shadow-xs tv:px-6 tv:py-5">
+      <h3 className="text-[13px] font-medium text-muted-foreground tv:text-lg">{kpi.label}</h3>
+      {/* TV mode: readable across a room, yet a 4-column row still fits "$1,234,567.89". */}
+      <p
+        data-testid={`kpi-${kpi.id}`}
+        data-value={kpi.value}
+        className="mt-1.5 text-[28px] leading-8 font-semibold tracking-tight tabular-nums tv:mt-2 tv:text-[clamp(2rem,3.1vw,4.5rem)] tv:leading-none"
+      >
+        {fmt(kpi.value)}
+      </p>
+      <p
+        data-testid={`kpi-${kpi.id}-change`}
+        data-change={change}
+        title={`Previous period: ${fmt(kpi.previous)}`}
+        className={cx(
+          'mt-1 flex items-center gap-1.5 text-xs font-medium whitespace-nowrap tabular-nums tv:text-base',
+          direction === 'up' && 'text-success-foreground',
+          direction === 'down' && 'text-danger-foreground',
+          direction === 'flat' && 'text-muted-foreground',
+        )}
+      >
+        {kpi.previous === 0 ? (
+          <span>
+            — <span className="font-normal">no previous data</span>
+          </span>
+        ) : (
+          <>
+            <span aria-hidden="true">{direction === 'up' ? '▲' : direction === 'down' ? '▼' : '='}</span>
+            <span>{formatSigned(change, kpi.money ? 'money' : 'number')}</span>
+            <span className="opacity-80">({formatChangePercent(kpi.value, kpi.previous)})</span>
+            <span className="sr-only"> vs previous period</span>
+          </>
+        )}
+      </p>
+      <p className="mt-0.5 text-xs text-subtle-foreground tabular-nums tv:text-base">{kpi.detail}</p>
+      <div aria-hidden="true" className="mt-2 h-9 tv:h-14">
+        <AreaChart
+          data={spark}
+          responsive
+          accessibilityLayer={false}
+          style={{ width: '100%', height: '100%' }}
+          margin={{ top: 2, right: 0, bottom: 0, left: 0 }}
         >
-          <h2 className="text-[13px] font-medium text-muted-foreground tv:text-lg">{kpi.label}</h2>
-          {/* TV mode: readable across a room, yet a 4-column row still fits "$1,234,567.89". */}
-          <p
-            data-testid={`kpi-${kpi.id}`}
-            data-value={kpi.value}
-            className="mt-1.5 text-[28px] leading-8 font-semibold tracking-tight tabular-nums tv:mt-2 tv:text-[clamp(2rem,3.1vw,4.5rem)] tv:leading-none"
-          >
-            {kpi.formatted}
-          </p>
-          <p className="mt-1 text-xs text-muted-foreground tabular-nums tv:mt-2 tv:text-base">{kpi.detail}</p>
-        </section>
-      ))}
-    </div>
+          <Area
+            type="monotone"
+            dataKey="v"
+            stroke={kpi.color}
+            strokeWidth={1.5}
+            fill={kpi.color}
+            fillOpacity={0.12}
+            dot={false}
+            activeDot={false}
+            isAnimationActive={false}
+          />
+        </AreaChart>
+      </div>
+    </section>
   );
 }
