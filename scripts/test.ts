@@ -1,4 +1,4 @@
-// npm test — every test against real services: type check, unit tests, then a real Kafka
+// npm test — every test against real services: type check, lint, unit tests, then a real Kafka
 // broker (started here unless KAFKA_BROKERS is set) with PostgreSQL for the integration
 // tests and Playwright (Debian Chromium) for the end-to-end tests. Prints one summary line.
 //   npm test            everything
@@ -103,6 +103,11 @@ async function main(): Promise<void> {
       if ((await run(bin('tsc'), ['--noEmit'])) !== 0) {
         totals.failed += 1;
         fail('type check failed');
+      }
+      step('lint and format check (biome)');
+      if ((await run(bin('biome'), ['check', '.'])) !== 0) {
+        totals.failed += 1;
+        fail('biome check failed: run `npx biome check --write .`');
       }
       step('unit tests');
       await rm(resultsDir, { recursive: true, force: true });

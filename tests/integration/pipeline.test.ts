@@ -212,7 +212,7 @@ describe('sales pipeline (real Kafka, real Postgres, real processes)', () => {
     // The hour before the window had no sales: every product is new there.
     expect(body.top_products.every((p: { previous_rank: number | null }) => p.previous_rank === null)).toBe(true);
     expect(body.top_products[0].share).toBeCloseTo(
-      expected.top_products[0]!.revenue_cents / expected.totals.revenue_cents,
+      (expected.top_products[0]?.revenue_cents ?? 0) / expected.totals.revenue_cents,
       12,
     );
     expect(body.previous.totals).toEqual({ revenue_cents: 0, orders: 0, units: 0, aov_cents: 0 });
