@@ -94,30 +94,37 @@ export class KnownDimensions {
 const SEP = '\u0001';
 
 // Rows travel as one jsonb parameter each (cheaper for Prisma than a dozen array
-// parameters) and are inserted in key order, so that concurrent workers lock shared rows
-// (same minute and store from different partitions) in the same order: no deadlocks.
-async function writeRollup(tx: Tx, rollup: Rollup, catalog: ProductInfo[], stores: StoreInfo[]): Promise<void> {
+// parameters). Each partition writes rollup rows of its own shard, so batches of different
+// partitions never wait on each other's row locks — hour and day cells would otherwise be
+// hot rows shared by every batch; key order keeps the rare overlaps deadlock-free.
+async function writeRollup(
+  tx: Tx,
+  shard: number,
+  rollup: Rollup,
+  catalog: ProductInfo[],
+  stores: StoreInfo[],
+): Promise<void> {
   const { sales, products, demographics } = rollup;
   if (sales.length > 0) {
     await tx.$executeRaw`
-      INSERT INTO sales_rollup AS t (grain, bucket, store_id, region, channel, category, revenue_cents, orders, units)
-      SELECT grain, to_timestamp(bucket / 1000.0), "storeId", region, channel, category, "revenueCents", orders, units
+      INSERT INTO sales_rollup AS t (shard, grain, bucket, store_id, region, channel, category, revenue_cents, orders, units)
+      SELECT ${shard}::smallint, grain, to_timestamp(bucket / 1000.0), "storeId", region, channel, category, "revenueCents", orders, units
       FROM jsonb_to_recordset(${JSON.stringify(sales)}::jsonb) AS x(grain text, bucket bigint, "storeId" text,
         region text, channel text, category text, "revenueCents" bigint, orders bigint, units bigint)
-      ORDER BY 1, 2, 3, 4, 5, 6
-      ON CONFLICT (grain, bucket, store_id, region, channel, category) DO UPDATE SET
+      ORDER BY 2, 3, 4, 5, 6, 7
+      ON CONFLICT (grain, bucket, store_id, region, channel, category, shard) DO UPDATE SET
         revenue_cents = t.revenue_cents + EXCLUDED.revenue_cents,
         orders = t.orders + EXCLUDED.orders,
         units = t.units + EXCLUDED.units`;
   }
   if (products.length > 0) {
     await tx.$executeRaw`
-      INSERT INTO product_rollup AS t (grain, bucket, store_id, region, channel, sku, category, revenue_cents, units, orders)
-      SELECT grain, to_timestamp(bucket / 1000.0), "storeId", region, channel, sku, category, "revenueCents", units, orders
+      INSERT INTO product_rollup AS t (shard, grain, bucket, store_id, region, channel, sku, category, revenue_cents, units, orders)
+      SELECT ${shard}::smallint, grain, to_timestamp(bucket / 1000.0), "storeId", region, channel, sku, category, "revenueCents", units, orders
       FROM jsonb_to_recordset(${JSON.stringify(products)}::jsonb) AS x(grain text, bucket bigint, "storeId" text,
         region text, channel text, sku text, category text, "revenueCents" bigint, units bigint, orders bigint)
-      ORDER BY 1, 2, 3, 4, 5, 6, 7
-      ON CONFLICT (grain, bucket, store_id, region, channel, sku, category) DO UPDATE SET
+      ORDER BY 2, 3, 4, 5, 6, 7, 8
+      ON CONFLICT (grain, bucket, store_id, region, channel, sku, category, shard) DO UPDATE SET
         revenue_cents = t.revenue_cents + EXCLUDED.revenue_cents,
         units = t.units + EXCLUDED.units,
         orders = t.orders + EXCLUDED.orders`;
@@ -125,14 +132,15 @@ async function writeRollup(tx: Tx, rollup: Rollup, catalog: ProductInfo[], store
   if (demographics.length > 0) {
     await tx.$executeRaw`
       INSERT INTO demographic_rollup AS t
-        (grain, bucket, store_id, region, channel, category, age_band, gender, loyalty_tier, customer_type, revenue_cents, orders)
-      SELECT grain, to_timestamp(bucket / 1000.0), "storeId", region, channel, category, "ageBand", gender, "loyaltyTier",
+        (shard, grain, bucket, store_id, region, channel, category, age_band, gender, loyalty_tier, customer_type, revenue_cents, orders)
+      SELECT ${shard}::smallint, grain, to_timestamp(bucket / 1000.0), "storeId", region, channel, category, "ageBand", gender, "loyaltyTier",
         "customerType", "revenueCents", orders
       FROM jsonb_to_recordset(${JSON.stringify(demographics)}::jsonb) AS x(grain text, bucket bigint, "storeId" text,
         region text, channel text, category text, "ageBand" text, gender text, "loyaltyTier" text, "customerType" text,
         "revenueCents" bigint, orders bigint)
-      ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
-      ON CONFLICT (grain, bucket, store_id, region, channel, category, age_band, gender, loyalty_tier, customer_type) DO UPDATE SET
+      ORDER BY 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
+      ON CONFLICT (grain, bucket, store_id, region, channel, category, age_band, gender, loyalty_tier, customer_type, shard)
+      DO UPDATE SET
         revenue_cents = t.revenue_cents + EXCLUDED.revenue_cents,
         orders = t.orders + EXCLUDED.orders`;
   }
@@ -239,7 +247,13 @@ export async function applySalesBatch(
       );
       const counted = fresh.size === unique.length ? unique : unique.filter((e) => fresh.has(e.eventId));
       if (counted !== candidates) rollup = rollUp(counted);
-      await writeRollup(tx, rollup, known.changedProducts(rollup.catalog), known.changedStores(rollup.stores));
+      await writeRollup(
+        tx,
+        batch.partition,
+        rollup,
+        known.changedProducts(rollup.catalog),
+        known.changedStores(rollup.stores),
+      );
       await recordDeadLetters(tx, batch.topic, batch.partition, rejected);
       await recordRecentOrders(tx, counted);
 
