@@ -1,6 +1,8 @@
+import Link from 'next/link';
 import { formatChangePercent, formatMoney, formatSigned } from '../../lib/format';
 import type { OverviewQuery } from '../../lib/overview-params';
 import type { Overview, ProductChange } from '../../lib/queries/overview.types';
+import { productHref } from '../common/Breadcrumbs';
 import { Card } from '../common/Card';
 import { cx } from '../common/cx';
 import { TileMeta } from '../common/TileMeta';
@@ -26,8 +28,14 @@ export function Movers({
       action={<TileMeta tile="movers" overview={overview} query={query} subject="the movers" />}
     >
       <div className="grid grid-cols-1 gap-5 sm:grid-cols-2">
-        <MoverList title="Rising" kind="riser" rows={risers} empty="No product sold more than before." />
-        <MoverList title="Falling" kind="faller" rows={fallers} empty="No product sold less than before." />
+        <MoverList title="Rising" kind="riser" rows={risers} query={query} empty="No product sold more than before." />
+        <MoverList
+          title="Falling"
+          kind="faller"
+          rows={fallers}
+          query={query}
+          empty="No product sold less than before."
+        />
       </div>
     </Card>
   );
@@ -37,11 +45,13 @@ function MoverList({
   title,
   kind,
   rows,
+  query,
   empty,
 }: {
   title: string;
   kind: 'riser' | 'faller';
   rows: ProductChange[];
+  query: OverviewQuery;
   empty: string;
 }) {
   const up = kind === 'riser';
@@ -67,9 +77,14 @@ function MoverList({
               className="flex items-baseline justify-between gap-3 border-b border-border/70 py-1.5 last:border-b-0"
             >
               <span className="min-w-0">
-                <span className="block truncate font-medium" title={`${p.name} (${p.sku})`}>
+                <Link
+                  href={productHref(p.sku, query)}
+                  data-testid="product-link"
+                  className="block truncate rounded font-medium underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-ring"
+                  title={`${p.name} (${p.sku})`}
+                >
                   {p.name}
-                </span>
+                </Link>
                 <span className="block truncate text-xs text-muted-foreground">
                   {formatMoney(p.revenue_cents)} <span className="text-subtle-foreground">from</span>{' '}
                   {formatMoney(p.previous_revenue_cents)}

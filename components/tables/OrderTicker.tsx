@@ -1,9 +1,11 @@
 'use client';
 
+import Link from 'next/link';
 import { useState } from 'react';
 import { formatInZone, formatMoney, formatNumber } from '../../lib/format';
 import type { OverviewQuery } from '../../lib/overview-params';
 import type { Overview, RecentOrder } from '../../lib/queries/overview.types';
+import { storeHref } from '../common/Breadcrumbs';
 import { Card } from '../common/Card';
 import { EmptyState } from '../common/EmptyState';
 import { TileMeta } from '../common/TileMeta';
@@ -103,7 +105,18 @@ export function OrderTicker({
                     {isClient ? formatInZone(o.occurred_at, overview.tz, 'seconds') : ''}
                   </time>
                   {' · '}
-                  {o.store_id} · {CHANNEL_LABELS[o.channel] ?? o.channel}
+                  {/* Not a tab stop: 20 moving links would bury the tiles after the ticker for keyboard
+                      users, who reach a store page from a product's stores table instead. */}
+                  <Link
+                    href={storeHref(o.store_id, query)}
+                    tabIndex={-1}
+                    data-testid="store-link"
+                    data-store={o.store_id}
+                    className="rounded underline-offset-2 hover:text-foreground hover:underline focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-ring"
+                  >
+                    {o.store_id}
+                  </Link>{' '}
+                  · {CHANNEL_LABELS[o.channel] ?? o.channel}
                 </span>
                 <span className="text-right text-xs text-subtle-foreground">
                   {formatNumber(o.units)} {o.units === 1 ? 'unit' : 'units'}

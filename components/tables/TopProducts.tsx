@@ -1,9 +1,11 @@
 'use client';
 
-import { type ChangeEvent, useId } from 'react';
+import Link from 'next/link';
+import { type ChangeEvent, type KeyboardEvent, useId, useState } from 'react';
 import { formatMoney, formatNumber, formatPercent } from '../../lib/format';
 import { type OverviewQuery, TOP_LIMITS } from '../../lib/overview-params';
 import type { Overview, TopProduct } from '../../lib/queries/overview.types';
+import { productHref } from '../common/Breadcrumbs';
 import { Card } from '../common/Card';
 import { cx } from '../common/cx';
 import { EmptyState } from '../common/EmptyState';
@@ -12,6 +14,8 @@ import { Segmented } from '../common/Segmented';
 import { TileMeta } from '../common/TileMeta';
 
 type Sort = 'revenue' | 'units';
+const LINK =
+  'rounded underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-ring';
 const SORT_OPTIONS: readonly { value: Sort; label: string }[] = [
   { value: 'revenue', label: 'Revenue' },
   { value: 'units', label: 'Units' },
@@ -36,6 +40,18 @@ export function TopProducts({
   const maxShare = products.reduce((m, p) => Math.max(m, p.share), 0);
   const captionId = useId();
   const limitId = useId();
+  // One tab stop for the product links (up to 50): Tab enters at the last one used, the arrow
+  // keys move between rows, so the tiles after this one stay a few Tab presses away.
+  const [activeLink, setActiveLink] = useState(0);
+  const moveLink = (event: KeyboardEvent<HTMLTableSectionElement>) => {
+    const step = event.key === 'ArrowDown' ? 1 : event.key === 'ArrowUp' ? -1 : 0;
+    if (step === 0 || !(event.target instanceof HTMLAnchorElement)) return;
+    const links = [...event.currentTarget.querySelectorAll<HTMLAnchorElement>('a[data-testid="product-link"]')];
+    const next = links[links.indexOf(event.target) + step];
+    if (!next) return;
+    event.preventDefault();
+    next.focus();
+  };
 
   const setLimit = (event: ChangeEvent<HTMLSelectElement>) => {
     const top = event.target.value;
@@ -126,8 +142,8 @@ export function TopProducts({
                 </th>
               </tr>
             </thead>
-            <tbody>
-              {products.map((p) => (
+            <tbody onKeyDown={moveLink}>
+              {products.map((p, i) => (
                 <tr
                   key={p.sku}
                   data-testid="top-product-row"
@@ -140,7 +156,16 @@ export function TopProducts({
                     <RankMove product={p} />
                   </td>
                   <td className="truncate py-2 pr-3 font-medium" title={`${p.name} (${p.sku})`}>
-                    {p.name}
+                    <Link
+                      href={productHref(p.sku, query)}
+                      data-testid="product-link"
+                      tabIndex={i === Math.min(activeLink, products.length - 1) ? 0 : -1}
+                      onFocus={() => setActiveLink(i)}
+                      aria-keyshortcuts="ArrowUp ArrowDown"
+                      className={LINK}
+                    >
+                      {p.name}
+                    </Link>
                   </td>
                   <td className="truncate py-2 pr-2 text-muted-foreground" title={p.category}>
                     {p.category}

@@ -1,0 +1,324 @@
+'use client';
+
+import Link from 'next/link';
+import { useEffect, useId, useMemo } from 'react';
+import { AppHeader } from '../../../components/common/AppHeader';
+import { Breadcrumbs, dashboardHref, storeHref } from '../../../components/common/Breadcrumbs';
+import { Card } from '../../../components/common/Card';
+import { cx } from '../../../components/common/cx';
+import { EmptyState } from '../../../components/common/EmptyState';
+import { ScrollRegion } from '../../../components/common/ScrollRegion';
+import { CHANNEL_LABELS, FilterBar } from '../../../components/filters/FilterBar';
+import { PRODUCT_POLL_MS, useProductDetail } from '../../../components/hooks/useProductDetail';
+import { useViewQuery } from '../../../components/hooks/useViewQuery';
+import {
+  formatChangePercent,
+  formatDuration,
+  formatMoney,
+  formatNumber,
+  formatPercent,
+  formatSigned,
+  setReportingCurrency,
+} from '../../../lib/format';
+import { type OverviewQuery, viewKey } from '../../../lib/overview-params';
+import type { FilterOptions, MixSlice, ProductDetail, Totals } from '../../../lib/queries/overview.types';
+import { ProductTrend } from './ProductTrend';
+
+export interface ProductPageProps {
+  sku: string;
+  /** The view as parsed from the URL by the server (already validated). */
+  query: OverviewQuery;
+  /** `getProductDetail(sku, parseOverviewQuery(query))`, shown until the first refresh. */
+  initialDetail: ProductDetail;
+  filterOptions: FilterOptions;
+  /** ISO 4217 reporting currency (the product API does not carry it). */
+  currency: string;
+}
+
+export function ProductPage({ sku, query: serverQuery, initialDetail, filterOptions, currency }: ProductPageProps) {
+  setReportingCurrency(currency);
+  const { query, navigate, isPending } = useViewQuery(serverQuery);
+  const initial = useMemo(() => ({ key: viewKey(serverQuery), data: initialDetail }), [serverQuery, initialDetail]);
+  const live = useProductDetail(sku, query, initial);
+  const detail = live.data;
+  const loading = !live.isCurrent || isPending;
+
+  // Same as the dashboard: a URL without a zone gets the browser's, replacing the entry.
+  useEffect(() => {
+    if (query.tz) return;
+    const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (tz) navigate({ ...query, tz }, { replace: true });
+  }, [query, navigate]);
+
+  const { product } = detail;
+  return (
+    <div className="min-h-screen">
+      <AppHeader>
+        <span
+          data-testid="product-refresh"
+          className="hidden items-center gap-1.5 rounded-full border border-border px-2 py-0.5 text-[11px] text-muted-foreground sm:inline-flex"
+          title={live.error ? `Last refresh failed: ${live.error}` : undefined}
+        >
+          <span
+            aria-hidden="true"
+            className={cx('size-1.5 rounded-full', live.error ? 'bg-warning' : 'bg-success-foreground')}
+          />
+          Updates every {PRODUCT_POLL_MS / 1000} s
+        </span>
+      </AppHeader>
+
+      <main className="mx-auto flex max-w-[1280px] flex-col gap-4 px-6 pt-5 pb-10">
+        <Breadcrumbs items={[{ label: 'Dashboard', href: dashboardHref(query) }, { label: product.name }]} />
+        <header className="flex flex-wrap items-end justify-between gap-x-6 gap-y-1">
+          <div className="min-w-0">
+            <h2 data-testid="product-name" className="truncate text-xl font-semibold tracking-tight">
+              {product.name}
+            </h2>
+            <p className="mt-0.5 flex flex-wrap items-center gap-2 text-xs text-muted-foreground">
+              <span>
+                SKU{' '}
+                <code data-testid="product-sku" className="font-mono text-foreground">
+                  {product.sku}
+                </code>
+              </span>
+              <span aria-hidden="true">·</span>
+              <span className="rounded bg-muted px-1.5 py-px font-medium text-foreground">{product.category}</span>
+            </p>
+          </div>
+          <p className="text-xs text-subtle-foreground">Customer demographics per product are not available yet.</p>
+        </header>
+
+        <FilterBar
+          query={query}
+          options={filterOptions}
+          onChange={navigate}
+          busy={loading}
+          range={detail.range}
+          tz={detail.tz}
+        />
+
+        {live.error && (
+          <p
+            role="status"
+            className="rounded-lg border border-warning/40 bg-warning-soft px-3 py-2 text-xs text-warning-foreground"
+          >
+            Refresh failed: {live.error}. Retrying every {PRODUCT_POLL_MS / 1000} s.
+          </p>
+        )}
+
+        <div
+          aria-busy={loading || undefined}
+          className={cx('flex flex-col gap-4 transition-opacity duration-200', !live.isCurrent && 'opacity-60')}
+        >
+          <ProductKpis detail={detail} />
+          <ProductTrend detail={detail} />
+          <div className="grid grid-cols-1 gap-4 lg:grid-cols-12">
+            <StoresTable stores={detail.stores} query={query} className="lg:col-span-7" />
+            <ChannelMix channels={detail.channels} className="lg:col-span-5" />
+          </div>
+        </div>
+      </main>
+    </div>
+  );
+}
+
+const KPIS: readonly {
+  id: 'revenue' | 'units' | 'orders' | 'aov';
+  key: keyof Totals;
+  label: string;
+  money: boolean;
+}[] = [
+  { id: 'revenue', key: 'revenue_cents', label: 'Revenue', money: true },
+  { id: 'units', key: 'units', label: 'Units sold', money: false },
+  { id: 'orders', key: 'orders', label: 'Orders containing it', money: false },
+  { id: 'aov', key: 'aov_cents', label: 'Revenue per order', money: true },
+];
+
+function ProductKpis({ detail }: { detail: ProductDetail }) {
+  const spanMs = Date.parse(detail.range.to) - Date.parse(detail.range.from);
+  return (
+    <section aria-labelledby="product-kpi-heading" data-testid="product-kpis">
+      <h2 id="product-kpi-heading" className="mb-2 px-1 text-xs text-muted-foreground">
+        <span className="font-medium text-foreground">Key figures</span> · change vs the previous{' '}
+        {formatDuration(spanMs)}
+      </h2>
+      <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
+        {KPIS.map((k) => {
+          const value = detail.totals[k.key];
+          const previous = detail.previous_totals[k.key];
+          const change = value - previous;
+          const fmt = k.money ? formatMoney : formatNumber;
+          const direction = previous === 0 || change === 0 ? 'flat' : change > 0 ? 'up' : 'down';
+          return (
+            <section key={k.id} className="min-w-0 rounded-xl border border-border bg-card px-5 pt-4 pb-4 shadow-xs">
+              <h3 className="text-[13px] font-medium text-muted-foreground">{k.label}</h3>
+              <p
+                data-testid={`kpi-${k.id}`}
+                data-value={value}
+                className="mt-1.5 text-[28px] leading-8 font-semibold tracking-tight tabular-nums"
+              >
+                {fmt(value)}
+              </p>
+              <p
+                data-testid={`kpi-${k.id}-change`}
+                data-change={change}
+                title={`Previous period: ${fmt(previous)}`}
+                className={cx(
+                  'mt-1 flex items-center gap-1.5 text-xs font-medium whitespace-nowrap tabular-nums',
+                  direction === 'up' && 'text-success-foreground',
+                  direction === 'down' && 'text-danger-foreground',
+                  direction === 'flat' && 'text-muted-foreground',
+                )}
+              >
+                {previous === 0 ? (
+                  <span>
+                    — <span className="font-normal">no previous data</span>
+                  </span>
+                ) : (
+                  <>
+                    <span aria-hidden="true">{direction === 'up' ? '▲' : direction === 'down' ? '▼' : '='}</span>
+                    <span>{formatSigned(change, k.money ? 'money' : 'number')}</span>
+                    <span className="opacity-80">({formatChangePercent(value, previous)})</span>
+                    <span className="sr-only"> vs previous period</span>
+                  </>
+                )}
+              </p>
+            </section>
+          );
+        })}
+      </div>
+    </section>
+  );
+}
+
+function StoresTable({ stores, query, className }: { stores: MixSlice[]; query: OverviewQuery; className?: string }) {
+  const captionId = useId();
+  const rows = [...stores].sort((a, b) => b.revenue_cents - a.revenue_cents);
+  const maxShare = rows.reduce((m, s) => Math.max(m, s.share), 0);
+  return (
+    <Card
+      title="Stores"
+      description="Where it sells in this range · share of the product’s revenue"
+      className={className}
+      bodyClassName="px-0 pt-2 pb-2"
+      data-testid="product-stores"
+    >
+      {rows.length === 0 ? (
+        <div className="px-5 pb-3">
+          <EmptyState title="Not sold in this range" hint="Try a longer range or fewer filters." />
+        </div>
+      ) : (
+        <ScrollRegion labelledBy={captionId} className="max-h-[420px] rounded-none">
+          <table className="w-full table-fixed text-[13px] tabular-nums">
+            <caption id={captionId} className="sr-only">
+              Revenue, orders and share of revenue per store
+            </caption>
+            <colgroup>
+              <col />
+              <col className="w-[110px]" />
+              <col className="w-20" />
+              <col className="w-[120px]" />
+            </colgroup>
+            <thead className="sticky top-0 z-[1] bg-card">
+              <tr className="border-b border-border text-left text-xs text-muted-foreground">
+                <th scope="col" className="py-2 pl-5 font-medium">
+                  Store
+                </th>
+                <th scope="col" className="py-2 text-right font-medium">
+                  Revenue
+                </th>
+                <th scope="col" className="py-2 text-right font-medium">
+                  Orders
+                </th>
+                <th scope="col" className="py-2 pr-5 pl-3 font-medium">
+                  Share
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((s) => (
+                <tr
+                  key={s.key}
+                  data-testid="product-store-row"
+                  data-store={s.key}
+                  data-revenue={s.revenue_cents}
+                  className="border-b border-border/70 last:border-b-0 hover:bg-muted/60"
+                >
+                  <td className="truncate py-2 pl-5 font-medium">
+                    <Link
+                      href={storeHref(s.key, query)}
+                      data-testid="store-link"
+                      className="rounded underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-ring"
+                    >
+                      {s.key}
+                    </Link>
+                  </td>
+                  <td className="py-2 text-right font-medium">{formatMoney(s.revenue_cents)}</td>
+                  <td className="py-2 text-right">{formatNumber(s.orders)}</td>
+                  <td className="py-2 pr-5 pl-3">
+                    <div className="flex items-center gap-2" title={`${formatPercent(s.share)} of revenue`}>
+                      <div className="h-1.5 flex-1 overflow-hidden rounded-full bg-muted">
+                        <div
+                          className="h-full rounded-full bg-chart-1"
+                          style={{ width: `${maxShare > 0 ? (s.share / maxShare) * 100 : 0}%` }}
+                        />
+                      </div>
+                      <span className="w-10 text-right text-xs text-muted-foreground">{formatPercent(s.share, 1)}</span>
+                    </div>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollRegion>
+      )}
+    </Card>
+  );
+}
+
+const COLORS = ['bg-chart-1', 'bg-chart-2', 'bg-chart-3', 'bg-chart-4', 'bg-chart-5', 'bg-chart-6'];
+
+function ChannelMix({ channels, className }: { channels: MixSlice[]; className?: string }) {
+  const slices = [...channels].sort((a, b) => b.revenue_cents - a.revenue_cents);
+  return (
+    <Card
+      title="Channel mix"
+      description="Share of the product’s revenue by channel"
+      className={className}
+      data-testid="product-channels"
+    >
+      {slices.length === 0 ? (
+        <EmptyState title="Not sold in this range" hint="The mix appears with the first sale." />
+      ) : (
+        <>
+          {/* The legend below carries the same figures as text. */}
+          <div aria-hidden="true" className="flex h-3 overflow-hidden rounded-full bg-muted">
+            {slices
+              .filter((s) => s.share > 0)
+              .map((s) => (
+                <div
+                  key={s.key}
+                  className={cx(
+                    'h-full border-r-2 border-card last:border-r-0',
+                    COLORS[slices.indexOf(s) % COLORS.length],
+                  )}
+                  style={{ width: `${s.share * 100}%` }}
+                />
+              ))}
+          </div>
+          <ul className="mt-3 flex flex-col gap-1.5 text-xs tabular-nums">
+            {slices.map((s, i) => (
+              <li key={s.key} data-key={s.key} data-share={s.share} className="flex items-center gap-2">
+                <span aria-hidden="true" className={cx('size-2 shrink-0 rounded-sm', COLORS[i % COLORS.length])} />
+                <span className="min-w-0 flex-1 truncate text-foreground">{CHANNEL_LABELS[s.key] ?? s.key}</span>
+                <span className="text-muted-foreground">{formatNumber(s.orders)} orders</span>
+                <span className="w-20 text-right text-muted-foreground">{formatMoney(s.revenue_cents)}</span>
+                <span className="w-11 text-right font-medium">{formatPercent(s.share, 1)}</span>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </Card>
+  );
+}
