@@ -10,22 +10,12 @@ import {
 import { getFilterOptions } from '../lib/queries/get-filter-options';
 import { getOverview } from '../lib/queries/get-overview';
 import type { OverviewFilters } from '../lib/queries/overview.types';
+import { type PageSearchParams, toSearchParams } from '../lib/search-params';
 import { DashboardPage } from './DashboardPage';
 
 export const dynamic = 'force-dynamic';
 
-type SearchParams = Record<string, string | string[] | undefined>;
-
-/** Next hands repeated keys over as arrays; URLSearchParams lets the parser reject them by name. */
-function toSearchParams(raw: SearchParams): URLSearchParams {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(raw)) {
-    for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) params.append(key, v);
-  }
-  return params;
-}
-
-export default async function Page({ searchParams }: { searchParams: Promise<SearchParams> }) {
+export default async function Page({ searchParams }: { searchParams: Promise<PageSearchParams> }) {
   const params = toSearchParams(await searchParams);
   let query: OverviewQuery;
   let filters: OverviewFilters;

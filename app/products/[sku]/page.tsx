@@ -6,27 +6,17 @@ import { type OverviewQuery, ParamError, parseOverviewQuery, toOverviewQuery } f
 import { getFilterOptions } from '../../../lib/queries/get-filter-options';
 import { getProductDetail } from '../../../lib/queries/get-product-detail';
 import type { OverviewFilters } from '../../../lib/queries/overview.types';
+import { type PageSearchParams, toSearchParams } from '../../../lib/search-params';
 import { ProductPage } from './ProductPage';
 
 export const dynamic = 'force-dynamic';
-
-type SearchParams = Record<string, string | string[] | undefined>;
-
-/** Next hands repeated keys over as arrays; URLSearchParams lets the parser reject them by name. */
-function toSearchParams(raw: SearchParams): URLSearchParams {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(raw)) {
-    for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) params.append(key, v);
-  }
-  return params;
-}
 
 export default async function Page({
   params,
   searchParams,
 }: {
   params: Promise<{ sku: string }>;
-  searchParams: Promise<SearchParams>;
+  searchParams: Promise<PageSearchParams>;
 }) {
   const { sku } = await params;
   const search = toSearchParams(await searchParams);

@@ -11,27 +11,17 @@ import {
 import { getFilterOptions } from '../../../lib/queries/get-filter-options';
 import { getOverview } from '../../../lib/queries/get-overview';
 import type { OverviewFilters } from '../../../lib/queries/overview.types';
+import { type PageSearchParams, toSearchParams } from '../../../lib/search-params';
 import { StorePage } from './StorePage';
 
 export const dynamic = 'force-dynamic';
-
-type SearchParams = Record<string, string | string[] | undefined>;
-
-/** Next hands repeated keys over as arrays; URLSearchParams lets the parser reject them by name. */
-function toSearchParams(raw: SearchParams): URLSearchParams {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(raw)) {
-    for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) params.append(key, v);
-  }
-  return params;
-}
 
 export default async function Page({
   params,
   searchParams,
 }: {
   params: Promise<{ id: string }>;
-  searchParams: Promise<SearchParams>;
+  searchParams: Promise<PageSearchParams>;
 }) {
   const { id } = await params;
   const search = toSearchParams(await searchParams);
