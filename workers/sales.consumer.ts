@@ -68,7 +68,9 @@ export async function startSalesConsumer({
     groupId: groupId ?? config.WORKER_GROUP_ID,
     sessionTimeout: config.WORKER_SESSION_TIMEOUT_MS,
     heartbeatInterval: Math.floor(config.WORKER_SESSION_TIMEOUT_MS / 10),
-    maxBytesPerPartition: 4 * 1024 * 1024,
+    // ~1,800 sales per fetch and partition: bounds the memory of a batch (every sale becomes up to
+    // ~17 rollup rows across grains while catching up) and the time its transaction holds locks.
+    maxBytesPerPartition: 1024 * 1024,
     // The broker answers as soon as data arrives; this only bounds an idle fetch, and with it
     // how long shutdown and rebalances wait for the in-flight fetch.
     maxWaitTimeInMs: 1000,
