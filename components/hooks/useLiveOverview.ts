@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import { type OverviewQuery, viewKey } from '../../lib/overview-params';
 import type { Overview } from '../../lib/queries/overview.types';
+import { fetchJson } from './fetch-json';
 
 /** Socket.IO protocol of server.ts (see the dashboard brief). */
 export interface OverviewPush {
@@ -61,23 +62,8 @@ function isOlder(next: Overview, current: Overview): boolean {
   return Date.parse(next.range.to) < Date.parse(current.range.to);
 }
 
-async function fetchOverview(key: string, signal: AbortSignal): Promise<Overview> {
-  const res = await fetch(`/api/v1/overview${key ? `?${key}` : ''}`, {
-    signal,
-    cache: 'no-store',
-    headers: { accept: 'application/json' },
-  });
-  if (!res.ok) {
-    let message = `HTTP ${res.status}`;
-    try {
-      const body = (await res.json()) as { error?: { message?: string } };
-      if (body.error?.message) message = body.error.message;
-    } catch {
-      // not JSON: keep the status line
-    }
-    throw new Error(message);
-  }
-  return (await res.json()) as Overview;
+function fetchOverview(key: string, signal: AbortSignal): Promise<Overview> {
+  return fetchJson<Overview>(`/api/v1/overview${key ? `?${key}` : ''}`, signal);
 }
 
 /**

@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import { type OverviewQuery, viewKey } from '../../lib/overview-params';
 import type { ProductDetail } from '../../lib/queries/overview.types';
+import { fetchJson } from './fetch-json';
 
 export const PRODUCT_POLL_MS = 5_000;
 
@@ -19,23 +20,8 @@ export interface LiveProductDetail {
   error: string | null;
 }
 
-async function fetchDetail(sku: string, key: string, signal: AbortSignal): Promise<ProductDetail> {
-  const res = await fetch(`/api/v1/products/${encodeURIComponent(sku)}${key ? `?${key}` : ''}`, {
-    signal,
-    cache: 'no-store',
-    headers: { accept: 'application/json' },
-  });
-  if (!res.ok) {
-    let message = `HTTP ${res.status}`;
-    try {
-      const body = (await res.json()) as { error?: { message?: string } };
-      if (body.error?.message) message = body.error.message;
-    } catch {
-      // not JSON: keep the status line
-    }
-    throw new Error(message);
-  }
-  return (await res.json()) as ProductDetail;
+function fetchDetail(sku: string, key: string, signal: AbortSignal): Promise<ProductDetail> {
+  return fetchJson<ProductDetail>(`/api/v1/products/${encodeURIComponent(sku)}${key ? `?${key}` : ''}`, signal);
 }
 
 /**
