@@ -130,7 +130,8 @@ async function main(): Promise<void> {
       else {
         await checkJavaAndMaven();
         brokerDir = await mkdtemp(path.join(os.tmpdir(), 'pulse-test-kafka-'));
-        broker = await startKafkaBroker({ dataDir: brokerDir, port: 19092, controllerPort: 19093, onProgress: step });
+        const port = Number(process.env.TEST_KAFKA_PORT ?? 19092);
+        broker = await startKafkaBroker({ dataDir: brokerDir, port, controllerPort: port + 1, onProgress: step });
         brokers = broker.brokers.join(',');
       }
       step('building the dashboard for the tests (next build)');
