@@ -37,7 +37,7 @@ export function exportTable(tile: ExportTile, o: Overview): Table {
   const t = (iso: string) => localIso(iso, o.tz);
   switch (tile) {
     case 'kpis': {
-      const metrics = ['revenue_cents', 'orders', 'units', 'aov_cents'] as const;
+      const metrics = ['revenue_cents', 'gross_cents', 'refund_cents', 'orders', 'units', 'aov_cents'] as const;
       return {
         header: ['metric', 'value', 'previous_value', 'change', 'from', 'to', 'previous_from', 'previous_to'],
         rows: metrics.map((m) => [
@@ -57,6 +57,8 @@ export function exportTable(tile: ExportTile, o: Overview): Table {
         header: [
           'bucket',
           'revenue_cents',
+          'gross_cents',
+          'refund_cents',
           'orders',
           'units',
           'aov_cents',
@@ -69,6 +71,8 @@ export function exportTable(tile: ExportTile, o: Overview): Table {
           return [
             t(p.bucket),
             p.revenue_cents,
+            p.gross_cents,
+            p.refund_cents,
             p.orders,
             p.units,
             p.aov_cents,

@@ -142,10 +142,12 @@ export const openApiDocument = {
       Totals: {
         type: 'object',
         properties: {
-          revenue_cents: int('Σ quantity × unit price − discount'),
-          orders: int('Distinct sale events'),
-          units: int('Σ quantities'),
-          aov_cents: int('revenue ÷ orders, rounded half up'),
+          revenue_cents: int('Net sales: gross − refunds'),
+          gross_cents: int('Σ over sales of quantity × unit price − discount'),
+          refund_cents: int('Σ over refunds issued in the range (positive)'),
+          orders: int('Distinct sale events (refunds are not orders)'),
+          units: int('Net units: sold − refunded'),
+          aov_cents: int('net sales ÷ orders, rounded half up'),
         },
       },
       TrendPoint: {
@@ -155,9 +157,11 @@ export const openApiDocument = {
           start: str('Where the data of the bucket starts (differs from `bucket` for a partial first bucket)', {
             format: 'date-time',
           }),
-          revenue_cents: int(''),
+          revenue_cents: int('Net sales'),
+          gross_cents: int(''),
+          refund_cents: int(''),
           orders: int(''),
-          units: int(''),
+          units: int('Net units'),
           aov_cents: int(''),
         },
       },

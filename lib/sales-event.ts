@@ -33,7 +33,11 @@ export interface SaleEventJson {
   }[];
 }
 
-export const EVENT_TYPES = ['sale'] as const;
+/**
+ * `sale`: an order placed. `refund`: money returned for lines of an earlier order (same
+ * fields; `order_id` names the original sale, `lines` the refunded quantities and amounts).
+ */
+export const EVENT_TYPES = ['sale', 'refund'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 export interface SaleLine {
@@ -76,7 +80,15 @@ export type RejectReason =
   | 'missing_field'
   | 'invalid_field'
   | 'unknown_type'
-  | 'currency_mismatch';
+  | 'currency_mismatch'
+  | 'future_event';
+
+/**
+ * How far ahead of the worker's clock an event may claim to have happened. Beyond it the
+ * producer's clock is wrong, and counting the event would put sales into minutes that have
+ * not happened yet; it goes to the dead-letter topic (re-drive it once the clock is fixed).
+ */
+export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
 
 export type DecodeResult = { ok: true; event: SaleEvent } | { ok: false; reason: RejectReason; detail: string };
 
@@ -196,7 +208,7 @@ function decodeLine(value: unknown, i: number): SaleLine {
   };
 }
 
-function decodeObject(obj: Json, currency: string): SaleEvent {
+function decodeObject(obj: Json, currency: string, nowMs: number): SaleEvent {
   const eventId = text(obj, 'event_id', 'event_id', MAX_ID);
   const type = field(obj, 'type', 'type');
   if (typeof type !== 'string' || !(EVENT_TYPES as readonly string[]).includes(type)) {
@@ -206,6 +218,10 @@ function decodeObject(obj: Json, currency: string): SaleEvent {
   const occurredAt = parseTimestamp(occurredAtText);
   if (occurredAt === null) {
     throw new Rejection('invalid_field', 'occurred_at must be an RFC 3339 timestamp with offset');
+  }
+  if (occurredAt > nowMs + MAX_FUTURE_SKEW_MS) {
+    const minutes = Math.floor((occurredAt - nowMs) / 60_000);
+    throw new Rejection('future_event', `occurred_at is ${minutes} min ahead of the worker's clock (limit 5 min)`);
   }
   const eventCurrency = text(obj, 'currency', 'currency', 3);
   if (!/^[A-Z]{3}$/.test(eventCurrency)) throw new Rejection('invalid_field', 'currency must be an ISO 4217 code');
@@ -235,8 +251,15 @@ function decodeObject(obj: Json, currency: string): SaleEvent {
   return event;
 }
 
-/** Decode one Kafka message value. Never throws: every failure becomes a reason. */
-export function decodeSaleEvent(value: Buffer | Uint8Array | null, reportingCurrency: string): DecodeResult {
+/**
+ * Decode one Kafka message value. Never throws: every failure becomes a reason. `nowMs` is
+ * the worker's clock, for the future-event check.
+ */
+export function decodeSaleEvent(
+  value: Buffer | Uint8Array | null,
+  reportingCurrency: string,
+  nowMs = Date.now(),
+): DecodeResult {
   if (value === null || value.length === 0)
     return { ok: false, reason: 'empty_message', detail: 'message has no value' };
   let textValue: string;
@@ -253,7 +276,7 @@ export function decodeSaleEvent(value: Buffer | Uint8Array | null, reportingCurr
   }
   if (!isObject(parsed)) return { ok: false, reason: 'not_an_object', detail: 'value must be a JSON object' };
   try {
-    return { ok: true, event: decodeObject(parsed, reportingCurrency) };
+    return { ok: true, event: decodeObject(parsed, reportingCurrency, nowMs) };
   } catch (error) {
     if (error instanceof Rejection) return { ok: false, reason: error.reason, detail: error.detail };
     throw error;

@@ -1,6 +1,11 @@
-// Pre-aggregation of a batch of accepted sale events into per-minute rollup deltas.
-// The worker writes each map with one set-based upsert, so a batch of thousands of events
-// costs a handful of statements, not one per event.
+// Pre-aggregation of a batch of accepted sale and refund events into per-minute rollup
+// deltas. The worker writes each map with one set-based upsert, so a batch of thousands of
+// events costs a handful of statements, not one per event.
+//
+// Refunds: revenue and units are NET everywhere (a refund subtracts its amount and quantity
+// in the minute of its own occurred_at, as retailers report net sales by refund date) and a
+// refund never counts as an order. The sales rollup also keeps the refunded amount and
+// quantity apart, so gross sales = net revenue + refunds.
 import { ageBand, customerType, lineRevenueCents, minuteBucket, type SaleEvent } from './sales-event';
 
 /** category value of whole-order rows (all categories together). */
@@ -17,9 +22,13 @@ export interface SalesDelta {
   region: string;
   channel: string;
   category: string;
+  /** Net: sales minus refunds. */
   revenueCents: number;
   orders: number;
+  /** Net: sold minus refunded. */
   units: number;
+  refundCents: number;
+  refundUnits: number;
 }
 
 export interface ProductDelta {
@@ -30,9 +39,12 @@ export interface ProductDelta {
   channel: string;
   sku: string;
   category: string;
+  /** Net: sales minus refunds. */
   revenueCents: number;
   units: number;
   orders: number;
+  refundCents: number;
+  refundUnits: number;
 }
 
 export interface DemographicDelta {
@@ -75,6 +87,7 @@ export interface Rollup {
 
 interface Part {
   category: string;
+  /** Signed: negative for a refund. */
   revenueCents: number;
   units: number;
 }
@@ -87,11 +100,17 @@ const SEP = '\u0001';
  * an order belongs to exactly one minute, so it is counted in exactly one cell of each grain.
  * `dims` gives a row's identity apart from its time (hot path: no reflection, no spreads).
  */
-function coarsen<T extends { grain: Grain; bucket: number; revenueCents: number; orders: number; units?: number }>(
-  rows: T[],
-  grain: Exclude<Grain, 'm'>,
-  dims: (row: T) => string,
-): T[] {
+interface Summable {
+  grain: Grain;
+  bucket: number;
+  revenueCents: number;
+  orders: number;
+  units?: number;
+  refundCents?: number;
+  refundUnits?: number;
+}
+
+function coarsen<T extends Summable>(rows: T[], grain: Exclude<Grain, 'm'>, dims: (row: T) => string): T[] {
   const size = GRAINS[grain];
   const cells = new Map<string, T>();
   for (const row of rows) {
@@ -102,6 +121,10 @@ function coarsen<T extends { grain: Grain; bucket: number; revenueCents: number;
       cell.revenueCents += row.revenueCents;
       cell.orders += row.orders;
       if (cell.units !== undefined) cell.units += row.units ?? 0;
+      if (cell.refundCents !== undefined) {
+        cell.refundCents += row.refundCents ?? 0;
+        cell.refundUnits = (cell.refundUnits ?? 0) + (row.refundUnits ?? 0);
+      }
     } else {
       const copy = Object.assign({}, row);
       copy.grain = grain;
@@ -132,27 +155,28 @@ const demographicDims = (r: DemographicDelta) =>
   r.customerType;
 
 /** Minute rows plus their hour and day cells. */
-function withCoarserGrains<
-  T extends { grain: Grain; bucket: number; revenueCents: number; orders: number; units?: number },
->(minutes: T[], dims: (row: T) => string): T[] {
+function withCoarserGrains<T extends Summable>(minutes: T[], dims: (row: T) => string): T[] {
   return [...minutes, ...coarsen(minutes, 'h', dims), ...coarsen(minutes, 'd', dims)];
 }
 
-/** Order-level figures split by category, plus the whole-order part under ALL_CATEGORIES. */
-function partsOf(event: SaleEvent): Part[] {
+/**
+ * Order-level figures split by category, plus the whole-order part under ALL_CATEGORIES;
+ * `sign` is -1 for a refund.
+ */
+function partsOf(event: SaleEvent, sign: 1 | -1): Part[] {
   const byCategory = new Map<string, Part>();
   const whole: Part = { category: ALL_CATEGORIES, revenueCents: 0, units: 0 };
   for (const line of event.lines) {
-    const revenue = lineRevenueCents(line);
+    const revenue = sign * lineRevenueCents(line);
     let part = byCategory.get(line.category);
     if (!part) {
       part = { category: line.category, revenueCents: 0, units: 0 };
       byCategory.set(line.category, part);
     }
     part.revenueCents += revenue;
-    part.units += line.quantity;
+    part.units += sign * line.quantity;
     whole.revenueCents += revenue;
-    whole.units += line.quantity;
+    whole.units += sign * line.quantity;
   }
   return [whole, ...byCategory.values()];
 }
@@ -181,18 +205,37 @@ export function rollUp(events: readonly SaleEvent[]): Rollup {
     const { gender, loyaltyTier } = event.customer;
     const type = customerType(event.customer);
     const whoKey = band + SEP + gender + SEP + loyaltyTier + SEP + type;
+    const refund = event.type === 'refund';
+    const sign = refund ? -1 : 1;
+    const order = refund ? 0 : 1;
 
-    for (const part of partsOf(event)) {
+    for (const part of partsOf(event, sign)) {
       const { category, revenueCents, units } = part;
       const salesKey = dimKey + SEP + category;
       let sale = sales.get(salesKey);
       if (!sale) {
-        sale = { grain: 'm', bucket, storeId, region, channel, category, revenueCents: 0, orders: 0, units: 0 };
+        sale = {
+          grain: 'm',
+          bucket,
+          storeId,
+          region,
+          channel,
+          category,
+          revenueCents: 0,
+          orders: 0,
+          units: 0,
+          refundCents: 0,
+          refundUnits: 0,
+        };
         sales.set(salesKey, sale);
       }
       sale.revenueCents += revenueCents;
-      sale.orders += 1;
+      sale.orders += order;
       sale.units += units;
+      if (refund) {
+        sale.refundCents -= revenueCents;
+        sale.refundUnits -= units;
+      }
 
       const demoKey = salesKey + SEP + whoKey;
       let demo = demographics.get(demoKey);
@@ -214,10 +257,10 @@ export function rollUp(events: readonly SaleEvent[]): Rollup {
         demographics.set(demoKey, demo);
       }
       demo.revenueCents += revenueCents;
-      demo.orders += 1;
+      demo.orders += order;
     }
 
-    // A SKU on two lines of one order is still one order for that SKU.
+    // A SKU on two lines of one order is still one order for that SKU; a refund is none.
     const counted = new Set<ProductDelta>();
     for (const line of event.lines) {
       const productKey = dimKey + SEP + line.sku + SEP + line.category;
@@ -234,12 +277,19 @@ export function rollUp(events: readonly SaleEvent[]): Rollup {
           revenueCents: 0,
           units: 0,
           orders: 0,
+          refundCents: 0,
+          refundUnits: 0,
         };
         products.set(productKey, product);
       }
-      product.revenueCents += lineRevenueCents(line);
-      product.units += line.quantity;
-      if (!counted.has(product)) {
+      const lineRevenue = lineRevenueCents(line);
+      product.revenueCents += sign * lineRevenue;
+      product.units += sign * line.quantity;
+      if (refund) {
+        product.refundCents += lineRevenue;
+        product.refundUnits += line.quantity;
+      }
+      if (!refund && !counted.has(product)) {
         counted.add(product);
         product.orders += 1;
       }

@@ -5,6 +5,7 @@ import { loadEnvOrExit } from '../lib/env';
 import { createKafka, createProducer, ensureSalesTopics } from '../lib/kafka';
 import { logger } from '../lib/logger';
 import { pruneRecentOrders } from '../lib/queries/get-recent-orders';
+import { pruneProcessedEvents } from '../lib/queries/prune-processed-events';
 import { startSalesConsumer } from './sales.consumer';
 
 const SHUTDOWN_GRACE_MS = 20_000;
@@ -39,7 +40,17 @@ async function main(): Promise<void> {
   }, PRUNE_EVERY_MS);
   pruneTimer.unref();
 
+  // Duplicate-filter retention: ids older than DEDUP_RETENTION_DAYS are forgotten in small
+  // batches (every worker may prune; SKIP LOCKED keeps them out of each other's way).
   let stopping = false;
+  const pruneIds = () =>
+    pruneProcessedEvents(db(), config.DEDUP_RETENTION_DAYS * 86_400_000, { shouldStop: () => stopping })
+      .then((deleted) => deleted > 0 && log.info({ deleted }, 'pruned processed event ids past retention'))
+      .catch((err: unknown) => log.warn({ err }, 'pruning processed event ids failed'));
+  const pruneIdsTimer = setInterval(pruneIds, PRUNE_EVERY_MS);
+  pruneIdsTimer.unref();
+  setTimeout(pruneIds, 30_000).unref();
+
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;

@@ -13,9 +13,10 @@ function rate(n: number): string {
   return n < 10 ? n.toFixed(1) : formatNumber(Math.round(n));
 }
 
-type KpiId = 'revenue' | 'orders' | 'units' | 'aov';
+type KpiId = 'revenue' | 'refunds' | 'orders' | 'units' | 'aov';
 const KEYS: Record<KpiId, keyof Totals> = {
   revenue: 'revenue_cents',
+  refunds: 'refund_cents',
   orders: 'orders',
   units: 'units',
   aov: 'aov_cents',
@@ -29,23 +30,45 @@ interface Kpi {
   previous: number;
   money: boolean;
   detail: string;
+  /** Extra figure under the value (gross sales under net sales), exposed as a test id. */
+  sub?: { id: string; value: number; text: string };
+  /** A rise is bad news (refunds). */
+  upIsBad?: boolean;
   color: string;
 }
 
 function kpisOf(overview: Overview): Kpi[] {
-  const { revenue_cents, orders, units, aov_cents } = overview.totals;
-  const prev = overview.previous?.totals ?? { revenue_cents: 0, orders: 0, units: 0, aov_cents: 0 };
+  const { revenue_cents, gross_cents, refund_cents, orders, units, aov_cents } = overview.totals;
+  const prev = overview.previous?.totals ?? {
+    revenue_cents: 0,
+    gross_cents: 0,
+    refund_cents: 0,
+    orders: 0,
+    units: 0,
+    aov_cents: 0,
+  };
   const minutes = Math.max(1, (Date.parse(overview.range.to) - Date.parse(overview.range.from)) / 60_000);
   const perMinute = (n: number) => n / minutes;
   return [
     {
       id: 'revenue',
-      label: 'Revenue',
+      label: 'Net sales',
       value: revenue_cents,
       previous: prev.revenue_cents,
       money: true,
       detail: `${formatMoney(Math.round(perMinute(revenue_cents)))} per minute`,
+      sub: { id: 'kpi-gross', value: gross_cents, text: `Gross ${formatMoney(gross_cents)}` },
       color: 'var(--chart-1)',
+    },
+    {
+      id: 'refunds',
+      label: 'Refunds',
+      value: refund_cents,
+      previous: prev.refund_cents,
+      money: true,
+      detail: gross_cents > 0 ? `${((refund_cents / gross_cents) * 100).toFixed(1)}% of gross sales` : 'no sales yet',
+      upIsBad: true,
+      color: 'var(--chart-5)',
     },
     {
       id: 'orders',
@@ -62,7 +85,7 @@ function kpisOf(overview: Overview): Kpi[] {
       value: units,
       previous: prev.units,
       money: false,
-      detail: orders > 0 ? `${(units / orders).toFixed(2)} per order` : 'no orders yet',
+      detail: orders > 0 ? `${(units / orders).toFixed(2)} per order, net of returns` : 'no orders yet',
       color: 'var(--chart-4)',
     },
     {
@@ -71,7 +94,7 @@ function kpisOf(overview: Overview): Kpi[] {
       value: aov_cents,
       previous: prev.aov_cents,
       money: true,
-      detail: 'revenue ÷ orders',
+      detail: 'net sales ÷ orders',
       color: 'var(--chart-3)',
     },
   ];
@@ -88,7 +111,7 @@ export function KpiCards({ overview, query }: { overview: Overview; query: Overv
         </h2>
         <TileMeta tile="kpis" overview={overview} query={query} subject="the key figures" />
       </div>
-      <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
+      <div className="grid grid-cols-2 gap-4 md:grid-cols-3 xl:grid-cols-5">
         {kpisOf(overview).map((kpi) => (
           <KpiCard key={kpi.id} kpi={kpi} overview={overview} />
         ))}
@@ -101,6 +124,7 @@ function KpiCard({ kpi, overview }: { kpi: Kpi; overview: Overview }) {
   const change = kpi.value - kpi.previous;
   const fmt = kpi.money ? formatMoney : formatNumber;
   const direction = kpi.previous === 0 || change === 0 ? 'flat' : change > 0 ? 'up' : 'down';
+  const good = kpi.upIsBad ? 'down' : 'up';
   const key = KEYS[kpi.id];
   const spark = overview.trend.map((p, i) => ({ i, v: p[key] }));
   return (
@@ -120,8 +144,8 @@ function KpiCard({ kpi, overview }: { kpi: Kpi; overview: Overview }) {
         title={`Previous period: ${fmt(kpi.previous)}`}
         className={cx(
           'mt-1 flex items-center gap-1.5 text-xs font-medium whitespace-nowrap tabular-nums tv:text-base',
-          direction === 'up' && 'text-success-foreground',
-          direction === 'down' && 'text-danger-foreground',
+          direction !== 'flat' && direction === good && 'text-success-foreground',
+          direction !== 'flat' && direction !== good && 'text-danger-foreground',
           direction === 'flat' && 'text-muted-foreground',
         )}
       >
@@ -138,7 +162,14 @@ function KpiCard({ kpi, overview }: { kpi: Kpi; overview: Overview }) {
           </>
         )}
       </p>
-      <p className="mt-0.5 text-xs text-subtle-foreground tabular-nums tv:text-base">{kpi.detail}</p>
+      <p className="mt-0.5 truncate text-xs text-subtle-foreground tabular-nums tv:text-base">
+        {kpi.sub && (
+          <span data-testid={kpi.sub.id} data-value={kpi.sub.value}>
+            {kpi.sub.text} ·{' '}
+          </span>
+        )}
+        {kpi.detail}
+      </p>
       <div aria-hidden="true" className="mt-2 h-9 tv:h-14">
         <AreaChart
           data={spark}

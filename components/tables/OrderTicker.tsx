@@ -7,6 +7,7 @@ import type { OverviewQuery } from '../../lib/overview-params';
 import type { Overview, RecentOrder } from '../../lib/queries/overview.types';
 import { storeHref } from '../common/Breadcrumbs';
 import { Card } from '../common/Card';
+import { cx } from '../common/cx';
 import { EmptyState } from '../common/EmptyState';
 import { TileMeta } from '../common/TileMeta';
 import { CHANNEL_LABELS } from '../filters/FilterBar';
@@ -94,12 +95,21 @@ export function OrderTicker({
                 data-testid="ticker-row"
                 data-event-id={o.event_id}
                 data-revenue={o.revenue_cents}
+                data-kind={o.kind}
                 className="grid grid-cols-[1fr_auto] gap-x-3 border-b border-border/70 px-5 py-1.5 transition-[opacity,translate,background-color] duration-700 ease-out last:border-b-0 starting:-translate-y-1.5 starting:bg-accent-soft starting:opacity-0"
               >
                 <span className="truncate font-medium" title={itemsLabel(o)}>
                   {itemsLabel(o)}
                 </span>
-                <span className="text-right font-medium">{formatMoney(o.revenue_cents)}</span>
+                <span className={cx('text-right font-medium', o.kind === 'refund' && 'text-danger-foreground')}>
+                  {o.kind === 'refund' ? (
+                    <>
+                      <span className="sr-only">Refund of </span>−{formatMoney(o.revenue_cents)}
+                    </>
+                  ) : (
+                    formatMoney(o.revenue_cents)
+                  )}
+                </span>
                 <span className="truncate text-xs text-muted-foreground">
                   <time dateTime={o.occurred_at}>
                     {isClient ? formatInZone(o.occurred_at, overview.tz, 'seconds') : ''}
@@ -119,6 +129,7 @@ export function OrderTicker({
                   · {CHANNEL_LABELS[o.channel] ?? o.channel}
                 </span>
                 <span className="text-right text-xs text-subtle-foreground">
+                  {o.kind === 'refund' ? 'refund · ' : ''}
                   {formatNumber(o.units)} {o.units === 1 ? 'unit' : 'units'}
                 </span>
               </li>

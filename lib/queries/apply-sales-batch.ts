@@ -107,27 +107,37 @@ async function writeRollup(
   const { sales, products, demographics } = rollup;
   if (sales.length > 0) {
     await tx.$executeRaw`
-      INSERT INTO sales_rollup AS t (shard, grain, bucket, store_id, region, channel, category, revenue_cents, orders, units)
-      SELECT ${shard}::smallint, grain, to_timestamp(bucket / 1000.0), "storeId", region, channel, category, "revenueCents", orders, units
+      INSERT INTO sales_rollup AS t
+        (shard, grain, bucket, store_id, region, channel, category, revenue_cents, orders, units, refund_cents, refund_units)
+      SELECT ${shard}::smallint, grain, to_timestamp(bucket / 1000.0), "storeId", region, channel, category, "revenueCents",
+        orders, units, "refundCents", "refundUnits"
       FROM jsonb_to_recordset(${JSON.stringify(sales)}::jsonb) AS x(grain text, bucket bigint, "storeId" text,
-        region text, channel text, category text, "revenueCents" bigint, orders bigint, units bigint)
+        region text, channel text, category text, "revenueCents" bigint, orders bigint, units bigint,
+        "refundCents" bigint, "refundUnits" bigint)
       ORDER BY 2, 3, 4, 5, 6, 7
       ON CONFLICT (grain, bucket, store_id, region, channel, category, shard) DO UPDATE SET
         revenue_cents = t.revenue_cents + EXCLUDED.revenue_cents,
         orders = t.orders + EXCLUDED.orders,
-        units = t.units + EXCLUDED.units`;
+        units = t.units + EXCLUDED.units,
+        refund_cents = t.refund_cents + EXCLUDED.refund_cents,
+        refund_units = t.refund_units + EXCLUDED.refund_units`;
   }
   if (products.length > 0) {
     await tx.$executeRaw`
-      INSERT INTO product_rollup AS t (shard, grain, bucket, store_id, region, channel, sku, category, revenue_cents, units, orders)
-      SELECT ${shard}::smallint, grain, to_timestamp(bucket / 1000.0), "storeId", region, channel, sku, category, "revenueCents", units, orders
+      INSERT INTO product_rollup AS t
+        (shard, grain, bucket, store_id, region, channel, sku, category, revenue_cents, units, orders, refund_cents, refund_units)
+      SELECT ${shard}::smallint, grain, to_timestamp(bucket / 1000.0), "storeId", region, channel, sku, category, "revenueCents",
+        units, orders, "refundCents", "refundUnits"
       FROM jsonb_to_recordset(${JSON.stringify(products)}::jsonb) AS x(grain text, bucket bigint, "storeId" text,
-        region text, channel text, sku text, category text, "revenueCents" bigint, units bigint, orders bigint)
+        region text, channel text, sku text, category text, "revenueCents" bigint, units bigint, orders bigint,
+        "refundCents" bigint, "refundUnits" bigint)
       ORDER BY 2, 3, 4, 5, 6, 7, 8
       ON CONFLICT (grain, bucket, store_id, region, channel, sku, category, shard) DO UPDATE SET
         revenue_cents = t.revenue_cents + EXCLUDED.revenue_cents,
         units = t.units + EXCLUDED.units,
-        orders = t.orders + EXCLUDED.orders`;
+        orders = t.orders + EXCLUDED.orders,
+        refund_cents = t.refund_cents + EXCLUDED.refund_cents,
+        refund_units = t.refund_units + EXCLUDED.refund_units`;
   }
   if (demographics.length > 0) {
     await tx.$executeRaw`
@@ -162,7 +172,7 @@ async function writeRollup(
   }
 }
 
-/** Counted sales for the live ticker (one row per order, pruned after a day). */
+/** Counted sales and refunds for the live ticker (one row per event, pruned after a day). */
 async function recordRecentOrders(tx: Tx, events: SaleEvent[]): Promise<void> {
   if (events.length === 0) return;
   const rows = events.map((e) => {
@@ -174,6 +184,7 @@ async function recordRecentOrders(tx: Tx, events: SaleEvent[]): Promise<void> {
     }
     return {
       eventId: e.eventId,
+      kind: e.type,
       orderId: e.orderId,
       occurredAt: new Date(e.occurredAt).toISOString(),
       storeId: e.storeId,
@@ -187,11 +198,11 @@ async function recordRecentOrders(tx: Tx, events: SaleEvent[]): Promise<void> {
     };
   });
   await tx.$executeRaw`
-    INSERT INTO recent_order (event_id, order_id, occurred_at, store_id, region, channel, categories, items, units,
+    INSERT INTO recent_order (event_id, kind, order_id, occurred_at, store_id, region, channel, categories, items, units,
       revenue_cents, top_item)
-    SELECT "eventId", "orderId", "occurredAt", "storeId", region, channel,
+    SELECT "eventId", kind, "orderId", "occurredAt", "storeId", region, channel,
       ARRAY(SELECT jsonb_array_elements_text(categories)), items, units, "revenueCents", "topItem"
-    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x("eventId" text, "orderId" text, "occurredAt" timestamptz,
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x("eventId" text, kind text, "orderId" text, "occurredAt" timestamptz,
       "storeId" text, region text, channel text, categories jsonb, items int, units int, "revenueCents" bigint, "topItem" text)
     ON CONFLICT (event_id) DO NOTHING`;
 }

@@ -1,31 +1,18 @@
 import { db } from '../db';
 import { env } from '../env';
 import { type OverviewQuery, parseOverviewQuery, parseTopOptions, trendBuckets } from '../overview-params';
-import { averageOrderValueCents } from '../sales-event';
 import { bucketStarts, planCells, previousPeriod } from '../time-buckets';
 import { getDemographics } from './get-demographics';
 import { getFreshness } from './get-freshness';
 import { getMix } from './get-mix';
 import { getRecentOrders } from './get-recent-orders';
-import { getSalesTrend } from './get-sales-trend';
+import { getSalesTrend, totalsOf } from './get-sales-trend';
 import { getMovers, getProductRanks, getTopProducts, type TopSort } from './get-top-products';
-import type { Overview, OverviewFilters, Totals, TrendPoint } from './overview.types';
+import type { Overview, OverviewFilters } from './overview.types';
 
 export interface TopOptions {
   limit: number;
   sort: TopSort;
-}
-
-function totalsOf(trend: TrendPoint[]): Totals {
-  let revenue = 0;
-  let orders = 0;
-  let units = 0;
-  for (const p of trend) {
-    revenue += p.revenue_cents;
-    orders += p.orders;
-    units += p.units;
-  }
-  return { revenue_cents: revenue, orders, units, aov_cents: averageOrderValueCents(revenue, orders) };
 }
 
 /**

@@ -1,14 +1,13 @@
 import { Prisma, type PrismaClient } from '@prisma/client';
 import { db } from '../db';
 import { type OverviewQuery, parseOverviewQuery, trendBuckets } from '../overview-params';
-import { averageOrderValueCents } from '../sales-event';
 import { planCells, previousPeriod } from '../time-buckets';
 import { dimensionWhere, fromCells } from './filter-sql';
 import { toSlices } from './get-mix';
-import { toTrendPoints } from './get-sales-trend';
+import { toTrendPoints, totalsOf } from './get-sales-trend';
 import type { OverviewFilters, ProductDetail } from './overview.types';
 
-type Sums = { revenue: bigint; units: bigint; orders: bigint };
+type Sums = { revenue: bigint; units: bigint; orders: bigint; refunds: bigint };
 
 function productWhere(f: OverviewFilters, sku: string): Prisma.Sql {
   const category = f.category ? Prisma.sql`AND r.category = ${f.category}` : Prisma.empty;
@@ -34,11 +33,12 @@ export async function getProductDetail(
     prisma.$queryRaw<{ sku: string; name: string; category: string }[]>`
       SELECT sku, name, category FROM product WHERE sku = ${sku}`,
     prisma.$queryRaw<(Sums & { idx: number })[]>`
-      SELECT c.idx, SUM(r.revenue_cents)::bigint AS revenue, SUM(r.units)::bigint AS units, SUM(r.orders)::bigint AS orders
+      SELECT c.idx, SUM(r.revenue_cents)::bigint AS revenue, SUM(r.units)::bigint AS units, SUM(r.orders)::bigint AS orders,
+        SUM(r.refund_cents)::bigint AS refunds
       FROM ${fromCells('product_rollup', planCells(starts, toMs))} WHERE ${where} GROUP BY c.idx`,
     prisma.$queryRaw<Sums[]>`
       SELECT COALESCE(SUM(r.revenue_cents), 0)::bigint AS revenue, COALESCE(SUM(r.units), 0)::bigint AS units,
-             COALESCE(SUM(r.orders), 0)::bigint AS orders
+             COALESCE(SUM(r.orders), 0)::bigint AS orders, COALESCE(SUM(r.refund_cents), 0)::bigint AS refunds
       FROM ${fromCells('product_rollup', planCells([prev.from], prev.to))} WHERE ${where}`,
     prisma.$queryRaw<(Sums & { key: string })[]>`
       SELECT r.store_id AS key, SUM(r.revenue_cents)::bigint AS revenue, SUM(r.units)::bigint AS units,
@@ -52,24 +52,22 @@ export async function getProductDetail(
   const info = product[0];
   if (!info) return null;
   const trend = toTrendPoints(starts, trendRows, f.granularity, f.tz);
-  const totalOf = (revenue: number, units: number, orders: number) => ({
-    revenue_cents: revenue,
-    units,
-    orders,
-    aov_cents: averageOrderValueCents(revenue, orders),
-  });
   const before = previousRows[0];
   return {
     product: info,
     range: { from: f.from.toISOString(), to: f.to.toISOString() },
     tz: f.tz,
     granularity: f.granularity,
-    totals: totalOf(
-      trend.reduce((n, p) => n + p.revenue_cents, 0),
-      trend.reduce((n, p) => n + p.units, 0),
-      trend.reduce((n, p) => n + p.orders, 0),
-    ),
-    previous_totals: totalOf(Number(before?.revenue ?? 0), Number(before?.units ?? 0), Number(before?.orders ?? 0)),
+    totals: totalsOf(trend),
+    previous_totals: totalsOf([
+      {
+        revenue_cents: Number(before?.revenue ?? 0),
+        gross_cents: Number(before?.revenue ?? 0) + Number(before?.refunds ?? 0),
+        refund_cents: Number(before?.refunds ?? 0),
+        units: Number(before?.units ?? 0),
+        orders: Number(before?.orders ?? 0),
+      },
+    ]),
     trend,
     stores: toSlices(stores),
     channels: toSlices(channels),

@@ -1,7 +1,7 @@
 import { Prisma, type PrismaClient } from '@prisma/client';
 import type { OverviewFilters, RecentOrder } from './overview.types';
 
-/** The newest counted sales matching the dimension filters, newest first. */
+/** The newest counted sales and refunds matching the dimension filters, newest first. */
 export async function getRecentOrders(
   prisma: PrismaClient,
   f: Pick<OverviewFilters, 'store' | 'region' | 'channel' | 'category'>,
@@ -15,6 +15,7 @@ export async function getRecentOrders(
   const rows = await prisma.$queryRaw<
     {
       event_id: string;
+      kind: RecentOrder['kind'];
       order_id: string;
       occurred_at: Date;
       store_id: string;
@@ -26,7 +27,7 @@ export async function getRecentOrders(
       top_item: string;
     }[]
   >`
-    SELECT event_id, order_id, occurred_at, store_id, region, channel, items, units, revenue_cents, top_item
+    SELECT event_id, kind, order_id, occurred_at, store_id, region, channel, items, units, revenue_cents, top_item
     FROM recent_order WHERE ${Prisma.join(parts, ' AND ')}
     ORDER BY occurred_at DESC, event_id
     LIMIT ${limit}`;

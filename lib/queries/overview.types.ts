@@ -29,11 +29,19 @@ export interface OverviewFilters {
   category?: string;
 }
 
+/** Revenue and units are net of refunds; a refund counts in the bucket of its own time. */
 export interface Totals {
+  /** Net sales: gross − refunds. */
   revenue_cents: number;
+  /** Gross sales: what the sales in the range were worth. */
+  gross_cents: number;
+  /** Refunds issued in the range (positive). */
+  refund_cents: number;
+  /** Sales (refunds are not orders). */
   orders: number;
+  /** Net units: sold − refunded. */
   units: number;
-  /** revenue ÷ orders, rounded half-up to a whole cent; 0 when there are no orders. */
+  /** Net revenue ÷ orders, rounded half-up to a whole cent; 0 when there are no orders. */
   aov_cents: number;
 }
 
@@ -88,7 +96,10 @@ export interface TrendPoint {
   bucket: string;
   /** Where the bucket's data starts: equals `bucket` except for a range starting mid-bucket. */
   start: string;
+  /** Net sales (gross − refunds). */
   revenue_cents: number;
+  gross_cents: number;
+  refund_cents: number;
   orders: number;
   units: number;
   aov_cents: number;
@@ -108,9 +119,11 @@ export interface Freshness {
   behind_ms: number;
 }
 
-/** A counted sale, newest first, for the live order ticker. */
+/** A counted sale or refund, newest first, for the live order ticker. */
 export interface RecentOrder {
   event_id: string;
+  /** A refund's amount and units are positive here: what was returned. */
+  kind: 'sale' | 'refund';
   order_id: string;
   occurred_at: string;
   store_id: string;
@@ -141,7 +154,7 @@ export interface Overview {
   trend: TrendPoint[];
   /** The period of equal length just before, with its trend aligned bucket by bucket. */
   previous: { range: { from: string; to: string }; totals: Totals; trend: TrendPoint[] };
-  /** The 20 newest counted sales matching the store/region/channel/category filters (any time). */
+  /** The 20 newest counted sales and refunds matching the store/region/channel/category filters (any time). */
   recent_orders: RecentOrder[];
   freshness: Freshness;
 }

@@ -4,6 +4,8 @@
 // the API must then report exactly what an independent computation over the events says.
 import type { Kafka, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPrisma } from '../../lib/db';
+import { pruneProcessedEvents } from '../../lib/queries/prune-processed-events';
 import type { Managed } from '../../scripts/lib/processes';
 import { createWorld } from '../../workers/simulator/catalog';
 import { SaleGenerator } from '../../workers/simulator/generate';
@@ -71,6 +73,11 @@ const MALFORMED: { message: Outgoing; reason: string }[] = [
     message: { key: 'bad-10', value: bytes(sale({ event_id: 'bad-10', occurred_at: '2026-01-15 10:00' })) },
     reason: 'invalid_field',
   },
+  // Clock skew: a producer whose clock runs far ahead.
+  {
+    message: { key: 'bad-11', value: bytes(sale({ event_id: 'bad-11', occurred_at: '2099-01-01T00:00:00Z' })) },
+    reason: 'future_event',
+  },
 ];
 
 /** The contract fields of top products (rank, previous rank and share are checked separately). */
@@ -82,20 +89,27 @@ function buildDataset(): { events: SaleJson[]; phases: Outgoing[][]; duplicates:
   const generator = new SaleGenerator(createWorld(), 20260115);
   const start = Date.parse(WINDOW_FROM);
   const events: SaleJson[] = [];
-  for (let i = 0; i < VALID_EVENTS; i++) {
-    events.push(generator.next(start + 2000 + Math.floor((i * 3_500_000) / VALID_EVENTS)) as SaleJson);
-  }
   const outgoing: Outgoing[] = [];
   let duplicates = 0;
-  events.forEach((event, i) => {
+  for (let i = 0; i < VALID_EVENTS; i++) {
+    const event = generator.next(start + 2000 + Math.floor((i * 3_500_000) / VALID_EVENTS)) as SaleJson;
+    events.push(event);
     const message = { key: event.order_id, value: bytes(event) };
     outgoing.push(message);
+    if (i % 40 === 13) {
+      // A partial refund 10 minutes later (kept inside the window): counted in its own minute.
+      const at = Math.min(Date.parse(event.occurred_at) + 600_000, start + 3_590_000);
+      const refund = generator.refundOf(event, at) as SaleJson;
+      events.push(refund);
+      outgoing.push({ key: refund.order_id, value: bytes(refund) });
+    }
     if (i % 50 === 7) {
       outgoing.push({ ...message }); // a producer retry: same bytes, same event_id
       duplicates += 1;
     }
-    if (i % 300 === 150) outgoing.push((MALFORMED[(i - 150) / 300] as (typeof MALFORMED)[number]).message);
-  });
+    const bad = i % 250 === 150 ? MALFORMED[(i - 150) / 250] : undefined;
+    if (bad) outgoing.push(bad.message);
+  }
   const a = Math.floor(outgoing.length * 0.5);
   const b = Math.floor(outgoing.length * 0.75);
   // A duplicate of a phase-1 event delivered in phase 3 must also be dropped.
@@ -202,7 +216,7 @@ describe('sales pipeline (real Kafka, real Postgres, real processes)', () => {
     worker = startWorker(env, 'worker-3');
     await waitUntilConsumed(kafka, db, topic);
 
-    expect(await processedCount()).toBe(VALID_EVENTS);
+    expect(await processedCount()).toBe(events.length);
     web = await startWeb(env, PORT);
     const body = await (await api(windowQs)).json();
     const expected = expectedOverview(events);
@@ -215,7 +229,16 @@ describe('sales pipeline (real Kafka, real Postgres, real processes)', () => {
       (expected.top_products[0]?.revenue_cents ?? 0) / expected.totals.revenue_cents,
       12,
     );
-    expect(body.previous.totals).toEqual({ revenue_cents: 0, orders: 0, units: 0, aov_cents: 0 });
+    expect(expected.totals.refund_cents).toBeGreaterThan(0);
+    expect(body.totals.gross_cents - body.totals.refund_cents).toBe(body.totals.revenue_cents);
+    expect(body.previous.totals).toEqual({
+      revenue_cents: 0,
+      gross_cents: 0,
+      refund_cents: 0,
+      orders: 0,
+      units: 0,
+      aov_cents: 0,
+    });
     for (const [dimension, slices] of Object.entries(expected.demographics)) {
       const actual = Object.fromEntries(
         (body.demographics[dimension] as { key: string; revenue_cents: number; orders: number }[])
@@ -308,7 +331,7 @@ describe('sales pipeline (real Kafka, real Postgres, real processes)', () => {
 
     const body = await (await api(windowQs)).json();
     expect(body.totals).toEqual(expectedOverview([...events, ...extra]).totals);
-    expect(await processedCount()).toBe(VALID_EVENTS + extra.length);
+    expect(await processedCount()).toBe(events.length + extra.length);
   });
 
   it('buckets by local hour in a half-hour time zone and compares with the previous period', async () => {
@@ -383,12 +406,15 @@ describe('sales pipeline (real Kafka, real Postgres, real processes)', () => {
     const body = await (await api(windowQs)).json();
     expect(body.recent_orders.map((o: { event_id: string }) => o.event_id)).toEqual(newest.map((e) => e.event_id));
     const first = newest[0] as SaleJson;
+    const amount = expectedOverview([first]).totals;
     expect(body.recent_orders[0]).toMatchObject({
+      kind: first.type,
       order_id: first.order_id,
       store_id: first.store_id,
       items: first.lines.length,
-      revenue_cents: expectedOverview([first]).totals.revenue_cents,
+      revenue_cents: first.type === 'refund' ? amount.refund_cents : amount.gross_cents,
     });
+    expect(body.recent_orders.some((o: { kind: string }) => o.kind === 'refund')).toBe(true);
     expect(body.freshness.backlog).toBe(0);
     expect(body.freshness.behind_ms).toBe(0);
   });
@@ -438,11 +464,12 @@ describe('sales pipeline (real Kafka, real Postgres, real processes)', () => {
     for (const e of all.filter((e) => e.channel === 'web')) {
       const lines = e.lines.filter((l) => l.sku === sku);
       if (lines.length === 0) continue;
-      orders += 1;
+      const sign = e.type === 'refund' ? -1 : 1;
+      if (sign > 0) orders += 1;
       for (const l of lines) {
-        const r = l.quantity * l.unit_price_cents - (l.discount_cents ?? 0);
+        const r = sign * (l.quantity * l.unit_price_cents - (l.discount_cents ?? 0));
         revenue += r;
-        units += l.quantity;
+        units += sign * l.quantity;
         byStore.set(e.store_id, (byStore.get(e.store_id) ?? 0) + r);
       }
     }
@@ -493,5 +520,23 @@ describe('sales pipeline (real Kafka, real Postgres, real processes)', () => {
       expect(body.error.param).toBe(param);
       expect(body.error.message).toMatch(new RegExp(param));
     }
+  });
+
+  it('forgets counted event ids past the retention in batches, keeping recent ones', async () => {
+    await db.query(
+      `INSERT INTO processed_event (event_id, processed_at)
+       SELECT 'old-' || i, now() - interval '8 days' FROM generate_series(1, 12000) AS i`,
+    );
+    const before = await processedCount();
+    const prisma = createPrisma(db.url, 2);
+    try {
+      const deleted = await pruneProcessedEvents(prisma, 7 * 86_400_000, { batchSize: 5000 });
+      expect(deleted).toBe(12_000);
+    } finally {
+      await prisma.$disconnect();
+    }
+    expect(await processedCount()).toBe(before - 12_000);
+    const old = await db.query<{ n: string }>("SELECT count(*) AS n FROM processed_event WHERE event_id LIKE 'old-%'");
+    expect(Number(old[0]?.n)).toBe(0);
   });
 });

@@ -3,7 +3,14 @@
 import type { SaleJson } from './events';
 
 export interface Expected {
-  totals: { revenue_cents: number; orders: number; units: number; aov_cents: number };
+  totals: {
+    revenue_cents: number;
+    gross_cents: number;
+    refund_cents: number;
+    orders: number;
+    units: number;
+    aov_cents: number;
+  };
   top_products: { sku: string; name: string; category: string; revenue_cents: number; units: number }[];
   demographics: Record<
     'age_band' | 'gender' | 'loyalty_tier' | 'customer_type' | 'region',
@@ -39,7 +46,8 @@ export function expectedOverview(
     customer_type: {},
     region: {},
   };
-  let revenue = 0;
+  let gross = 0;
+  let refunds = 0;
   let orders = 0;
   let units = 0;
   for (const e of events) {
@@ -48,18 +56,24 @@ export function expectedOverview(
     if (filter.channel && e.channel !== filter.channel) continue;
     const lines = e.lines.filter((l) => !filter.category || l.category === filter.category);
     if (lines.length === 0) continue;
-    let orderRevenue = 0;
+    // A refund takes its amount and units back (net sales) and is not an order.
+    const refund = e.type === 'refund';
+    const sign = refund ? -1 : 1;
+    let amount = 0;
     for (const l of lines) {
       const r = l.quantity * l.unit_price_cents - (l.discount_cents ?? 0);
-      orderRevenue += r;
-      units += l.quantity;
+      amount += r;
+      units += sign * l.quantity;
       const p = products.get(l.sku) ?? { sku: l.sku, name: l.name, category: l.category, revenue_cents: 0, units: 0 };
-      p.revenue_cents += r;
-      p.units += l.quantity;
+      p.revenue_cents += sign * r;
+      p.units += sign * l.quantity;
       products.set(l.sku, p);
     }
-    revenue += orderRevenue;
-    orders += 1;
+    if (refund) refunds += amount;
+    else {
+      gross += amount;
+      orders += 1;
+    }
     const keys = {
       age_band: band(e.customer.age),
       gender: e.customer.gender,
@@ -70,15 +84,23 @@ export function expectedOverview(
     for (const [dim, key] of Object.entries(keys) as [keyof Expected['demographics'], string][]) {
       const slot = demographics[dim][key] ?? { revenue_cents: 0, orders: 0 };
       demographics[dim][key] = slot;
-      slot.revenue_cents += orderRevenue;
-      slot.orders += 1;
+      slot.revenue_cents += sign * amount;
+      slot.orders += refund ? 0 : 1;
     }
   }
+  const revenue = gross - refunds;
   const top = [...products.values()]
     .sort((a, b) => b.revenue_cents - a.revenue_cents || (a.sku < b.sku ? -1 : 1))
     .slice(0, 10);
   return {
-    totals: { revenue_cents: revenue, orders, units, aov_cents: orders ? Math.round(revenue / orders) : 0 },
+    totals: {
+      revenue_cents: revenue,
+      gross_cents: gross,
+      refund_cents: refunds,
+      orders,
+      units,
+      aov_cents: orders ? Math.round(revenue / orders) : 0,
+    },
     top_products: top,
     demographics,
   };

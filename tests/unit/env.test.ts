@@ -9,6 +9,7 @@ describe('parseEnv', () => {
     expect(env.SALES_DLQ_TOPIC).toBe('retail.sales.v1.dlq');
     expect(env.REPORTING_CURRENCY).toBe('USD');
     expect(env.PORT).toBe(3000);
+    expect(env.DEDUP_RETENTION_DAYS).toBe(7);
   });
 
   it('splits broker lists', () => {
@@ -22,6 +23,7 @@ describe('parseEnv', () => {
     ['REPORTING_CURRENCY', 'dollars'],
     ['SALES_TOPIC', 'bad topic'],
     ['LOG_LEVEL', 'loud'],
+    ['DEDUP_RETENTION_DAYS', '0'],
   ])('a bad %s stops start-up with a message naming it', (variable, value) => {
     expect(() => parseEnv({ [variable]: value })).toThrow(ConfigError);
     expect(() => parseEnv({ [variable]: value })).toThrow(new RegExp(`^Invalid configuration: ${variable} `));

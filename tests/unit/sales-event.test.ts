@@ -100,7 +100,6 @@ describe('decodeSaleEvent — every contract rule rejects with a reason', () => 
     ['event_id over 128 chars', { event_id: 'x'.repeat(129) }, 'invalid_field', /event_id must be 1–128/],
     ['numeric event_id', { event_id: 42 }, 'invalid_field', /event_id must be a string/],
     ['unknown type', { type: 'return' }, 'unknown_type', /type "return"/],
-    ['refund (not in v1 yet)', { type: 'refund' }, 'unknown_type', /refund/],
     ['missing type', { type: undefined }, 'missing_field', /type is required/],
     ['timestamp without offset', { occurred_at: '2026-03-01T10:15:30' }, 'invalid_field', /occurred_at/],
     ['date-only timestamp', { occurred_at: '2026-03-01' }, 'invalid_field', /occurred_at/],
@@ -174,6 +173,22 @@ describe('decodeSaleEvent — every contract rule rejects with a reason', () => 
   it('reports currency against the configured reporting currency', () => {
     expect(decode(sale({ currency: 'EUR' }), 'EUR').ok).toBe(true);
     expect(decode(sale({ currency: 'USD' }), 'EUR')).toMatchObject({ ok: false, reason: 'currency_mismatch' });
+  });
+
+  it('rejects events more than 5 minutes ahead of the worker clock as future_event', () => {
+    const now = Date.parse('2026-03-01T10:00:00Z');
+    const at = (iso: string) => decodeSaleEvent(bytes(sale({ occurred_at: iso })), 'USD', now);
+    expect(at('2026-03-01T10:05:00Z').ok).toBe(true);
+    expect(at('2026-03-01T11:04:59+01:00').ok).toBe(true);
+    expect(at('2026-03-01T10:05:00.001Z')).toMatchObject({ ok: false, reason: 'future_event' });
+    expect(at('2026-03-01T12:00:00Z')).toMatchObject({ ok: false, reason: 'future_event', detail: /120 min ahead/ });
+    // Late events are never rejected, however late.
+    expect(at('2025-01-01T00:00:00Z').ok).toBe(true);
+  });
+
+  it('accepts refunds with the sale contract', () => {
+    const result = decode(sale({ type: 'refund', event_id: 'r-1' }));
+    expect(result).toMatchObject({ ok: true, event: { type: 'refund', orderId: 'ord-1' } });
   });
 });
 

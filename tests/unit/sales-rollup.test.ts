@@ -33,6 +33,53 @@ describe('rollUp', () => {
     expect(byCategory.Home).toMatchObject({ revenueCents: 500, orders: 1, units: 1 });
   });
 
+  it('subtracts a refund in its own minute: net revenue and units, refunds kept apart, no order', () => {
+    const refund = event({
+      event_id: 'r',
+      type: 'refund',
+      occurred_at: '2026-03-02T08:00:10Z',
+      lines: [
+        { sku: 'S1', name: 'Shirt', category: 'Apparel', quantity: 1, unit_price_cents: 1000, discount_cents: 50 },
+      ],
+    });
+    const { sales, products, demographics } = rollUp([mixed, refund]);
+    const day = (grain: string, bucket: number) => (r: { grain: string; bucket: number }) =>
+      r.grain === grain && r.bucket === bucket;
+    const refundMinute = Date.parse('2026-03-02T08:00:00Z');
+    const saleRows = sales.filter(day('m', T));
+    const refundRows = sales.filter(day('m', refundMinute));
+    expect(saleRows.find((r) => r.category === ALL_CATEGORIES)).toMatchObject({ revenueCents: 3400, refundCents: 0 });
+    expect(refundRows).toHaveLength(2); // "*" and Apparel
+    for (const row of refundRows) {
+      expect(row).toMatchObject({ revenueCents: -950, units: -1, orders: 0, refundCents: 950, refundUnits: 1 });
+    }
+    // Different days: the refund's day cell is its own, the sale's keeps the gross figures.
+    const refundDay = sales.find((r) => r.grain === 'd' && r.category === ALL_CATEGORIES && r.bucket > T);
+    expect(refundDay).toMatchObject({ revenueCents: -950, orders: 0, refundCents: 950 });
+    const s1 = products.filter((p) => p.sku === 'S1' && p.grain === 'm');
+    expect(s1.find((p) => p.bucket === refundMinute)).toMatchObject({
+      revenueCents: -950,
+      units: -1,
+      orders: 0,
+      refundCents: 950,
+      refundUnits: 1,
+    });
+    const who = demographics.find((r) => r.grain === 'm' && r.bucket === refundMinute && r.category === ALL_CATEGORIES);
+    expect(who).toMatchObject({ revenueCents: -950, orders: 0, ageBand: '25-34' });
+  });
+
+  it('sums refunds into hour cells with the sales of the same hour', () => {
+    const refund = event({ event_id: 'r2', type: 'refund', occurred_at: '2026-03-01T10:40:00Z' });
+    const hour = rollUp([mixed, refund]).sales.find((r) => r.grain === 'h' && r.category === ALL_CATEGORIES);
+    expect(hour).toMatchObject({
+      revenueCents: 3400 - 2000,
+      orders: 1,
+      units: 4 - 2,
+      refundCents: 2000,
+      refundUnits: 2,
+    });
+  });
+
   it('counts a SKU on two lines of one order as one order for that SKU', () => {
     const s1 = rollUp([mixed]).products.find((p) => p.sku === 'S1' && p.grain === 'm');
     expect(s1).toMatchObject({ revenueCents: 2900, units: 3, orders: 1, category: 'Apparel' });

@@ -1,4 +1,5 @@
-// Turns the synthetic world into contract-v1 sale events (plain JSON objects, as producers send).
+// Turns the synthetic world into contract-v1 sale and refund events (plain JSON objects, as
+// producers send).
 import { randomUUID } from 'node:crypto';
 import type { SaleEventJson } from '../../lib/sales-event';
 import { createRng, type Rng, type World, weighted } from './catalog';
@@ -72,6 +73,31 @@ export class SaleGenerator {
       region: store.region,
       currency: this.currency,
       customer,
+      lines,
+    };
+  }
+
+  /**
+   * A refund of part of an earlier sale, happening `now`: some of its lines, some of each
+   * line's units, the discount returned pro rata (never more than was paid).
+   */
+  refundOf(sale: SaleEventJson, now = Date.now()): SaleEventJson {
+    const rng = this.rng;
+    const lines: SaleEventJson['lines'] = [];
+    for (const line of sale.lines) {
+      if (lines.length > 0 && rng() < 0.5) continue;
+      const qty = 1 + Math.floor(rng() * line.quantity);
+      lines.push({
+        ...line,
+        quantity: qty,
+        discount_cents: Math.floor(((line.discount_cents ?? 0) * qty) / line.quantity),
+      });
+    }
+    return {
+      ...sale,
+      event_id: randomUUID(),
+      type: 'refund',
+      occurred_at: new Date(Math.max(now, Date.parse(sale.occurred_at))).toISOString(),
       lines,
     };
   }

@@ -1,5 +1,5 @@
 // Sales simulator: produces realistic contract-v1 sale events to Kafka at a steady rate.
-//   npm run simulate -- --rate 20 [--count 1000] [--duplicates 0.005] [--seed 7]
+//   npm run simulate -- --rate 20 [--count 1000] [--duplicates 0.005] [--refunds 0.03] [--seed 7]
 import { parseArgs } from 'node:util';
 import { loadEnvOrExit } from '../../lib/env';
 import { createKafka, createProducer, ensureSalesTopics } from '../../lib/kafka';
@@ -25,6 +25,7 @@ async function main(): Promise<void> {
       rate: { type: 'string' },
       count: { type: 'string' },
       duplicates: { type: 'string' },
+      refunds: { type: 'string' },
       seed: { type: 'string' },
       quiet: { type: 'boolean', default: false },
     },
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
   const rate = positiveNumber('rate', values.rate, 20);
   const count = positiveNumber('count', values.count, Number.POSITIVE_INFINITY);
   const duplicateShare = positiveNumber('duplicates', values.duplicates, 0.005);
+  const refundShare = positiveNumber('refunds', values.refunds, 0.03);
   const generator = new SaleGenerator(
     createWorld(),
     positiveNumber('seed', values.seed, Date.now()),
@@ -45,6 +47,7 @@ async function main(): Promise<void> {
 
   let sent = 0;
   let duplicates = 0;
+  let refunds = 0;
   let carry = 0;
   let stopping = false;
   const started = Date.now();
@@ -54,7 +57,7 @@ async function main(): Promise<void> {
 
   const progress = setInterval(() => {
     const secs = (Date.now() - started) / 1000;
-    say(`${sent} events sent (${(sent / secs).toFixed(1)}/s), ${duplicates} deliberate duplicates`);
+    say(`${sent} events sent (${(sent / secs).toFixed(1)}/s), ${refunds} refunds, ${duplicates} deliberate duplicates`);
   }, 10_000);
 
   const stop = () => {
@@ -71,9 +74,16 @@ async function main(): Promise<void> {
     for (let i = 0; i < n; i++) {
       // Real producers retry and resend: now and then repeat a recent event byte for byte.
       const repeat = recent.length > 0 && Math.random() < duplicateShare;
-      const event = repeat ? (recent[Math.floor(Math.random() * recent.length)] as SaleEventJson) : generator.next();
-      if (repeat) duplicates += 1;
-      else {
+      const pick = () => recent[Math.floor(Math.random() * recent.length)] as SaleEventJson;
+      let event: SaleEventJson;
+      if (repeat) {
+        event = pick();
+        duplicates += 1;
+      } else {
+        // Customers return part of what they bought a little earlier.
+        const original = recent.length > 0 && Math.random() < refundShare ? pick() : null;
+        event = original?.type === 'sale' ? generator.refundOf(original) : generator.next();
+        if (event.type === 'refund') refunds += 1;
         recent.push(event);
         if (recent.length > 200) recent.shift();
       }
@@ -88,7 +98,7 @@ async function main(): Promise<void> {
   }
   clearInterval(progress);
   await producer.disconnect();
-  say(`done: ${sent} events sent, ${duplicates} duplicates`);
+  say(`done: ${sent} events sent, ${refunds} refunds, ${duplicates} duplicates`);
 }
 
 main().catch((err: unknown) => {
