@@ -1,6 +1,6 @@
 import type { PrismaClient } from '@prisma/client';
 import type { Cell } from '../time-buckets';
-import { categoryOrAll, dimensionWhere, fromCells } from './filter-sql';
+import { categoryOrAll, dimensionWhere, fromCells, levelWhere } from './filter-sql';
 import {
   AGE_BANDS,
   CUSTOMER_TYPES,
@@ -33,7 +33,7 @@ export async function getDemographics(prisma: PrismaClient, f: OverviewFilters, 
       COALESCE(age_band, gender, loyalty_tier, customer_type, region) AS key,
       SUM(revenue_cents)::bigint AS revenue, SUM(orders)::bigint AS orders
     FROM ${fromCells('demographic_rollup', cells)}
-    WHERE r.category = ${categoryOrAll(f)} AND ${dimensionWhere(f)}
+    WHERE r.category = ${categoryOrAll(f)} AND ${dimensionWhere(f)} AND ${levelWhere(f)}
     GROUP BY GROUPING SETS ((age_band), (gender), (loyalty_tier), (customer_type), (region))`;
 
   const found = new Map<string, DemographicSlice>();

@@ -105,3 +105,9 @@ export function expectedOverview(
     demographics,
   };
 }
+
+/** A line's contribution to net sales: negative on a refund. */
+export function netLineRevenue(e: SaleJson, l: SaleJson['lines'][number]): number {
+  const amount = l.quantity * l.unit_price_cents - (l.discount_cents ?? 0);
+  return e.type === 'refund' ? -amount : amount;
+}
