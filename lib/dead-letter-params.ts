@@ -2,11 +2,9 @@
 // name the parameter, like the view parameters (ParamError → 400 through lib/api-errors.ts).
 import { z } from 'zod';
 import { ParamError } from './overview-params';
+import { DEAD_LETTER_PAGE_SIZE, MAX_DEAD_LETTER_PAGE_SIZE, MAX_REDRIVE_IDS } from './queries/dead-letters.types';
 
-export const DEAD_LETTER_PAGE_SIZE = 50;
-export const MAX_DEAD_LETTER_PAGE_SIZE = 200;
-/** Ids per re-drive request: bounds the time a request holds the producer and its size. */
-export const MAX_REDRIVE_IDS = 100;
+export { DEAD_LETTER_PAGE_SIZE, MAX_DEAD_LETTER_PAGE_SIZE, MAX_REDRIVE_IDS };
 
 export interface DeadLetterQuery {
   /** Only this reason (`x-dlq-reason`). */

@@ -4,6 +4,11 @@ import type { PayloadPreview } from '../payload-preview';
 
 export type { PayloadPreview };
 
+export const DEAD_LETTER_PAGE_SIZE = 50;
+export const MAX_DEAD_LETTER_PAGE_SIZE = 200;
+/** Ids per re-drive request: bounds the time a request holds the producer and its size. */
+export const MAX_REDRIVE_IDS = 100;
+
 /** A message's place in Kafka. */
 export interface KafkaPosition {
   topic: string;
