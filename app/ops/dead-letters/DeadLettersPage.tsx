@@ -41,7 +41,10 @@ const TIME = new Intl.DateTimeFormat(undefined, {
 
 /** `currency_mismatch` → `Currency mismatch`. */
 export function reasonLabel(reason: string): string {
-  const words = reason.replaceAll('_', ' ');
+  const words = reason
+    .split('_')
+    .map((w) => ({ json: 'JSON', utf8: 'UTF-8' })[w] ?? w)
+    .join(' ');
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
@@ -324,7 +327,6 @@ export function DeadLettersPage({ initial, initialReason, salesTopic, redriveEna
               {autoRefresh && ` · refreshes every ${REFRESH_MS / 1000} s`}
             </>
           }
-          bodyClassName="px-0 pt-3 pb-0"
           data-testid="dead-letters"
           action={
             <div className="flex shrink-0 items-center gap-3">
@@ -344,173 +346,177 @@ export function DeadLettersPage({ initial, initialReason, salesTopic, redriveEna
             </div>
           }
         >
-          <fieldset className="m-0 flex min-w-0 flex-wrap gap-1.5 border-0 px-5 pb-3">
-            <legend className="sr-only">Filter by reason</legend>
-            <ReasonChip
-              label="All"
-              count={counts.total}
-              pressed={!reason}
-              onClick={() => void chooseReason(undefined)}
-            />
-            {chips.map((c) => (
+          {/* Full-bleed rows: the card body's padding is cancelled here (a bodyClassName can't
+              override it — Tailwind orders px-5 after px-0). */}
+          <div className="-mx-5 -mb-5">
+            <fieldset className="m-0 flex min-w-0 flex-wrap gap-1.5 border-0 px-5 pb-3">
+              <legend className="sr-only">Filter by reason</legend>
               <ReasonChip
-                key={c.reason}
-                reason={c.reason}
-                label={reasonLabel(c.reason)}
-                count={c.count}
-                pressed={reason === c.reason}
-                onClick={() => void chooseReason(reason === c.reason ? undefined : c.reason)}
+                label="All"
+                count={counts.total}
+                pressed={!reason}
+                onClick={() => void chooseReason(undefined)}
               />
-            ))}
-          </fieldset>
-
-          <div className="flex flex-wrap items-center gap-x-4 gap-y-2 border-t border-border px-5 py-2.5">
-            <label
-              className={cx(
-                'flex items-center gap-2 text-[13px]',
-                (!redriveEnabled || rows.length === 0) && 'text-muted-foreground',
-              )}
-            >
-              <input
-                ref={selectAllRef}
-                type="checkbox"
-                data-testid="select-all"
-                checked={allSelected}
-                disabled={!redriveEnabled || rows.length === 0}
-                onChange={() => setSelected(allSelected ? new Set() : new Set(onPage))}
-                className="size-4 accent-accent"
-              />
-              Select all on page
-            </label>
-            <span data-testid="selected-count" className="text-xs text-muted-foreground tabular-nums">
-              {formatNumber(selectedOnPage.length)} selected
-            </span>
-            <button
-              type="button"
-              data-testid="redrive-selected"
-              disabled={!redriveEnabled || selectedOnPage.length === 0}
-              onClick={() => {
-                setSummary(null);
-                setDialogOpen(true);
-              }}
-              className={BUTTON_PRIMARY}
-            >
-              Re-drive selected
-            </button>
-            {redriveEnabled && <TokenNote />}
-          </div>
-
-          {summary && (
-            <p
-              role="status"
-              data-testid="redrive-summary"
-              className="border-t border-border bg-success-soft px-5 py-2 text-xs text-success-foreground"
-            >
-              {summary}
-            </p>
-          )}
-          {loadError && (
-            <p
-              role="alert"
-              className="border-t border-border bg-warning-soft px-5 py-2 text-xs text-warning-foreground"
-            >
-              Couldn’t load dead letters: {loadError}
-            </p>
-          )}
-
-          <div aria-busy={busy === 'filter' || undefined} className={cx(busy === 'filter' && 'opacity-60')}>
-            {rows.length === 0 ? (
-              <div className="border-t border-border px-5 py-5">
-                <EmptyState
-                  title={reason ? `No dead letters with reason ${reason}` : 'No dead letters'}
-                  hint="Every message the workers reject shows up here with its reason."
+              {chips.map((c) => (
+                <ReasonChip
+                  key={c.reason}
+                  reason={c.reason}
+                  label={reasonLabel(c.reason)}
+                  count={c.count}
+                  pressed={reason === c.reason}
+                  onClick={() => void chooseReason(reason === c.reason ? undefined : c.reason)}
                 />
-              </div>
-            ) : (
-              <div className="overflow-x-auto border-t border-border">
-                <table className="w-full min-w-[960px] table-fixed text-[13px]">
-                  <caption id={captionId} className="sr-only">
-                    Dead letters, newest first
-                  </caption>
-                  <colgroup>
-                    <col className="w-11" />
-                    <col className="w-[132px]" />
-                    <col className="w-[24%]" />
-                    <col className="w-[92px]" />
-                    <col className="w-[120px]" />
-                    <col />
-                    <col className="w-[210px]" />
-                  </colgroup>
-                  <thead>
-                    <tr className="border-b border-border text-left text-xs text-muted-foreground">
-                      <th scope="col" className="py-2 pl-5 font-medium">
-                        <span className="sr-only">Select</span>
-                      </th>
-                      <th scope="col" className="py-2 font-medium">
-                        Received
-                      </th>
-                      <th scope="col" className="py-2 pr-3 font-medium">
-                        Reason
-                      </th>
-                      <th scope="col" className="py-2 pr-3 font-medium">
-                        Source
-                      </th>
-                      <th scope="col" className="py-2 pr-3 font-medium">
-                        Key
-                      </th>
-                      <th scope="col" className="py-2 pr-3 font-medium">
-                        Payload
-                      </th>
-                      <th scope="col" className="py-2 pr-5 font-medium">
-                        Re-drive
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {rows.map((row) => (
-                      <DeadLetterRow
-                        key={row.id}
-                        row={row}
-                        selectable={redriveEnabled}
-                        selected={selected.has(row.id)}
-                        onToggle={() => toggle(row.id)}
-                        expanded={expanded.has(row.id)}
-                        onExpand={() =>
-                          setExpanded((cur) => {
-                            const next = new Set(cur);
-                            if (next.has(row.id)) next.delete(row.id);
-                            else next.add(row.id);
-                            return next;
-                          })
-                        }
-                        result={results.get(row.id)}
-                        isClient={isClient}
-                      />
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            )}
-          </div>
+              ))}
+            </fieldset>
 
-          <div className="flex items-center justify-between gap-4 border-t border-border px-5 py-3 text-xs text-muted-foreground">
-            <span data-testid="shown-count">
-              {formatNumber(rows.length)} shown
-              {reason
-                ? ` of ${formatNumber(counts.reasons.find((c) => c.reason === reason)?.count ?? 0)}`
-                : ` of ${formatNumber(counts.total)}`}
-            </span>
-            {loaded.nextBefore !== null && (
+            <div className="flex flex-wrap items-center gap-x-4 gap-y-2 border-t border-border px-5 py-2.5">
+              <label
+                className={cx(
+                  'flex items-center gap-2 text-[13px]',
+                  (!redriveEnabled || rows.length === 0) && 'text-muted-foreground',
+                )}
+              >
+                <input
+                  ref={selectAllRef}
+                  type="checkbox"
+                  data-testid="select-all"
+                  checked={allSelected}
+                  disabled={!redriveEnabled || rows.length === 0}
+                  onChange={() => setSelected(allSelected ? new Set() : new Set(onPage))}
+                  className="size-4 accent-accent"
+                />
+                Select all on page
+              </label>
+              <span data-testid="selected-count" className="text-xs text-muted-foreground tabular-nums">
+                {formatNumber(selectedOnPage.length)} selected
+              </span>
               <button
                 type="button"
-                data-testid="load-more"
-                onClick={() => void loadMore()}
-                disabled={busy !== null}
-                className={BUTTON_SECONDARY}
+                data-testid="redrive-selected"
+                disabled={!redriveEnabled || selectedOnPage.length === 0}
+                onClick={() => {
+                  setSummary(null);
+                  setDialogOpen(true);
+                }}
+                className={BUTTON_PRIMARY}
               >
-                {busy === 'more' ? 'Loading…' : 'Load more'}
+                Re-drive selected
               </button>
+              {redriveEnabled && <TokenNote />}
+            </div>
+
+            {summary && (
+              <p
+                role="status"
+                data-testid="redrive-summary"
+                className="border-t border-border bg-success-soft px-5 py-2 text-xs text-success-foreground"
+              >
+                {summary}
+              </p>
             )}
+            {loadError && (
+              <p
+                role="alert"
+                className="border-t border-border bg-warning-soft px-5 py-2 text-xs text-warning-foreground"
+              >
+                Couldn’t load dead letters: {loadError}
+              </p>
+            )}
+
+            <div aria-busy={busy === 'filter' || undefined} className={cx(busy === 'filter' && 'opacity-60')}>
+              {rows.length === 0 ? (
+                <div className="border-t border-border px-5 py-5">
+                  <EmptyState
+                    title={reason ? `No dead letters with reason ${reason}` : 'No dead letters'}
+                    hint="Every message the workers reject shows up here with its reason."
+                  />
+                </div>
+              ) : (
+                <div className="overflow-x-auto border-t border-border">
+                  <table className="w-full min-w-[960px] table-fixed text-[13px]">
+                    <caption id={captionId} className="sr-only">
+                      Dead letters, newest first
+                    </caption>
+                    <colgroup>
+                      <col className="w-11" />
+                      <col className="w-[132px]" />
+                      <col className="w-[24%]" />
+                      <col className="w-[92px]" />
+                      <col className="w-[120px]" />
+                      <col />
+                      <col className="w-[210px]" />
+                    </colgroup>
+                    <thead>
+                      <tr className="border-b border-border text-left text-xs text-muted-foreground">
+                        <th scope="col" className="py-2 pl-5 font-medium">
+                          <span className="sr-only">Select</span>
+                        </th>
+                        <th scope="col" className="py-2 font-medium">
+                          Received
+                        </th>
+                        <th scope="col" className="py-2 pr-3 font-medium">
+                          Reason
+                        </th>
+                        <th scope="col" className="py-2 pr-3 font-medium">
+                          Source
+                        </th>
+                        <th scope="col" className="py-2 pr-3 font-medium">
+                          Key
+                        </th>
+                        <th scope="col" className="py-2 pr-3 font-medium">
+                          Payload
+                        </th>
+                        <th scope="col" className="py-2 pr-5 font-medium">
+                          Re-drive
+                        </th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {rows.map((row) => (
+                        <DeadLetterRow
+                          key={row.id}
+                          row={row}
+                          selectable={redriveEnabled}
+                          selected={selected.has(row.id)}
+                          onToggle={() => toggle(row.id)}
+                          expanded={expanded.has(row.id)}
+                          onExpand={() =>
+                            setExpanded((cur) => {
+                              const next = new Set(cur);
+                              if (next.has(row.id)) next.delete(row.id);
+                              else next.add(row.id);
+                              return next;
+                            })
+                          }
+                          result={results.get(row.id)}
+                          isClient={isClient}
+                        />
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              )}
+            </div>
+
+            <div className="flex items-center justify-between gap-4 border-t border-border px-5 py-3 text-xs text-muted-foreground">
+              <span data-testid="shown-count">
+                {formatNumber(rows.length)} shown
+                {reason
+                  ? ` of ${formatNumber(counts.reasons.find((c) => c.reason === reason)?.count ?? 0)}`
+                  : ` of ${formatNumber(counts.total)}`}
+              </span>
+              {loaded.nextBefore !== null && (
+                <button
+                  type="button"
+                  data-testid="load-more"
+                  onClick={() => void loadMore()}
+                  disabled={busy !== null}
+                  className={BUTTON_SECONDARY}
+                >
+                  {busy === 'more' ? 'Loading…' : 'Load more'}
+                </button>
+              )}
+            </div>
           </div>
         </Card>
       </main>
