@@ -2,7 +2,7 @@
 // reason chips filter them, and selected ones are re-driven with the ops token — the worker
 // (still reporting USD) rejects them again, and the page shows where each copy went.
 import type { Page } from '@playwright/test';
-import { expect, test } from './fixtures';
+import { expect, openDashboard, test } from './fixtures';
 
 interface ApiList {
   dead_letters: { id: number; reason: string }[];
@@ -41,7 +41,7 @@ test.describe('ops: dead letters', () => {
     });
 
     // From the dashboard through the header.
-    await page.goto('/?range=1h');
+    await openDashboard(page, '/?range=1h');
     await page.getByTestId('ops-link').click();
     await expect(page).toHaveURL(/\/ops\/dead-letters$/);
     await expect(page.getByRole('heading', { name: 'Dead letters' })).toBeVisible();
@@ -124,6 +124,7 @@ test.describe('ops: dead letters', () => {
     await expect(original.getByTestId('redrive-state')).toHaveAttribute('data-outcome', 'dead_lettered');
     await expect(original.getByTestId('redrive-state')).toContainText('rejected again');
     await expect(rowOf('eur')).toHaveCount(2);
+    await page.evaluate(() => window.scrollTo(0, 0)); // the sticky header stays on top of the shot
     await page.screenshot({ path: test.info().outputPath('ops-dead-letters.png'), fullPage: true });
     await page.getByTestId('theme-toggle').selectOption('dark');
     await page.screenshot({ path: test.info().outputPath('ops-dead-letters-dark.png'), fullPage: true });
