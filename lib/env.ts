@@ -45,7 +45,13 @@ const schema = z.object({
     .default('USD'),
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  // Bearer token for ops actions (re-driving dead letters). Unset = those actions are off, so a
+  // dashboard shown on a wall or embedded elsewhere never exposes them by accident.
+  OPS_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
 });
+
+/** Never echoed in configuration errors. */
+const SECRETS = new Set(['OPS_TOKEN']);
 
 export type Env = z.infer<typeof schema>;
 
@@ -66,7 +72,8 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   if (!result.success) {
     const issue = result.error.issues[0];
     const variable = String(issue?.path[0] ?? 'environment');
-    throw new ConfigError(variable, `${issue?.message ?? 'is invalid'} (got ${JSON.stringify(source[variable])})`);
+    const got = SECRETS.has(variable) ? 'a value that is not shown' : JSON.stringify(source[variable]);
+    throw new ConfigError(variable, `${issue?.message ?? 'is invalid'} (got ${got})`);
   }
   return result.data;
 }

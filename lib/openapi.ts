@@ -1,6 +1,8 @@
 // OpenAPI 3.1 description of the HTTP API, served at /api/v1/openapi.json.
 
+import { DEAD_LETTER_PAGE_SIZE, MAX_DEAD_LETTER_PAGE_SIZE, MAX_REDRIVE_IDS } from './dead-letter-params';
 import { DAY_PRESETS, RANGE_PRESETS, TOP_LIMITS } from './overview-params';
+import { PREVIEW_BYTES } from './payload-preview';
 import { CHANNELS } from './queries/overview.types';
 import { GRANULARITIES, MAX_BUCKETS } from './time-buckets';
 
@@ -120,9 +122,88 @@ export const openApiDocument = {
         },
       },
     },
+    '/api/v1/dead-letters': {
+      get: {
+        summary: 'Rejected messages, newest first, with payload previews, re-drive state and counts per reason',
+        parameters: [
+          {
+            name: 'reason',
+            in: 'query',
+            schema: str('Only this rejection reason (`x-dlq-reason`), e.g. `invalid_json`.'),
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            schema: { type: 'integer', minimum: 1, maximum: MAX_DEAD_LETTER_PAGE_SIZE, default: DEAD_LETTER_PAGE_SIZE },
+          },
+          {
+            name: 'before',
+            in: 'query',
+            schema: { type: 'integer', description: 'Cursor: `next_before` of the previous page.' },
+          },
+        ],
+        responses: {
+          '200': { description: 'One page', content: { 'application/json': { schema: ref('DeadLetterList') } } },
+          '400': badRequest,
+        },
+      },
+    },
+    '/api/v1/dead-letters/redrive': {
+      post: {
+        summary:
+          'Produce dead letters back to the sales topic with their original key and bytes, to the partition they were read from (headers `x-redrive-of`, `x-redriven-at`). Safe to repeat: an event id is counted once; a message still invalid becomes a new dead letter.',
+        security: [{ opsToken: [] }],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['ids'],
+                properties: {
+                  ids: {
+                    type: 'array',
+                    minItems: 1,
+                    maxItems: MAX_REDRIVE_IDS,
+                    items: { type: 'integer' },
+                    description: 'Dead letter ids',
+                  },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'One result per id',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  properties: { topic: str('Where the copies were written'), results: arrayOf('RedriveResult') },
+                },
+              },
+            },
+          },
+          '400': badRequest,
+          '401': {
+            description: 'Missing or wrong bearer token',
+            content: { 'application/json': { schema: ref('Error') } },
+          },
+          '403': {
+            description: 'Ops actions are off (the server has no OPS_TOKEN)',
+            content: { 'application/json': { schema: ref('Error') } },
+          },
+          '503': { description: 'Kafka is not reachable', content: { 'application/json': { schema: ref('Error') } } },
+        },
+      },
+    },
     '/api/v1/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } } },
   },
   components: {
+    securitySchemes: {
+      opsToken: { type: 'http', scheme: 'bearer', description: 'The OPS_TOKEN the web server was started with' },
+    },
     schemas: {
       Error: {
         type: 'object',
@@ -132,7 +213,7 @@ export const openApiDocument = {
             type: 'object',
             required: ['code', 'message'],
             properties: {
-              code: str('`invalid_parameter` or `internal_error`'),
+              code: str('`invalid_parameter`, `unauthorized`, `ops_disabled`, `kafka_unavailable` or `internal_error`'),
               param: str('The parameter at fault'),
               message: str('What is wrong'),
             },
@@ -247,6 +328,82 @@ export const openApiDocument = {
           trend: arrayOf('TrendPoint'),
           stores: arrayOf('Slice'),
           channels: arrayOf('Slice'),
+        },
+      },
+      KafkaPosition: {
+        type: 'object',
+        properties: { topic: str(''), partition: int(''), offset: int('') },
+      },
+      DeadLetter: {
+        type: 'object',
+        properties: {
+          id: int('Cursor order: newer dead letters have larger ids'),
+          received_at: str('When the worker rejected it', { format: 'date-time' }),
+          reason: str('`x-dlq-reason`'),
+          detail: str('`x-dlq-detail`'),
+          source: ref('KafkaPosition'),
+          key: { type: ['string', 'null'] },
+          size: int('Payload bytes'),
+          preview: {
+            type: 'object',
+            properties: {
+              encoding: { type: 'string', enum: ['utf8', 'hex'] },
+              text: str(`The first ${PREVIEW_BYTES} bytes as text, or as hex pairs when they are not UTF-8 text`),
+              truncated: { type: 'boolean' },
+            },
+          },
+          redrive: {
+            type: ['object', 'null'],
+            properties: {
+              count: int('Re-drives acknowledged by Kafka'),
+              last_at: str('', { format: 'date-time' }),
+              to: ref('KafkaPosition'),
+              outcome: {
+                type: 'string',
+                enum: ['pending', 'accepted', 'dead_lettered'],
+                description:
+                  'Last copy: not read yet, read without rejection (counted or a duplicate), or rejected again',
+              },
+              dead_letter: {
+                type: ['object', 'null'],
+                properties: { id: int(''), reason: str('') },
+                description: 'The new dead letter when rejected again',
+              },
+            },
+          },
+          redrive_of: {
+            type: ['object', 'null'],
+            description:
+              'For a re-driven copy rejected again: where it came from (`id` null if that dead letter is gone)',
+            properties: { topic: str(''), partition: int(''), offset: int(''), id: { type: ['integer', 'null'] } },
+          },
+        },
+      },
+      DeadLetterList: {
+        type: 'object',
+        properties: {
+          dead_letters: arrayOf('DeadLetter'),
+          next_before: { type: ['integer', 'null'], description: 'Cursor of the next page; null on the last' },
+          reasons: {
+            type: 'array',
+            items: { type: 'object', properties: { reason: str(''), count: int('') } },
+            description: 'All dead letters per reason, whatever the filter',
+          },
+          total: int(''),
+        },
+      },
+      RedriveResult: {
+        type: 'object',
+        properties: {
+          id: int(''),
+          status: {
+            type: 'string',
+            enum: ['redriven', 'not_found', 'failed', 'pending'],
+            description:
+              '`pending`: not acknowledged before the request ended; it is recorded if acknowledged later, and re-driving again is safe',
+          },
+          to: ref('KafkaPosition'),
+          error: str('Why it failed; with `redriven`, that Kafka has it but it could not be recorded'),
         },
       },
       FilterOptions: {

@@ -151,6 +151,8 @@ export async function startSalesConsumer({
         detail: result.detail,
         key: message.key?.toString('utf8') ?? null,
         value: message.value ?? Buffer.alloc(0),
+        // Set by the ops page's re-drive: a copy rejected again points at the dead letter it came from.
+        redriveOf: message.headers?.['x-redrive-of']?.toString().slice(0, 512) ?? null,
       };
       rejected.push(entry);
       dlq.push({ key: message.key, value: message.value, headers: dlqHeaders(message, batch, entry) });

@@ -21,6 +21,8 @@ export interface RejectedMessage {
   detail: string;
   key: string | null;
   value: Buffer;
+  /** `x-redrive-of` of a re-driven copy: the dead letter it came from. */
+  redriveOf?: string | null;
 }
 
 export interface SalesBatch {
@@ -210,11 +212,12 @@ async function recordRecentOrders(tx: Tx, events: SaleEvent[]): Promise<void> {
 async function recordDeadLetters(tx: Tx, topic: string, partition: number, rejected: RejectedMessage[]) {
   if (rejected.length === 0) return;
   await tx.$executeRaw`
-    INSERT INTO dead_letter (topic, partition, "offset", reason, detail, key, payload)
-    SELECT ${topic}, ${partition}, o, r, d, k, decode(p, 'base64')
+    INSERT INTO dead_letter (topic, partition, "offset", reason, detail, key, payload, redrive_of)
+    SELECT ${topic}, ${partition}, o, r, d, k, decode(p, 'base64'), f
     FROM unnest(${rejected.map((m) => m.offset.toString())}::bigint[], ${rejected.map((m) => m.reason)}::text[],
       ${rejected.map((m) => m.detail)}::text[], ${rejected.map((m) => m.key)}::text[],
-      ${rejected.map((m) => m.value.toString('base64'))}::text[]) AS x(o, r, d, k, p)
+      ${rejected.map((m) => m.value.toString('base64'))}::text[],
+      ${rejected.map((m) => m.redriveOf ?? null)}::text[]) AS x(o, r, d, k, p, f)
     ON CONFLICT (topic, partition, "offset") DO NOTHING`;
 }
 
