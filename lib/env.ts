@@ -37,6 +37,8 @@ const schema = z.object({
   WORKER_GROUP_ID: z.string().min(1).default('pulse-sales-aggregator'),
   // How long a crashed worker keeps its partitions before the group hands them to others.
   WORKER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300_000).default(30_000),
+  // Worker's /healthz, /readyz and /metrics; 0 turns the endpoint off.
+  WORKER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(9400),
   REPORTING_CURRENCY: z
     .string()
     .regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as USD')

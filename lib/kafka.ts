@@ -11,6 +11,8 @@ const toPinoLevel: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
+const RETRIED_NAMESPACES = new Set(['Connection', 'BrokerPool', 'Cluster']);
+
 export function createKafka(clientId = env().KAFKA_CLIENT_ID, brokers = env().KAFKA_BROKERS): Kafka {
   return new Kafka({
     clientId,
@@ -22,7 +24,10 @@ export function createKafka(clientId = env().KAFKA_CLIENT_ID, brokers = env().KA
       () =>
       ({ level, namespace, log }) => {
         const { message, ...extra } = log;
-        logger[toPinoLevel[level] ?? 'info']({ kafka: namespace, ...extra }, message);
+        // kafkajs reports every failed connection attempt as an error although it retries
+        // them (with backoff); they are warnings until a consumer or producer gives up.
+        const pinoLevel = level === logLevel.ERROR && RETRIED_NAMESPACES.has(namespace) ? 'warn' : toPinoLevel[level];
+        logger[pinoLevel ?? 'info']({ kafka: namespace, ...extra }, message);
       },
   });
 }
