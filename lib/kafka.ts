@@ -13,7 +13,17 @@ const toPinoLevel: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 
 const RETRIED_NAMESPACES = new Set(['Connection', 'BrokerPool', 'Cluster']);
 
-export function createKafka(clientId = env().KAFKA_CLIENT_ID, brokers = env().KAFKA_BROKERS): Kafka {
+/** Last broker error kafkajs reported and is retrying (worker readiness reads it). */
+export interface KafkaTrouble {
+  at: number;
+  message: string;
+}
+
+export function createKafka(
+  clientId = env().KAFKA_CLIENT_ID,
+  brokers = env().KAFKA_BROKERS,
+  onTrouble?: (trouble: KafkaTrouble) => void,
+): Kafka {
   return new Kafka({
     clientId,
     brokers,
@@ -26,8 +36,9 @@ export function createKafka(clientId = env().KAFKA_CLIENT_ID, brokers = env().KA
         const { message, ...extra } = log;
         // kafkajs reports every failed connection attempt as an error although it retries
         // them (with backoff); they are warnings until a consumer or producer gives up.
-        const pinoLevel = level === logLevel.ERROR && RETRIED_NAMESPACES.has(namespace) ? 'warn' : toPinoLevel[level];
-        logger[pinoLevel ?? 'info']({ kafka: namespace, ...extra }, message);
+        const retried = level === logLevel.ERROR && RETRIED_NAMESPACES.has(namespace);
+        if (retried) onTrouble?.({ at: Date.now(), message: String(extra.error ?? message) });
+        logger[retried ? 'warn' : (toPinoLevel[level] ?? 'info')]({ kafka: namespace, ...extra }, message);
       },
   });
 }

@@ -3,7 +3,7 @@
 import type { Server } from 'node:http';
 import { db, disconnectDb } from '../lib/db';
 import { loadEnvOrExit } from '../lib/env';
-import { createKafka, createProducer, ensureSalesTopics } from '../lib/kafka';
+import { createKafka, createProducer, ensureSalesTopics, type KafkaTrouble } from '../lib/kafka';
 import { logger } from '../lib/logger';
 import { type Checks, probeCheck, startOpsServer } from '../lib/ops-http';
 import { pruneRecentOrders } from '../lib/queries/get-recent-orders';
@@ -38,7 +38,10 @@ async function main(): Promise<void> {
     log.info({ port: config.WORKER_HTTP_PORT, paths: ['/healthz', '/readyz', '/metrics'] }, 'ops endpoint listening');
   }
 
-  const kafka = createKafka(`${config.KAFKA_CLIENT_ID}-worker`);
+  let kafkaTrouble: KafkaTrouble | null = null;
+  const kafka = createKafka(`${config.KAFKA_CLIENT_ID}-worker`, undefined, (trouble) => {
+    kafkaTrouble = trouble;
+  });
   const clusterId = await ensureSalesTopics(kafka);
   const producer = createProducer(kafka);
   await producer.connect();
@@ -72,6 +75,7 @@ async function main(): Promise<void> {
     // A consumer kafkajs will not restart leaves a process that consumes nothing: exit and
     // let the supervisor start a fresh one (the batch in flight is redelivered, applied once).
     onFatal: () => void shutdown('consumer crash', 1),
+    kafkaTrouble: () => kafkaTrouble,
   });
   log.info({ topic: config.SALES_TOPIC, groupId: config.WORKER_GROUP_ID }, 'worker started');
 

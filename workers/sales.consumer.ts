@@ -3,6 +3,7 @@
 import type { PrismaClient } from '@prisma/client';
 import type { Batch, Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { env } from '../lib/env';
+import type { KafkaTrouble } from '../lib/kafka';
 import type { Logger } from '../lib/logger';
 import { workerMetrics } from '../lib/metrics';
 import { type Check, errorMessage } from '../lib/ops-http';
@@ -46,6 +47,8 @@ interface Options {
   groupId?: string;
   /** The consumer stopped for good (a crash kafkajs does not restart): the process should exit. */
   onFatal?: (err: Error) => void;
+  /** Latest broker error kafkajs is retrying (from createKafka's onTrouble), for readiness. */
+  kafkaTrouble?: () => KafkaTrouble | null;
 }
 
 /** Retry a failed chunk after 0.5 s, 1 s, 2 s, … up to 30 s (±20 %). */
@@ -74,6 +77,7 @@ export async function startSalesConsumer({
   log,
   groupId,
   onFatal,
+  kafkaTrouble,
 }: Options): Promise<SalesConsumer> {
   const config = env();
   const topic = config.SALES_TOPIC;
@@ -92,9 +96,9 @@ export async function startSalesConsumer({
   const known = new KnownDimensions();
   const metrics = workerMetrics();
   const stats: SalesConsumerStats = { counted: 0, duplicates: 0, rejected: 0, alreadyApplied: 0, batches: 0 };
-  // A member that has not heard from the coordinator for this long is about to lose its
-  // partitions (or has, without knowing yet): the broker is unreachable or the worker stuck.
-  const kafkaStaleMs = Math.max(10_000, 3 * heartbeatInterval);
+  // A member that has not heard from the coordinator for a session timeout has lost its
+  // partitions (or is about to): the broker is unreachable or the worker is stuck.
+  const kafkaStaleMs = config.WORKER_SESSION_TIMEOUT_MS;
   let joined = false;
   let assigned: number[] = [];
   let lastKafkaContactAt = 0;
@@ -157,15 +161,23 @@ export async function startSalesConsumer({
   function kafkaCheck(): Check {
     const sinceContactMs = lastKafkaContactAt === 0 ? null : Date.now() - lastKafkaContactAt;
     const fresh = sinceContactMs !== null && sinceContactMs <= kafkaStaleMs;
+    // A broker error after the last good answer: kafkajs is retrying (broker down or moving).
+    // It clears with the next heartbeat or fetch, well before the session would time out.
+    const trouble = kafkaTrouble?.();
+    const troubled = trouble != null && trouble.at > lastKafkaContactAt;
+    let error: string | undefined;
+    if (!joined) error = 'not a member of the consumer group (connecting or rejoining)';
+    else if (troubled) error = `broker unreachable, retrying: ${trouble.message}`;
+    else if (!fresh) error = `no answer from the group coordinator for ${kafkaStaleMs / 1000} s`;
     // A member with no partitions (more workers than partitions) is healthy: it takes
     // partitions over as soon as another member leaves, so it reports ready as a standby.
     return {
-      ok: joined && fresh,
+      ok: error === undefined,
       joined,
       partitions: assigned,
       ...(joined && assigned.length === 0 ? { standby: true } : {}),
       lastContactMsAgo: sinceContactMs,
-      ...(joined && !fresh ? { error: `no answer from the group coordinator for ${kafkaStaleMs / 1000} s` } : {}),
+      ...(error ? { error } : {}),
     };
   }
 
@@ -230,6 +242,10 @@ export async function startSalesConsumer({
       stored = { nextOffset: 0n, clusterId };
     }
     const target = stored?.nextOffset ?? 0n;
+    metrics.lag.set(
+      { topic: batch.topic, partition: String(batch.partition) },
+      Number(BigInt(batch.highWatermark) - target),
+    );
     if (first === target) return true;
     log.info({ ...where, from: first.toString(), to: target.toString() }, 'seeking to offset stored in Postgres');
     consumer.seek({ topic: batch.topic, partition: batch.partition, offset: target.toString() });
@@ -331,7 +347,6 @@ export async function startSalesConsumer({
       if (batch.isEmpty()) return;
       const { topic: batchTopic, partition } = batch;
       const lag = { topic: batchTopic, partition: String(partition) };
-      metrics.lag.set(lag, Number(BigInt(batch.highWatermark) - BigInt(batch.firstOffset() ?? '0')));
       let positioned: boolean;
       try {
         positioned = await positionedAtStoredOffset(batch);
@@ -341,6 +356,8 @@ export async function startSalesConsumer({
         return;
       }
       if (!positioned) return;
+      // Behind by this whole batch until it is applied (stays visible while applying fails).
+      metrics.lag.set(lag, Number(BigInt(batch.highWatermark) - BigInt(batch.firstOffset() ?? '0')));
       for (let i = 0; i < batch.messages.length; i += MAX_CHUNK) {
         // Stop between transactions on shutdown or when the partition was taken from us.
         if (!isRunning() || isStale()) return;
