@@ -203,6 +203,7 @@ export async function measureIngest(run: IngestRun, track: (worker: Managed) => 
     SALES_DLQ_TOPIC: run.dlqTopic,
     WORKER_GROUP_ID: run.groupId,
     LOG_LEVEL: 'warn',
+    WORKER_HTTP_PORT: '0', // several workers on one machine
   };
   if (process.env.BENCH_WORKER_NODE_OPTIONS) {
     env.NODE_OPTIONS = [process.env.NODE_OPTIONS, process.env.BENCH_WORKER_NODE_OPTIONS].filter(Boolean).join(' ');

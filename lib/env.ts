@@ -39,6 +39,8 @@ const schema = z.object({
   WORKER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300_000).default(30_000),
   // How long counted event ids are remembered to drop redeliveries; older ids are pruned.
   DEDUP_RETENTION_DAYS: z.coerce.number().min(1).max(3650).default(7),
+  // Worker's /healthz, /readyz and /metrics; 0 turns the endpoint off.
+  WORKER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(9400),
   REPORTING_CURRENCY: z
     .string()
     .regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as USD')

@@ -5,6 +5,7 @@ import pg from 'pg';
 import type { Server, Socket } from 'socket.io';
 import { parseSalesUpdatedNotice, SALES_UPDATED_CHANNEL, type SalesUpdatedNotice } from './live-channel';
 import type { Logger } from './logger';
+import { webMetrics } from './metrics';
 import {
   type OverviewQuery,
   ParamError,
@@ -62,6 +63,11 @@ export class LiveHub {
     return this.listening;
   }
 
+  /** Views with at least one subscriber. */
+  roomCount(): number {
+    return this.rooms.size;
+  }
+
   async stop(): Promise<void> {
     this.closed = true;
     if (this.idleTimer) clearInterval(this.idleTimer);
@@ -82,7 +88,10 @@ export class LiveHub {
       setTimeout(() => void this.listen(attempt + 1), delay).unref();
     };
     client.on('error', retry);
-    client.on('notification', (msg) => this.markAll(parseSalesUpdatedNotice(msg.payload)));
+    client.on('notification', (msg) => {
+      webMetrics().notifications.inc();
+      this.markAll(parseSalesUpdatedNotice(msg.payload));
+    });
     try {
       await client.connect();
       await client.query(`LISTEN ${SALES_UPDATED_CHANNEL}`);
@@ -118,6 +127,7 @@ export class LiveHub {
       // A new subscriber gets its own answer at once rather than waiting for the next commit.
       try {
         socket.emit('overview', { key, data: await this.options.loadOverview(query) } satisfies OverviewPush);
+        webMetrics().livePushes.inc({ kind: 'initial' });
       } catch (err) {
         this.options.log.error({ err, key }, 'live updates: initial overview failed');
       }
@@ -166,6 +176,7 @@ export class LiveHub {
     try {
       const data = await this.options.loadOverview(room.query);
       this.options.io.to(roomName(room.key)).emit('overview', { key: room.key, data } satisfies OverviewPush);
+      webMetrics().livePushes.inc({ kind: 'update' });
     } catch (err) {
       this.options.log.error({ err, key: room.key }, 'live updates: refresh failed');
     } finally {

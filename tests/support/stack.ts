@@ -99,8 +99,15 @@ export async function waitUntilConsumed(
 
 const logDir = path.join(root, '.pulse', 'test-logs');
 
+/** A worker process; its ops endpoint is off unless `env` sets WORKER_HTTP_PORT (tests run several). */
 export function startWorker(env: Record<string, string>, name = 'worker'): Managed {
-  return startNode(`${name}-${process.pid}`, 'workers/index.ts', [], { LOG_LEVEL: 'info', ...env }, logDir);
+  return startNode(
+    `${name}-${process.pid}`,
+    'workers/index.ts',
+    [],
+    { LOG_LEVEL: 'info', WORKER_HTTP_PORT: '0', ...env },
+    logDir,
+  );
 }
 
 /** The production web server (needs `next build`, which scripts/test.ts runs first). */
