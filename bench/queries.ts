@@ -48,7 +48,9 @@ export async function measureQueries(
   // visibility map yet; autovacuum would get there within a minute in production, and the
   // figures should not depend on whether it happened to run before the first query.
   step('queries: VACUUM ANALYZE of the rollup tables');
-  await db.query('VACUUM (ANALYZE) sales_rollup, product_rollup, demographic_rollup, product, consumer_offset');
+  await db.query(
+    'VACUUM (ANALYZE) sales_rollup, product_rollup, demographic_rollup, product_demographic_rollup, product, consumer_offset',
+  );
 
   const to = new Date(opts.endMs);
   const range = (preset: keyof typeof RANGE_PRESETS): OverviewFilters => {
@@ -102,7 +104,7 @@ export async function measureQueries(
 
   const tables = await db.query<{ table: string; rows: string; bytes: string }>(
     `SELECT relname AS table, n_live_tup AS rows, pg_total_relation_size(relid) AS bytes
-     FROM pg_stat_user_tables WHERE relname IN ('sales_rollup', 'product_rollup', 'demographic_rollup', 'processed_event')
+     FROM pg_stat_user_tables WHERE relname IN ('sales_rollup', 'product_rollup', 'demographic_rollup', 'product_demographic_rollup', 'processed_event')
      ORDER BY relname`,
   );
   return {

@@ -70,7 +70,7 @@ export function formatReport(r: BenchReport): string {
   );
   const rows = r.micro.rowsPerChunk;
   out.push(
-    `  a 5000-event chunk becomes ${n(rows.sales)} sales_rollup + ${n(rows.products)} product_rollup + ${n(rows.demographics)} demographic_rollup upsert rows (all grains)`,
+    `  a 5000-event chunk becomes ${n(rows.sales)} sales_rollup + ${n(rows.products)} product_rollup + ${n(rows.demographics)} demographic_rollup + ${n(rows.productDemographics)} product_demographic_rollup upsert rows (all grains)`,
   );
 
   out.push('\nProduce (kafkajs idempotent producer, 1000 messages per send)');
