@@ -6,8 +6,8 @@ import { Server } from 'socket.io';
 import { disconnectDb } from './lib/db';
 import { loadEnvOrExit } from './lib/env';
 import { LiveHub } from './lib/live-hub';
+import { LIVE_VIEWS } from './lib/live-views';
 import { logger } from './lib/logger';
-import { getOverviewForQuery } from './lib/queries/get-overview';
 
 const config = loadEnvOrExit();
 const log = logger.child({ component: 'web' });
@@ -36,7 +36,7 @@ hub = new LiveHub({
   io,
   databaseUrl: config.DATABASE_URL,
   log,
-  loadOverview: (query) => getOverviewForQuery(query),
+  views: LIVE_VIEWS,
 });
 await hub.start();
 

@@ -2,7 +2,7 @@
 
 import { formatAgo, formatDateTime, formatDuration, formatNumber } from '../../lib/format';
 import type { Freshness } from '../../lib/queries/overview.types';
-import type { LiveStatus } from '../hooks/useLiveOverview';
+import type { LiveStatus } from '../hooks/useLiveView';
 import { useNow } from '../hooks/useNow';
 import { cx } from './cx';
 

@@ -2,20 +2,20 @@
 
 import Link from 'next/link';
 import { type ChangeEvent, type KeyboardEvent, useId, useState } from 'react';
-import { formatMoney, formatNumber, formatPercent } from '../../lib/format';
+import { formatMoney, formatNumber } from '../../lib/format';
 import { type OverviewQuery, TOP_LIMITS } from '../../lib/overview-params';
 import type { Overview, TopProduct } from '../../lib/queries/overview.types';
+import { ShareBar } from '../charts/ShareBars';
 import { productHref } from '../common/Breadcrumbs';
 import { Card } from '../common/Card';
 import { cx } from '../common/cx';
 import { EmptyState } from '../common/EmptyState';
+import { TEXT_LINK } from '../common/link-class';
 import { ScrollRegion } from '../common/ScrollRegion';
 import { Segmented } from '../common/Segmented';
 import { TileMeta } from '../common/TileMeta';
 
 type Sort = 'revenue' | 'units';
-const LINK =
-  'rounded underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-ring';
 const SORT_OPTIONS: readonly { value: Sort; label: string }[] = [
   { value: 'revenue', label: 'Revenue' },
   { value: 'units', label: 'Units' },
@@ -162,7 +162,7 @@ export function TopProducts({
                       tabIndex={i === Math.min(activeLink, products.length - 1) ? 0 : -1}
                       onFocus={() => setActiveLink(i)}
                       aria-keyshortcuts="ArrowUp ArrowDown"
-                      className={LINK}
+                      className={TEXT_LINK}
                     >
                       {p.name}
                     </Link>
@@ -175,15 +175,7 @@ export function TopProducts({
                     {formatMoney(p.revenue_cents)}
                   </td>
                   <td className="py-2 pr-5 pl-3">
-                    <div className="flex items-center gap-2" title={`${formatPercent(p.share)} of revenue`}>
-                      <div className="h-1.5 flex-1 overflow-hidden rounded-full bg-muted">
-                        <div
-                          className="h-full rounded-full bg-chart-1"
-                          style={{ width: `${maxShare > 0 ? (p.share / maxShare) * 100 : 0}%` }}
-                        />
-                      </div>
-                      <span className="w-10 text-right text-xs text-muted-foreground">{formatPercent(p.share, 1)}</span>
-                    </div>
+                    <ShareBar share={p.share} max={maxShare} />
                   </td>
                 </tr>
               ))}
