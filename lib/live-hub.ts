@@ -10,7 +10,7 @@ import { ParamError } from './overview-params';
 
 export const MIN_PUSH_INTERVAL_MS = 1000;
 /** Sliding ranges move and "updated N s ago" must stay honest even without sales. */
-const IDLE_REFRESH_MS = 15_000;
+export const IDLE_REFRESH_MS = 15_000;
 
 /** What the server emits on a view's push event. */
 export interface LivePush<T> {
@@ -71,6 +71,8 @@ interface Options {
   databaseUrl: string;
   log: Logger;
   views: AnyLiveView[];
+  /** Every room is refreshed this often even without commits; default IDLE_REFRESH_MS. */
+  idleRefreshMs?: number;
 }
 
 export class LiveHub {
@@ -84,7 +86,7 @@ export class LiveHub {
 
   async start(): Promise<void> {
     this.options.io.on('connection', (socket) => this.onConnection(socket));
-    this.idleTimer = setInterval(() => this.markAll(null), IDLE_REFRESH_MS);
+    this.idleTimer = setInterval(() => this.markAll(null), this.options.idleRefreshMs ?? IDLE_REFRESH_MS);
     this.idleTimer.unref();
     await this.listen();
   }

@@ -1,7 +1,7 @@
 // The kinds of live view the web process serves over Socket.IO (see lib/live-hub.ts): the
 // dashboard overview (`subscribe` → `overview`) and a product page (`product:subscribe` →
 // `product`). Both use the HTTP API's parameters and answer exactly what the API answers.
-import { type AnyLiveView, liveView } from './live-hub';
+import { type AnyLiveView, type LiveView, liveView } from './live-hub';
 import {
   MAX_SKU_LENGTH,
   type OverviewQuery,
@@ -23,7 +23,7 @@ function spanWithPrevious(query: OverviewQuery, nowMs: number): { from: number; 
   return { from: previousPeriod(f.from.getTime(), f.to.getTime()).from, to: f.to.getTime() };
 }
 
-export const overviewView = liveView<OverviewQuery, Overview>({
+export const overviewViewSpec: LiveView<OverviewQuery, Overview> = {
   events: { subscribe: 'subscribe', push: 'overview', error: 'overview:error' },
   parse(raw) {
     const query = toOverviewQuery(raw);
@@ -33,9 +33,9 @@ export const overviewView = liveView<OverviewQuery, Overview>({
   },
   covers: spanWithPrevious,
   load: (query) => getOverviewForQuery(query),
-});
+};
 
-export const productView = liveView<{ sku: string; query: OverviewQuery }, ProductDetail>({
+export const productViewSpec: LiveView<{ sku: string; query: OverviewQuery }, ProductDetail> = {
   events: { subscribe: 'product:subscribe', push: 'product', error: 'product:error' },
   parse(raw) {
     const { sku } = raw;
@@ -48,6 +48,6 @@ export const productView = liveView<{ sku: string; query: OverviewQuery }, Produ
   },
   covers: ({ query }, nowMs) => spanWithPrevious(query, nowMs),
   load: ({ sku, query }) => getProductDetailForQuery(sku, query),
-});
+};
 
-export const LIVE_VIEWS: AnyLiveView[] = [overviewView, productView];
+export const LIVE_VIEWS: AnyLiveView[] = [liveView(overviewViewSpec), liveView(productViewSpec)];
