@@ -83,3 +83,49 @@ export function expectedOverview(
     demographics,
   };
 }
+
+export interface ExpectedProduct {
+  totals: { revenue_cents: number; units: number; orders: number };
+  stores: Record<string, number>;
+  /** Revenue and orders (orders containing the product) by customer attribute and region. */
+  demographics: Expected['demographics'];
+}
+
+/** One product in a view: its lines' revenue and units, orders containing it, by store and by customer. */
+export function expectedProduct(
+  events: SaleJson[],
+  sku: string,
+  filter: { store?: string; region?: string; channel?: string; category?: string } = {},
+): ExpectedProduct {
+  const result: ExpectedProduct = {
+    totals: { revenue_cents: 0, units: 0, orders: 0 },
+    stores: {},
+    demographics: { age_band: {}, gender: {}, loyalty_tier: {}, customer_type: {}, region: {} },
+  };
+  for (const e of events) {
+    if (filter.store && e.store_id !== filter.store) continue;
+    if (filter.region && e.region !== filter.region) continue;
+    if (filter.channel && e.channel !== filter.channel) continue;
+    const lines = e.lines.filter((l) => l.sku === sku && (!filter.category || l.category === filter.category));
+    if (lines.length === 0) continue;
+    const revenue = lines.reduce((n, l) => n + l.quantity * l.unit_price_cents - (l.discount_cents ?? 0), 0);
+    result.totals.revenue_cents += revenue;
+    result.totals.units += lines.reduce((n, l) => n + l.quantity, 0);
+    result.totals.orders += 1;
+    result.stores[e.store_id] = (result.stores[e.store_id] ?? 0) + revenue;
+    const keys = {
+      age_band: band(e.customer.age),
+      gender: e.customer.gender,
+      loyalty_tier: e.customer.loyalty_tier,
+      customer_type: e.customer.first_order ? 'new' : 'returning',
+      region: e.region,
+    };
+    for (const [dim, key] of Object.entries(keys) as [keyof Expected['demographics'], string][]) {
+      const slot = result.demographics[dim][key] ?? { revenue_cents: 0, orders: 0 };
+      result.demographics[dim][key] = slot;
+      slot.revenue_cents += revenue;
+      slot.orders += 1;
+    }
+  }
+  return result;
+}
