@@ -79,6 +79,7 @@ export function FreshnessBadge({ status, freshness }: { status: LiveStatus; fres
     <div
       data-testid="freshness"
       data-state={state}
+      data-connection={status}
       data-tone={tone}
       data-behind-ms={behindMs}
       data-backlog={backlog}
