@@ -15,6 +15,7 @@ import { cx } from '../common/cx';
 import { EmptyState } from '../common/EmptyState';
 import { ScrollRegion } from '../common/ScrollRegion';
 import { Segmented } from '../common/Segmented';
+import { TableHeader } from '../common/TableHeader';
 import { TableToggle } from '../common/TableToggle';
 import { BreakdownBarChart, type BreakdownRow } from './BreakdownBarChart';
 import { SHARE_COLORS, SplitBar } from './ShareBars';
@@ -255,22 +256,14 @@ function DemographicsTable({ groups, testId }: { groups: TableGroup[]; testId: s
         <caption id={captionId} className="sr-only">
           Revenue and orders by customer attribute
         </caption>
-        <thead className="sticky top-0 z-[1] bg-card">
-          <tr className="border-b border-border text-left text-xs text-muted-foreground">
-            <th scope="col" className="py-2 pl-1 font-medium">
-              Segment
-            </th>
-            <th scope="col" className="py-2 text-right font-medium">
-              Revenue
-            </th>
-            <th scope="col" className="py-2 text-right font-medium">
-              Orders
-            </th>
-            <th scope="col" className="py-2 pr-1 text-right font-medium">
-              Share
-            </th>
-          </tr>
-        </thead>
+        <TableHeader
+          columns={[
+            { key: 'segment', label: 'Segment', className: 'pl-1' },
+            { key: 'revenue', label: 'Revenue', align: 'right' },
+            { key: 'orders', label: 'Orders', align: 'right' },
+            { key: 'share', label: 'Share', align: 'right', className: 'pr-1' },
+          ]}
+        />
         {groups.map((g) => (
           <tbody key={g.title}>
             <tr>

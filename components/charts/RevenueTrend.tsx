@@ -5,8 +5,10 @@ import { Area, CartesianGrid, ComposedChart, Line, Tooltip, type TooltipContentP
 import { formatMoney, formatMoneyCompact, formatNumber, formatNumberCompact } from '../../lib/format';
 import type { Totals, TrendPoint } from '../../lib/queries/overview.types';
 import { Card } from '../common/Card';
+import { cx } from '../common/cx';
 import { ScrollRegion } from '../common/ScrollRegion';
 import { Segmented } from '../common/Segmented';
+import { TableHeader } from '../common/TableHeader';
 import { TableToggle } from '../common/TableToggle';
 import { trendSummary } from './chart-summary';
 import {
@@ -265,30 +267,20 @@ function TrendTable({
         <caption id={captionId} className="sr-only">
           Revenue {PER_GRANULARITY[granularity]}, time zone {tz}
         </caption>
-        <thead className="sticky top-0 bg-card">
-          <tr className="border-b border-border text-left text-xs text-muted-foreground">
-            <th scope="col" className="py-2 pl-1 font-medium">
-              {granularity === 'minute' ? 'Minute' : granularity === 'hour' ? 'Hour' : 'Day'}
-            </th>
-            <th scope="col" className="py-2 text-right font-medium">
-              Revenue
-            </th>
-            <th scope="col" className="py-2 text-right font-medium">
-              Orders
-            </th>
-            <th scope="col" className="py-2 text-right font-medium">
-              Units
-            </th>
-            <th scope="col" className="py-2 pr-1 text-right font-medium">
-              AOV
-            </th>
-            {withPrevious && (
-              <th scope="col" className="py-2 pr-1 text-right font-medium">
-                {label}, previous period
-              </th>
-            )}
-          </tr>
-        </thead>
+        <TableHeader
+          columns={[
+            {
+              key: 'bucket',
+              label: granularity === 'minute' ? 'Minute' : granularity === 'hour' ? 'Hour' : 'Day',
+              className: 'pl-1',
+            },
+            { key: 'revenue', label: 'Revenue', align: 'right' },
+            { key: 'orders', label: 'Orders', align: 'right' },
+            { key: 'units', label: 'Units', align: 'right' },
+            { key: 'aov', label: 'AOV', align: 'right', className: withPrevious ? undefined : 'pr-1' },
+            withPrevious && { key: 'previous', label: `${label}, previous period`, align: 'right', className: 'pr-1' },
+          ]}
+        />
         <tbody>
           {points.map((p) => (
             <tr
@@ -304,7 +296,7 @@ function TrendTable({
               <td className="py-1.5 text-right font-medium">{formatMoney(p.revenue_cents)}</td>
               <td className="py-1.5 text-right">{formatNumber(p.orders)}</td>
               <td className="py-1.5 text-right">{formatNumber(p.units)}</td>
-              <td className="py-1.5 pr-1 text-right">{formatMoney(p.aov_cents)}</td>
+              <td className={cx('py-1.5 text-right', !withPrevious && 'pr-1')}>{formatMoney(p.aov_cents)}</td>
               {withPrevious && (
                 <td className="py-1.5 pr-1 text-right text-muted-foreground">
                   {p.previous === null ? '—' : fmt(p.previous)}

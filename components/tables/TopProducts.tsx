@@ -13,6 +13,7 @@ import { EmptyState } from '../common/EmptyState';
 import { TEXT_LINK } from '../common/link-class';
 import { ScrollRegion } from '../common/ScrollRegion';
 import { Segmented } from '../common/Segmented';
+import { TableHeader } from '../common/TableHeader';
 import { TileMeta } from '../common/TileMeta';
 
 type Sort = 'revenue' | 'units';
@@ -116,32 +117,25 @@ export function TopProducts({
               <col className="w-[100px]" />
               <col className="w-[100px]" />
             </colgroup>
-            <thead className="sticky top-0 z-[1] bg-card">
-              <tr className="border-b border-border text-left text-xs text-muted-foreground">
-                <th scope="col" className="py-2 pl-5 font-medium">
-                  #
-                </th>
-                <th scope="col" className="py-2 font-medium">
-                  <span className="sr-only">Rank change</span>
-                  <span aria-hidden="true">±</span>
-                </th>
-                <th scope="col" className="py-2 font-medium">
-                  Product
-                </th>
-                <th scope="col" className="py-2 font-medium">
-                  Category
-                </th>
-                <th scope="col" className="py-2 text-right font-medium">
-                  Units
-                </th>
-                <th scope="col" className="py-2 text-right font-medium">
-                  Revenue
-                </th>
-                <th scope="col" className="py-2 pr-5 pl-3 font-medium">
-                  Share
-                </th>
-              </tr>
-            </thead>
+            <TableHeader
+              columns={[
+                { key: 'rank', label: '#', className: 'pl-5' },
+                {
+                  key: 'move',
+                  label: (
+                    <>
+                      <span className="sr-only">Rank change</span>
+                      <span aria-hidden="true">±</span>
+                    </>
+                  ),
+                },
+                { key: 'product', label: 'Product' },
+                { key: 'category', label: 'Category' },
+                { key: 'units', label: 'Units', align: 'right' },
+                { key: 'revenue', label: 'Revenue', align: 'right' },
+                { key: 'share', label: 'Share', className: 'pr-5 pl-3' },
+              ]}
+            />
             <tbody onKeyDown={moveLink}>
               {products.map((p, i) => (
                 <tr

@@ -24,6 +24,23 @@ function band(age: number | null): string {
   return bands.find(([limit]) => age < limit)?.[1] ?? '65+';
 }
 
+/** One order's revenue and the order itself under its buyer's segment in every dimension. */
+function countBuyer(demographics: Expected['demographics'], e: SaleJson, revenue: number): void {
+  const keys = {
+    age_band: band(e.customer.age),
+    gender: e.customer.gender,
+    loyalty_tier: e.customer.loyalty_tier,
+    customer_type: e.customer.first_order ? 'new' : 'returning',
+    region: e.region,
+  };
+  for (const [dim, key] of Object.entries(keys) as [keyof Expected['demographics'], string][]) {
+    const slot = demographics[dim][key] ?? { revenue_cents: 0, orders: 0 };
+    demographics[dim][key] = slot;
+    slot.revenue_cents += revenue;
+    slot.orders += 1;
+  }
+}
+
 export function expectedOverview(
   events: SaleJson[],
   filter: { store?: string; region?: string; channel?: string; category?: string } = {},
@@ -60,19 +77,7 @@ export function expectedOverview(
     }
     revenue += orderRevenue;
     orders += 1;
-    const keys = {
-      age_band: band(e.customer.age),
-      gender: e.customer.gender,
-      loyalty_tier: e.customer.loyalty_tier,
-      customer_type: e.customer.first_order ? 'new' : 'returning',
-      region: e.region,
-    };
-    for (const [dim, key] of Object.entries(keys) as [keyof Expected['demographics'], string][]) {
-      const slot = demographics[dim][key] ?? { revenue_cents: 0, orders: 0 };
-      demographics[dim][key] = slot;
-      slot.revenue_cents += orderRevenue;
-      slot.orders += 1;
-    }
+    countBuyer(demographics, e, orderRevenue);
   }
   const top = [...products.values()]
     .sort((a, b) => b.revenue_cents - a.revenue_cents || (a.sku < b.sku ? -1 : 1))
@@ -113,19 +118,7 @@ export function expectedProduct(
     result.totals.units += lines.reduce((n, l) => n + l.quantity, 0);
     result.totals.orders += 1;
     result.stores[e.store_id] = (result.stores[e.store_id] ?? 0) + revenue;
-    const keys = {
-      age_band: band(e.customer.age),
-      gender: e.customer.gender,
-      loyalty_tier: e.customer.loyalty_tier,
-      customer_type: e.customer.first_order ? 'new' : 'returning',
-      region: e.region,
-    };
-    for (const [dim, key] of Object.entries(keys) as [keyof Expected['demographics'], string][]) {
-      const slot = result.demographics[dim][key] ?? { revenue_cents: 0, orders: 0 };
-      result.demographics[dim][key] = slot;
-      slot.revenue_cents += revenue;
-      slot.orders += 1;
-    }
+    countBuyer(result.demographics, e, revenue);
   }
   return result;
 }

@@ -14,6 +14,7 @@ import { FreshnessBadge } from '../../../components/common/FreshnessBadge';
 import { TEXT_LINK } from '../../../components/common/link-class';
 import { PollingNotice } from '../../../components/common/PollingNotice';
 import { ScrollRegion } from '../../../components/common/ScrollRegion';
+import { TableHeader } from '../../../components/common/TableHeader';
 import { CHANNEL_LABELS, FilterBar } from '../../../components/filters/FilterBar';
 import { useLiveProduct } from '../../../components/hooks/useLiveProduct';
 import { useViewQuery } from '../../../components/hooks/useViewQuery';
@@ -224,22 +225,14 @@ function StoresTable({ stores, query, className }: { stores: MixSlice[]; query: 
               <col className="w-20" />
               <col className="w-[120px]" />
             </colgroup>
-            <thead className="sticky top-0 z-[1] bg-card">
-              <tr className="border-b border-border text-left text-xs text-muted-foreground">
-                <th scope="col" className="py-2 pl-5 font-medium">
-                  Store
-                </th>
-                <th scope="col" className="py-2 text-right font-medium">
-                  Revenue
-                </th>
-                <th scope="col" className="py-2 text-right font-medium">
-                  Orders
-                </th>
-                <th scope="col" className="py-2 pr-5 pl-3 font-medium">
-                  Share
-                </th>
-              </tr>
-            </thead>
+            <TableHeader
+              columns={[
+                { key: 'store', label: 'Store', className: 'pl-5' },
+                { key: 'revenue', label: 'Revenue', align: 'right' },
+                { key: 'orders', label: 'Orders', align: 'right' },
+                { key: 'share', label: 'Share', className: 'pr-5 pl-3' },
+              ]}
+            />
             <tbody>
               {rows.map((s) => (
                 <tr
