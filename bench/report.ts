@@ -155,6 +155,15 @@ export function formatReport(r: BenchReport): string {
         r.queries.breakdown.map((b) => [b.name, ms(b.trend), ms(b.topProducts), ms(b.demographics), ms(b.freshness)]),
       ),
     );
+    if (r.queries.product) {
+      out.push(`  product page (getProductDetail, best seller ${r.queries.product.sku}):`);
+      out.push(
+        table(
+          ['range', 'p50 ms', 'p95 ms', 'orders of the product'],
+          r.queries.product.cases.map((c) => [c.name, ms(c.latency.p50), ms(c.latency.p95), n(c.orders)]),
+        ),
+      );
+    }
     out.push(`  tables: ${r.queries.tables.map((t) => `${t.table} ${n(t.rows)} rows / ${mib(t.bytes)}`).join(', ')}`);
   }
 
