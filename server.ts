@@ -6,10 +6,10 @@ import { Server } from 'socket.io';
 import { db, disconnectDb } from './lib/db';
 import { loadEnvOrExit } from './lib/env';
 import { LiveHub } from './lib/live-hub';
+import { LIVE_VIEWS } from './lib/live-views';
 import { logger } from './lib/logger';
-import { registerWebGauges, webMetrics } from './lib/metrics';
+import { registerWebGauges } from './lib/metrics';
 import { type Checks, handleOpsRequest, probeCheck } from './lib/ops-http';
-import { getOverviewForQuery } from './lib/queries/get-overview';
 import { pingDatabase } from './lib/queries/ping-database';
 
 const config = loadEnvOrExit();
@@ -42,14 +42,7 @@ hub = new LiveHub({
   io,
   databaseUrl: config.DATABASE_URL,
   log,
-  loadOverview: async (query) => {
-    const done = webMetrics().overviewDuration.startTimer({ source: 'live' });
-    try {
-      return await getOverviewForQuery(query);
-    } finally {
-      done();
-    }
-  },
+  views: LIVE_VIEWS,
 });
 registerWebGauges({
   socketClients: () => io.engine.clientsCount,

@@ -68,7 +68,7 @@ export const openApiDocument = {
     title: 'Pulse API',
     version: '1.0.0',
     description:
-      'Real-time retail analytics over per-minute/hour/day rollups. Amounts are integers in minor units of the reporting currency. The same view parameters work for the Socket.IO `subscribe` event, which pushes `overview` events `{ key, data }` at most once per second after each change.',
+      'Real-time retail analytics over per-minute/hour/day rollups. Amounts are integers in minor units of the reporting currency. The same view parameters work over Socket.IO: `subscribe` pushes `overview` events `{ key, data }` (the /api/v1/overview body), and `product:subscribe` with `sku` added pushes `product` events (the /api/v1/products/{sku} body), at once and at most once per second after each change.',
   },
   servers: [{ url: '/' }],
   paths: {
@@ -84,7 +84,8 @@ export const openApiDocument = {
     },
     '/api/v1/products/{sku}': {
       get: {
-        summary: 'One product in a view (drill-down): totals vs previous period, trend, stores and channels',
+        summary:
+          'One product in a view (drill-down): totals vs previous period, trend, stores, channels and who buys it',
         parameters: [{ name: 'sku', in: 'path', required: true, schema: { type: 'string' } }, ...viewParameters],
         responses: {
           '200': { description: 'The product', content: { 'application/json': { schema: ref('ProductDetail') } } },
@@ -296,7 +297,7 @@ export const openApiDocument = {
           demographics: {
             type: 'object',
             description: 'age_band, gender, loyalty_tier, customer_type (new/returning), region',
-            additionalProperties: arrayOf('Slice'),
+            additionalProperties: arrayOf('DemographicSlice'),
           },
           mix: { type: 'object', properties: { category: arrayOf('Slice'), channel: arrayOf('Slice') } },
           trend: arrayOf('TrendPoint'),
@@ -304,16 +305,34 @@ export const openApiDocument = {
             type: 'object',
             properties: { range: { type: 'object' }, totals: ref('Totals'), trend: arrayOf('TrendPoint') },
           },
-          freshness: {
-            type: 'object',
-            properties: {
-              as_of: { type: ['string', 'null'], format: 'date-time', description: 'Newest worker commit' },
-              lag_ms: {
-                type: ['integer', 'null'],
-                description: 'Kafka → PostgreSQL delay of the newest committed message',
-              },
-            },
+          recent_orders: arrayOf('RecentOrder'),
+          freshness: ref('Freshness'),
+        },
+      },
+      Freshness: {
+        type: 'object',
+        properties: {
+          as_of: { type: ['string', 'null'], format: 'date-time', description: 'Newest worker commit' },
+          lag_ms: {
+            type: ['integer', 'null'],
+            description: 'Kafka → PostgreSQL delay of the newest committed message',
           },
+        },
+      },
+      RecentOrder: {
+        type: 'object',
+        properties: {
+          event_id: str(''),
+          order_id: str(''),
+          occurred_at: str('', { format: 'date-time' }),
+          store_id: str(''),
+          region: str(''),
+          channel: { type: 'string', enum: [...CHANNELS] },
+          items: int('Order lines'),
+          units: int(''),
+          revenue_cents: int(''),
+          top_item: str('Name of the biggest line'),
+          top_sku: { type: ['string', 'null'], description: 'Its SKU; null for sales counted before it was recorded' },
         },
       },
       ProductDetail: {
@@ -328,6 +347,13 @@ export const openApiDocument = {
           trend: arrayOf('TrendPoint'),
           stores: arrayOf('Slice'),
           channels: arrayOf('Slice'),
+          demographics: {
+            type: 'object',
+            description:
+              'Who buys it: age_band, gender, loyalty_tier, customer_type (new/returning), region; orders = orders containing the product',
+            additionalProperties: arrayOf('DemographicSlice'),
+          },
+          freshness: ref('Freshness'),
         },
       },
       KafkaPosition: {
@@ -405,6 +431,10 @@ export const openApiDocument = {
           to: ref('KafkaPosition'),
           error: str('Why it failed; with `redriven`, that Kafka has it but it could not be recorded'),
         },
+      },
+      DemographicSlice: {
+        type: 'object',
+        properties: { key: str(''), revenue_cents: int(''), orders: int('') },
       },
       FilterOptions: {
         type: 'object',

@@ -204,3 +204,16 @@ export function viewKey(query: OverviewQuery): string {
   }
   return params.toString();
 }
+
+/** Longest SKU a product view accepts (the event contract's ids are at most 128 characters). */
+export const MAX_SKU_LENGTH = 128;
+
+/**
+ * Canonical key of a product page view: the SKU and the view parameters the product's figures
+ * depend on (not the dashboard's top-N choice, which the page only carries for the way back).
+ */
+export function productViewKey(sku: string, query: OverviewQuery): string {
+  const { top: _top, top_by: _topBy, ...view } = query;
+  const rest = viewKey(view);
+  return `sku=${encodeURIComponent(sku)}${rest ? `&${rest}` : ''}`;
+}

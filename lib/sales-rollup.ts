@@ -6,6 +6,7 @@
 // in the minute of its own occurred_at, as retailers report net sales by refund date) and a
 // refund never counts as an order. The sales rollup also keeps the refunded amount and
 // quantity apart, so gross sales = net revenue + refunds.
+import type { Demographics } from './queries/overview.types';
 import { ageBand, customerType, lineRevenueCents, minuteBucket, type SaleEvent } from './sales-event';
 
 /** category value of whole-order rows (all categories together). */
@@ -85,6 +86,7 @@ export interface Rollup {
   sales: SalesDelta[];
   products: ProductDelta[];
   demographics: DemographicDelta[];
+  productDemographics: ProductDemographicDelta[];
   /** Latest name/category per SKU in the batch. */
   catalog: ProductInfo[];
   /** Latest region per store in the batch. */
@@ -144,7 +146,8 @@ function coarsen<T extends Summable>(rows: T[], grain: Exclude<Grain, 'm'>, dims
 }
 
 const salesDims = (r: SalesDelta) => r.storeId + SEP + r.region + SEP + r.channel + SEP + r.category;
-const productDims = (r: ProductDelta) => r.storeId + SEP + r.region + SEP + r.channel + SEP + r.sku + SEP + r.category;
+const productDims = (r: Pick<ProductDelta, 'storeId' | 'region' | 'channel' | 'sku' | 'category'>) =>
+  r.storeId + SEP + r.region + SEP + r.channel + SEP + r.sku + SEP + r.category;
 const demographicDims = (r: DemographicDelta) =>
   r.storeId +
   SEP +
@@ -364,8 +367,129 @@ export function rollUp(events: readonly SaleEvent[]): Rollup {
     sales: withCoarserGrains([...sales.values()], salesDims),
     products: withCoarserGrains([...products.values()], productDims),
     demographics: withCoarserGrains([...demographics.values()], demographicDims),
+    productDemographics: rollUpProductDemographics(events),
     catalog: [...catalog.values()],
     stores: [...stores].map(([storeId, region]) => ({ storeId, region })),
     buckets: events.length === 0 ? null : { min, max },
   };
+}
+
+// ---- Per-product customer segments (product_demographic_rollup) ----
+
+export type SegmentDimension = Exclude<keyof Demographics, 'region'>;
+
+/**
+ * Slot layout of product_demographic_rollup's arrays. APPEND ONLY: stored rows are positional,
+ * so a new value (a new loyalty tier, say) gets the next free slot, wherever its dimension is.
+ */
+export const PRODUCT_SEGMENTS: readonly { dimension: SegmentDimension; key: string }[] = [
+  { dimension: 'age_band', key: '<18' },
+  { dimension: 'age_band', key: '18-24' },
+  { dimension: 'age_band', key: '25-34' },
+  { dimension: 'age_band', key: '35-44' },
+  { dimension: 'age_band', key: '45-54' },
+  { dimension: 'age_band', key: '55-64' },
+  { dimension: 'age_band', key: '65+' },
+  { dimension: 'age_band', key: 'unknown' },
+  { dimension: 'gender', key: 'female' },
+  { dimension: 'gender', key: 'male' },
+  { dimension: 'gender', key: 'nonbinary' },
+  { dimension: 'gender', key: 'undisclosed' },
+  { dimension: 'loyalty_tier', key: 'none' },
+  { dimension: 'loyalty_tier', key: 'silver' },
+  { dimension: 'loyalty_tier', key: 'gold' },
+  { dimension: 'loyalty_tier', key: 'platinum' },
+  { dimension: 'customer_type', key: 'new' },
+  { dimension: 'customer_type', key: 'returning' },
+];
+
+const SEGMENT_SLOT = new Map(PRODUCT_SEGMENTS.map((s, i) => [s.dimension + SEP + s.key, i]));
+
+function slotOf(dimension: SegmentDimension, key: string): number {
+  const slot = SEGMENT_SLOT.get(dimension + SEP + key);
+  if (slot === undefined) throw new Error(`no product_demographic_rollup slot for ${dimension} ${key}`);
+  return slot;
+}
+
+/** One product cell (the dimensions of ProductDelta) with revenue and orders per segment slot. */
+export interface ProductDemographicDelta {
+  grain: Grain;
+  bucket: number;
+  storeId: string;
+  region: string;
+  channel: string;
+  sku: string;
+  category: string;
+  /** Indexed by PRODUCT_SEGMENTS slot. */
+  revenueCents: number[];
+  orders: number[];
+}
+
+function coarsenSegments(rows: ProductDemographicDelta[], grain: Exclude<Grain, 'm'>): ProductDemographicDelta[] {
+  const size = GRAINS[grain];
+  const cells = new Map<string, ProductDemographicDelta>();
+  for (const row of rows) {
+    const bucket = Math.floor(row.bucket / size) * size;
+    const key = bucket + SEP + productDims(row);
+    const cell = cells.get(key);
+    if (cell) {
+      for (let i = 0; i < row.revenueCents.length; i++) {
+        (cell.revenueCents[i] as number) += row.revenueCents[i] as number;
+        (cell.orders[i] as number) += row.orders[i] as number;
+      }
+    } else {
+      cells.set(key, { ...row, grain, bucket, revenueCents: [...row.revenueCents], orders: [...row.orders] });
+    }
+  }
+  return [...cells.values()];
+}
+
+/**
+ * Each product line's revenue under the customer's age band, gender, loyalty tier and
+ * new/returning slots; orders once per product and order (like ProductDelta), so every
+ * dimension's slots add up to the product's totals.
+ */
+export function rollUpProductDemographics(events: readonly SaleEvent[]): ProductDemographicDelta[] {
+  const cells = new Map<string, ProductDemographicDelta>();
+  const width = PRODUCT_SEGMENTS.length;
+  for (const event of events) {
+    const bucket = minuteBucket(event.occurredAt);
+    const { storeId, region, channel, customer } = event;
+    const slots = [
+      slotOf('age_band', ageBand(customer.age)),
+      slotOf('gender', customer.gender),
+      slotOf('loyalty_tier', customer.loyaltyTier),
+      slotOf('customer_type', customerType(customer)),
+    ];
+    const refund = event.type === 'refund';
+    const counted = new Set<ProductDemographicDelta>();
+    for (const line of event.lines) {
+      const key = bucket + SEP + storeId + SEP + region + SEP + channel + SEP + line.sku + SEP + line.category;
+      let cell = cells.get(key);
+      if (!cell) {
+        cell = {
+          grain: 'm',
+          bucket,
+          storeId,
+          region,
+          channel,
+          sku: line.sku,
+          category: line.category,
+          revenueCents: new Array<number>(width).fill(0),
+          orders: new Array<number>(width).fill(0),
+        };
+        cells.set(key, cell);
+      }
+      // A refund takes its amount back from the refund's customer segments and is no order.
+      const revenue = refund ? -lineRevenueCents(line) : lineRevenueCents(line);
+      const first = !refund && !counted.has(cell);
+      if (first) counted.add(cell);
+      for (const slot of slots) {
+        (cell.revenueCents[slot] as number) += revenue;
+        if (first) (cell.orders[slot] as number) += 1;
+      }
+    }
+  }
+  const minutes = [...cells.values()];
+  return [...minutes, ...coarsenSegments(minutes, 'h'), ...coarsenSegments(minutes, 'd')];
 }

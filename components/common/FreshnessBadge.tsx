@@ -2,7 +2,7 @@
 
 import { formatAgo, formatDateTime, formatDuration, formatNumber } from '../../lib/format';
 import type { Freshness } from '../../lib/queries/overview.types';
-import type { LiveStatus } from '../hooks/useLiveOverview';
+import type { LiveStatus } from '../hooks/useLiveView';
 import { useNow } from '../hooks/useNow';
 import { cx } from './cx';
 
@@ -79,6 +79,7 @@ export function FreshnessBadge({ status, freshness }: { status: LiveStatus; fres
     <div
       data-testid="freshness"
       data-state={state}
+      data-connection={status}
       data-tone={tone}
       data-behind-ms={behindMs}
       data-backlog={backlog}

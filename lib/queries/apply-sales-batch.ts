@@ -6,7 +6,7 @@
 import type { Prisma, PrismaClient } from '@prisma/client';
 import { SALES_UPDATED_CHANNEL, type SalesUpdatedNotice } from '../live-channel';
 import { lineRevenueCents, orderRevenueCents, type RejectReason, type SaleEvent } from '../sales-event';
-import { type ProductInfo, type Rollup, rollUp, type StoreInfo } from '../sales-rollup';
+import { type ProductDemographicDelta, type ProductInfo, type Rollup, rollUp, type StoreInfo } from '../sales-rollup';
 
 type Tx = Prisma.TransactionClient;
 
@@ -174,6 +174,25 @@ async function writeRollup(
   }
 }
 
+/**
+ * Per-product customer segments: slot arrays add up element by element (a slot missing on
+ * either side — a row older than a newly appended segment — counts as 0).
+ */
+async function writeProductDemographics(tx: Tx, shard: number, rows: ProductDemographicDelta[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.$executeRaw`
+    INSERT INTO product_demographic_rollup AS t (shard, grain, sku, bucket, store_id, region, channel, category, revenue_cents, orders)
+    SELECT ${shard}::smallint, grain, sku, to_timestamp(bucket / 1000.0), "storeId", region, channel, category, "revenueCents", orders
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(grain text, sku text, bucket bigint, "storeId" text,
+      region text, channel text, category text, "revenueCents" bigint[], orders bigint[])
+    ORDER BY 2, 3, 4, 5, 6, 7, 8
+    ON CONFLICT (grain, sku, bucket, store_id, region, channel, category, shard) DO UPDATE SET
+      revenue_cents = ARRAY(SELECT COALESCE(a, 0) + COALESCE(b, 0)
+        FROM unnest(t.revenue_cents, EXCLUDED.revenue_cents) WITH ORDINALITY AS u(a, b, i) ORDER BY i),
+      orders = ARRAY(SELECT COALESCE(a, 0) + COALESCE(b, 0)
+        FROM unnest(t.orders, EXCLUDED.orders) WITH ORDINALITY AS u(a, b, i) ORDER BY i)`;
+}
+
 /** Counted sales and refunds for the live ticker (one row per event, pruned after a day). */
 async function recordRecentOrders(tx: Tx, events: SaleEvent[]): Promise<void> {
   if (events.length === 0) return;
@@ -197,15 +216,17 @@ async function recordRecentOrders(tx: Tx, events: SaleEvent[]): Promise<void> {
       units,
       revenueCents: orderRevenueCents(e),
       topItem: top.name,
+      topSku: top.sku,
     };
   });
   await tx.$executeRaw`
     INSERT INTO recent_order (event_id, kind, order_id, occurred_at, store_id, region, channel, categories, items, units,
-      revenue_cents, top_item)
+      revenue_cents, top_item, top_sku)
     SELECT "eventId", kind, "orderId", "occurredAt", "storeId", region, channel,
-      ARRAY(SELECT jsonb_array_elements_text(categories)), items, units, "revenueCents", "topItem"
+      ARRAY(SELECT jsonb_array_elements_text(categories)), items, units, "revenueCents", "topItem", "topSku"
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x("eventId" text, kind text, "orderId" text, "occurredAt" timestamptz,
-      "storeId" text, region text, channel text, categories jsonb, items int, units int, "revenueCents" bigint, "topItem" text)
+      "storeId" text, region text, channel text, categories jsonb, items int, units int, "revenueCents" bigint, "topItem" text,
+      "topSku" text)
     ON CONFLICT (event_id) DO NOTHING`;
 }
 
@@ -268,6 +289,7 @@ export async function applySalesBatch(
         known.changedProducts(rollup.catalog),
         known.changedStores(rollup.stores),
       );
+      await writeProductDemographics(tx, batch.partition, rollup.productDemographics);
       await recordDeadLetters(tx, batch.topic, batch.partition, rejected);
       await recordRecentOrders(tx, counted);
 

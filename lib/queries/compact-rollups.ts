@@ -29,8 +29,9 @@ interface TableShape {
 
 /** Rollup tables (grain, bucket, …, shard) and their key and measure columns, from the catalog. */
 async function rollupTables(prisma: PrismaClient): Promise<TableShape[]> {
-  const rows = await prisma.$queryRaw<{ table: string; column: string; in_key: boolean }[]>`
+  const rows = await prisma.$queryRaw<{ table: string; column: string; in_key: boolean; numeric: boolean }[]>`
     SELECT c.table_name::text AS table, c.column_name::text AS column,
+      c.data_type IN ('bigint', 'integer', 'smallint', 'numeric') AS numeric,
       EXISTS (SELECT 1 FROM information_schema.key_column_usage k
               JOIN information_schema.table_constraints tc
                 ON tc.constraint_name = k.constraint_name AND tc.table_schema = k.table_schema
@@ -41,14 +42,20 @@ async function rollupTables(prisma: PrismaClient): Promise<TableShape[]> {
       AND c.table_name IN (SELECT table_name FROM information_schema.columns
                            WHERE table_schema = current_schema() AND column_name = 'shard')
     ORDER BY c.table_name, c.ordinal_position`;
-  const tables = new Map<string, TableShape>();
+  const tables = new Map<string, TableShape & { summable: boolean }>();
   for (const r of rows) {
-    const shape = tables.get(r.table) ?? { table: r.table, keys: [], sums: [] };
+    const shape = tables.get(r.table) ?? { table: r.table, keys: [], sums: [], summable: true };
     tables.set(r.table, shape);
     if (r.column === 'shard') continue;
-    (r.in_key ? shape.keys : shape.sums).push(r.column);
+    if (r.in_key) shape.keys.push(r.column);
+    else {
+      shape.sums.push(r.column);
+      // Array measures (per-segment slots of product_demographic_rollup) are not merged: that
+      // table answers one product at a time, where a few shard rows cost nothing.
+      if (!r.numeric) shape.summable = false;
+    }
   }
-  return [...tables.values()].filter((t) => t.keys.includes('grain') && t.keys.includes('bucket'));
+  return [...tables.values()].filter((t) => t.summable && t.keys.includes('grain') && t.keys.includes('bucket'));
 }
 
 function compactSql(shape: TableShape, grain: Grain, lo: Date, hi: Date): Prisma.Sql {

@@ -3,7 +3,7 @@ import { ALL, ALL_CATEGORIES } from '../sales-rollup';
 import type { Cell } from '../time-buckets';
 import type { OverviewFilters } from './overview.types';
 
-export type RollupTable = 'sales_rollup' | 'product_rollup' | 'demographic_rollup';
+export type RollupTable = 'sales_rollup' | 'product_rollup' | 'demographic_rollup' | 'product_demographic_rollup';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -14,13 +14,17 @@ const iso = (ms: number) => new Date(ms).toISOString();
  *
  * Why LATERAL … OFFSET 0: the planner cannot see how few cells an array parameter holds and,
  * past a few dozen, prefers a hash join over a sequential scan of the whole table (seconds
- * on a month of data). The fence keeps it to one index range scan per cell.
+ * on a month of data). The fence keeps it to one index range scan per cell — and keeps
+ * conditions outside it from reaching the scan, so `scanWhere` (a condition on alias `x`,
+ * such as one SKU) is applied inside, where the index can use it.
  */
-export function fromCells(table: RollupTable, cells: Cell[]): Prisma.Sql {
+export function fromCells(table: RollupTable, cells: Cell[], scanWhere: Prisma.Sql = Prisma.empty): Prisma.Sql {
   return Prisma.sql`unnest(${cells.map((c) => c.grain)}::text[], ${cells.map((c) => iso(c.from))}::timestamptz[],
       ${cells.map((c) => iso(c.to))}::timestamptz[], ${cells.map((c) => c.bucket)}::int[]) AS c(grain, lo, hi, idx)
     CROSS JOIN LATERAL (
-      SELECT * FROM ${Prisma.raw(table)} x WHERE x.grain = c.grain AND x.bucket >= c.lo AND x.bucket < c.hi OFFSET 0
+      SELECT * FROM ${Prisma.raw(table)} x
+      WHERE x.grain = c.grain AND x.bucket >= c.lo AND x.bucket < c.hi ${scanWhere === Prisma.empty ? Prisma.empty : Prisma.sql`AND ${scanWhere}`}
+      OFFSET 0
     ) r`;
 }
 

@@ -12,12 +12,25 @@ import {
 } from './overview.types';
 
 type Dimension = keyof Demographics;
-const FIXED_KEYS: Record<Exclude<Dimension, 'region'>, readonly string[]> = {
+type FixedDimension = Exclude<Dimension, 'region'>;
+const FIXED_KEYS: Record<FixedDimension, readonly string[]> = {
   age_band: AGE_BANDS,
   gender: GENDERS,
   loyalty_tier: LOYALTY_TIERS,
   customer_type: CUSTOMER_TYPES,
 };
+
+/** The dimensions with a fixed set of keys, in that order and zero-filled; `found` is keyed `dimension:key`. */
+export function fixedDimensions(found: ReadonlyMap<string, DemographicSlice>): Omit<Demographics, 'region'> {
+  const fixed = (dimension: FixedDimension) =>
+    FIXED_KEYS[dimension].map((key) => found.get(`${dimension}:${key}`) ?? { key, revenue_cents: 0, orders: 0 });
+  return {
+    age_band: fixed('age_band'),
+    gender: fixed('gender'),
+    loyalty_tier: fixed('loyalty_tier'),
+    customer_type: fixed('customer_type'),
+  };
+}
 
 /** Revenue and orders by each demographic dimension, in one GROUPING SETS scan. */
 export async function getDemographics(prisma: PrismaClient, f: OverviewFilters, cells: Cell[]): Promise<Demographics> {
@@ -40,17 +53,9 @@ export async function getDemographics(prisma: PrismaClient, f: OverviewFilters, 
   for (const r of rows) {
     found.set(`${r.dimension}:${r.key}`, { key: r.key, revenue_cents: Number(r.revenue), orders: Number(r.orders) });
   }
-  const fixed = (dimension: Exclude<Dimension, 'region'>) =>
-    FIXED_KEYS[dimension].map((key) => found.get(`${dimension}:${key}`) ?? { key, revenue_cents: 0, orders: 0 });
   const region = rows
     .filter((r) => r.dimension === 'region')
     .map((r) => found.get(`region:${r.key}`) as DemographicSlice)
     .sort((a, b) => b.revenue_cents - a.revenue_cents || a.key.localeCompare(b.key));
-  return {
-    age_band: fixed('age_band'),
-    gender: fixed('gender'),
-    loyalty_tier: fixed('loyalty_tier'),
-    customer_type: fixed('customer_type'),
-    region,
-  };
+  return { ...fixedDimensions(found), region };
 }

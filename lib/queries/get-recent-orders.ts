@@ -25,9 +25,10 @@ export async function getRecentOrders(
       units: number;
       revenue_cents: bigint;
       top_item: string;
+      top_sku: string | null;
     }[]
   >`
-    SELECT event_id, kind, order_id, occurred_at, store_id, region, channel, items, units, revenue_cents, top_item
+    SELECT event_id, kind, order_id, occurred_at, store_id, region, channel, items, units, revenue_cents, top_item, top_sku
     FROM recent_order WHERE ${Prisma.join(parts, ' AND ')}
     ORDER BY occurred_at DESC, event_id
     LIMIT ${limit}`;

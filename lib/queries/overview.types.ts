@@ -135,6 +135,8 @@ export interface RecentOrder {
   revenue_cents: number;
   /** Name of the order's biggest line, for display ("Classic Hoodie +2"). */
   top_item: string;
+  /** Its SKU (the ticker links to the product page); null for sales counted before it was recorded. */
+  top_sku: string | null;
 }
 
 export interface Overview {
@@ -179,4 +181,7 @@ export interface ProductDetail {
   trend: TrendPoint[];
   stores: MixSlice[];
   channels: MixSlice[];
+  /** Who buys it: the product's revenue and orders (orders containing it) per customer attribute. */
+  demographics: Demographics;
+  freshness: Freshness;
 }

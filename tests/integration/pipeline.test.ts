@@ -11,7 +11,7 @@ import type { Managed } from '../../scripts/lib/processes';
 import { createWorld } from '../../workers/simulator/catalog';
 import { SaleGenerator } from '../../workers/simulator/generate';
 import { bytes, type SaleJson, sale } from '../support/events';
-import { expectedOverview, netLineRevenue } from '../support/expected';
+import { expectedOverview, expectedProduct, netLineRevenue } from '../support/expected';
 import {
   connectProducer,
   createTestDatabase,
@@ -406,14 +406,22 @@ describe('sales pipeline (real Kafka, real Postgres, real processes)', () => {
     expect(body.recent_orders.map((o: { event_id: string }) => o.event_id)).toEqual(newest.map((e) => e.event_id));
     const first = newest[0] as SaleJson;
     const amount = expectedOverview([first]).totals;
+    // The ticker names the order's biggest line (the first of equals) and links to its product.
+    const biggest = (e: SaleJson) => {
+      const revenue = (l: SaleJson['lines'][number]) => l.quantity * l.unit_price_cents - (l.discount_cents ?? 0);
+      return e.lines.reduce((top, l) => (revenue(l) > revenue(top) ? l : top));
+    };
     expect(body.recent_orders[0]).toMatchObject({
       kind: first.type,
       order_id: first.order_id,
       store_id: first.store_id,
       items: first.lines.length,
       revenue_cents: first.type === 'refund' ? amount.refund_cents : amount.gross_cents,
+      top_item: biggest(first).name,
+      top_sku: biggest(first).sku,
     });
     expect(body.recent_orders.some((o: { kind: string }) => o.kind === 'refund')).toBe(true);
+    expect(body.recent_orders.map((o: { top_sku: string }) => o.top_sku)).toEqual(newest.map((e) => biggest(e).sku));
     expect(body.freshness.backlog).toBe(0);
     expect(body.freshness.behind_ms).toBe(0);
   });
@@ -451,34 +459,56 @@ describe('sales pipeline (real Kafka, real Postgres, real processes)', () => {
     expect((await fetch(`http://127.0.0.1:${PORT}/api/v1/export?tile=everything&${qs}`)).status).toBe(400);
   });
 
-  it('drills down into one product: totals, trend and stores match the events', async () => {
+  it('drills down into one product: totals, trend, stores and who buys it match the events', async () => {
     const all = [...events, ...laterEvents];
     const sku = (expectedOverview(all).top_products[0] as { sku: string }).sku;
-    const res = await fetch(`http://127.0.0.1:${PORT}/api/v1/products/${sku}?${windowQs}&channel=web`);
-    const detail = await res.json();
-    let revenue = 0;
-    let units = 0;
-    let orders = 0;
-    const byStore = new Map<string, number>();
-    for (const e of all.filter((e) => e.channel === 'web')) {
-      const lines = e.lines.filter((l) => l.sku === sku);
-      if (lines.length === 0) continue;
-      const sign = e.type === 'refund' ? -1 : 1;
-      if (sign > 0) orders += 1;
-      for (const l of lines) {
-        const r = sign * (l.quantity * l.unit_price_cents - (l.discount_cents ?? 0));
-        revenue += r;
-        units += sign * l.quantity;
-        byStore.set(e.store_id, (byStore.get(e.store_id) ?? 0) + r);
+    const first = all.find((e) => e.lines.some((l) => l.sku === sku)) as SaleJson;
+    const category = first.lines.find((l) => l.sku === sku)?.category as string;
+    const views: Record<string, string>[] = [
+      {},
+      { channel: 'web' },
+      { region: first.region },
+      { store: first.store_id, category },
+      { category: 'No Such Category' },
+    ];
+    for (const filter of views) {
+      const label = JSON.stringify(filter);
+      const qs = new URLSearchParams({ from: WINDOW_FROM, to: WINDOW_TO, ...filter }).toString();
+      const res = await fetch(`http://127.0.0.1:${PORT}/api/v1/products/${sku}?${qs}`);
+      expect(res.status, label).toBe(200);
+      const detail = await res.json();
+      const expected = expectedProduct(all, sku, filter);
+      expect(detail.product.sku).toBe(sku);
+      expect(detail.totals, label).toMatchObject(expected.totals);
+      expect(
+        detail.trend.reduce((n: number, p: { units: number }) => n + p.units, 0),
+        label,
+      ).toBe(expected.totals.units);
+      expect(
+        Object.fromEntries(detail.stores.map((s: { key: string; revenue_cents: number }) => [s.key, s.revenue_cents])),
+        label,
+      ).toEqual(expected.stores);
+      for (const [dimension, slices] of Object.entries(expected.demographics)) {
+        const actual = detail.demographics[dimension] as { key: string; revenue_cents: number; orders: number }[];
+        expect(
+          Object.fromEntries(
+            actual
+              .filter((s) => s.orders > 0)
+              .map((s) => [s.key, { revenue_cents: s.revenue_cents, orders: s.orders }]),
+          ),
+          `${label} ${dimension}`,
+        ).toEqual(slices);
+        // Each attribute splits the product's figures: nothing lost, nothing counted twice.
+        expect(
+          actual.reduce((n, s) => n + s.orders, 0),
+          `${label} ${dimension}`,
+        ).toBe(expected.totals.orders);
       }
     }
-    expect(detail.product.sku).toBe(sku);
-    expect(detail.totals).toMatchObject({ revenue_cents: revenue, units, orders });
-    expect(detail.trend.reduce((n: number, p: { units: number }) => n + p.units, 0)).toBe(units);
-    expect(
-      Object.fromEntries(detail.stores.map((s: { key: string; revenue_cents: number }) => [s.key, s.revenue_cents])),
-    ).toEqual(Object.fromEntries(byStore));
-    expect(detail.channels.map((c: { key: string }) => c.key)).toEqual(['web']);
+    expect(expectedProduct(all, sku, { channel: 'web' }).totals.orders).toBeGreaterThan(0);
+    const web = await (await fetch(`http://127.0.0.1:${PORT}/api/v1/products/${sku}?${windowQs}&channel=web`)).json();
+    expect(web.channels.map((c: { key: string }) => c.key)).toEqual(['web']);
+    expect(web.freshness.as_of).not.toBeNull();
     expect((await fetch(`http://127.0.0.1:${PORT}/api/v1/products/NO-SUCH-SKU?${windowQs}`)).status).toBe(404);
   });
 

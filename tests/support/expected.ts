@@ -31,6 +31,23 @@ function band(age: number | null): string {
   return bands.find(([limit]) => age < limit)?.[1] ?? '65+';
 }
 
+/** Revenue (negative for a refund) and orders under the buyer's segment in every dimension. */
+function countBuyer(demographics: Expected['demographics'], e: SaleJson, revenue: number, orders: number): void {
+  const keys = {
+    age_band: band(e.customer.age),
+    gender: e.customer.gender,
+    loyalty_tier: e.customer.loyalty_tier,
+    customer_type: e.customer.first_order ? 'new' : 'returning',
+    region: e.region,
+  };
+  for (const [dim, key] of Object.entries(keys) as [keyof Expected['demographics'], string][]) {
+    const slot = demographics[dim][key] ?? { revenue_cents: 0, orders: 0 };
+    demographics[dim][key] = slot;
+    slot.revenue_cents += revenue;
+    slot.orders += orders;
+  }
+}
+
 export function expectedOverview(
   events: SaleJson[],
   filter: { store?: string; region?: string; channel?: string; category?: string } = {},
@@ -74,19 +91,7 @@ export function expectedOverview(
       gross += amount;
       orders += 1;
     }
-    const keys = {
-      age_band: band(e.customer.age),
-      gender: e.customer.gender,
-      loyalty_tier: e.customer.loyalty_tier,
-      customer_type: e.customer.first_order ? 'new' : 'returning',
-      region: e.region,
-    };
-    for (const [dim, key] of Object.entries(keys) as [keyof Expected['demographics'], string][]) {
-      const slot = demographics[dim][key] ?? { revenue_cents: 0, orders: 0 };
-      demographics[dim][key] = slot;
-      slot.revenue_cents += sign * amount;
-      slot.orders += refund ? 0 : 1;
-    }
+    countBuyer(demographics, e, sign * amount, refund ? 0 : 1);
   }
   const revenue = gross - refunds;
   const top = [...products.values()]
@@ -110,4 +115,43 @@ export function expectedOverview(
 export function netLineRevenue(e: SaleJson, l: SaleJson['lines'][number]): number {
   const amount = l.quantity * l.unit_price_cents - (l.discount_cents ?? 0);
   return e.type === 'refund' ? -amount : amount;
+}
+
+export interface ExpectedProduct {
+  totals: { revenue_cents: number; units: number; orders: number };
+  stores: Record<string, number>;
+  /** Revenue and orders (orders containing the product) by customer attribute and region. */
+  demographics: Expected['demographics'];
+}
+
+/**
+ * One product in a view: its lines' net revenue and units (refunds subtract), orders
+ * containing it, by store and by customer.
+ */
+export function expectedProduct(
+  events: SaleJson[],
+  sku: string,
+  filter: { store?: string; region?: string; channel?: string; category?: string } = {},
+): ExpectedProduct {
+  const result: ExpectedProduct = {
+    totals: { revenue_cents: 0, units: 0, orders: 0 },
+    stores: {},
+    demographics: { age_band: {}, gender: {}, loyalty_tier: {}, customer_type: {}, region: {} },
+  };
+  for (const e of events) {
+    if (filter.store && e.store_id !== filter.store) continue;
+    if (filter.region && e.region !== filter.region) continue;
+    if (filter.channel && e.channel !== filter.channel) continue;
+    const lines = e.lines.filter((l) => l.sku === sku && (!filter.category || l.category === filter.category));
+    if (lines.length === 0) continue;
+    const sign = e.type === 'refund' ? -1 : 1;
+    const orders = e.type === 'refund' ? 0 : 1;
+    const revenue = sign * lines.reduce((n, l) => n + l.quantity * l.unit_price_cents - (l.discount_cents ?? 0), 0);
+    result.totals.revenue_cents += revenue;
+    result.totals.units += sign * lines.reduce((n, l) => n + l.quantity, 0);
+    result.totals.orders += orders;
+    result.stores[e.store_id] = (result.stores[e.store_id] ?? 0) + revenue;
+    countBuyer(result.demographics, e, revenue, orders);
+  }
+  return result;
 }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ParamError, parseOverviewQuery, parseTopOptions, toOverviewQuery, viewKey } from '../../lib/overview-params';
+import {
+  ParamError,
+  parseOverviewQuery,
+  parseTopOptions,
+  productViewKey,
+  toOverviewQuery,
+  viewKey,
+} from '../../lib/overview-params';
 
 const NOW = Date.parse('2026-03-01T10:15:42Z');
 const parse = (qs: string) => parseOverviewQuery(toOverviewQuery(new URLSearchParams(qs)), NOW);
@@ -99,5 +106,16 @@ describe('viewKey', () => {
   it('is canonical: order and empty values do not matter', () => {
     expect(viewKey({ store: 'A', range: '1h', channel: '' })).toBe(viewKey({ range: '1h', store: 'A' }));
     expect(viewKey({ range: '1h' })).not.toBe(viewKey({ range: '15m' }));
+  });
+});
+
+describe('productViewKey', () => {
+  it('keys a product page by SKU and the parameters its figures depend on', () => {
+    expect(productViewKey('SKU 1/2', { range: '1h', top: '25', top_by: 'units' })).toBe('sku=SKU%201%2F2&range=1h');
+    expect(productViewKey('A', { channel: 'web', range: '1h' })).toBe(
+      productViewKey('A', { range: '1h', channel: 'web' }),
+    );
+    expect(productViewKey('A', { range: '1h' })).not.toBe(productViewKey('B', { range: '1h' }));
+    expect(productViewKey('A', {})).toBe('sku=A');
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { AGE_BANDS, CUSTOMER_TYPES, GENDERS, LOYALTY_TIERS } from '../../lib/queries/overview.types';
 import { decodeSaleEvent, type SaleEvent } from '../../lib/sales-event';
-import { ALL, ALL_CATEGORIES, rollUp } from '../../lib/sales-rollup';
+import { ALL, ALL_CATEGORIES, PRODUCT_SEGMENTS, rollUp, rollUpProductDemographics } from '../../lib/sales-rollup';
 import { bytes, type SaleJson, sale } from '../support/events';
 
 function event(overrides: Partial<SaleJson>): SaleEvent {
@@ -179,6 +180,85 @@ describe('rollUp', () => {
   });
 
   it('returns no rows for an empty batch', () => {
-    expect(rollUp([])).toEqual({ sales: [], products: [], demographics: [], catalog: [], stores: [], buckets: null });
+    expect(rollUp([])).toEqual({
+      sales: [],
+      products: [],
+      demographics: [],
+      productDemographics: [],
+      catalog: [],
+      stores: [],
+      buckets: null,
+    });
+  });
+});
+
+describe('rollUpProductDemographics', () => {
+  const slot = (dimension: string, key: string) =>
+    PRODUCT_SEGMENTS.findIndex((s) => s.dimension === dimension && s.key === key);
+  const bySlot = (values: number[]) =>
+    Object.fromEntries(
+      values.flatMap((v, i) => (v === 0 ? [] : [[`${PRODUCT_SEGMENTS[i]?.dimension}:${PRODUCT_SEGMENTS[i]?.key}`, v]])),
+    );
+
+  it('has one slot for every value of every dimension, each once', () => {
+    const expected = [
+      ...AGE_BANDS.map((k) => `age_band:${k}`),
+      ...GENDERS.map((k) => `gender:${k}`),
+      ...LOYALTY_TIERS.map((k) => `loyalty_tier:${k}`),
+      ...CUSTOMER_TYPES.map((k) => `customer_type:${k}`),
+    ];
+    const layout = PRODUCT_SEGMENTS.map((s) => `${s.dimension}:${s.key}`);
+    expect(new Set(layout).size).toBe(layout.length);
+    expect([...layout].sort()).toEqual([...expected].sort());
+  });
+
+  it("puts a product's revenue and orders under the buyer's segment in each dimension", () => {
+    const rows = rollUpProductDemographics([mixed, later]).filter((r) => r.grain === 'm');
+    const shirt = rows.find((r) => r.sku === 'S1');
+    // mixed: 31-year-old returning gold female; S1 on two lines = one order.
+    expect(bySlot(shirt?.revenueCents ?? [])).toEqual({
+      'age_band:25-34': 2900,
+      'gender:female': 2900,
+      'loyalty_tier:gold': 2900,
+      'customer_type:returning': 2900,
+    });
+    expect(shirt?.orders[slot('gender', 'female')]).toBe(1);
+    const mug = rows.find((r) => r.sku === 'SKU-1' && r.bucket === Date.parse('2026-03-01T10:17:00Z'));
+    expect(bySlot(mug?.orders ?? [])).toEqual({
+      'age_band:unknown': 1,
+      'gender:male': 1,
+      'loyalty_tier:none': 1,
+      'customer_type:new': 1,
+    });
+  });
+
+  it('keeps the product cell dimensions, and hour and day cells sum the minutes slot by slot', () => {
+    const other = event({ event_id: 'o', occurred_at: '2026-03-01T10:40:00Z', channel: 'app' });
+    const third = event({ event_id: 't', occurred_at: '2026-03-01T11:05:00Z' });
+    const rows = rollUpProductDemographics([mixed, later, other, third]);
+    // Product demographics keep store-level cells only (the product page reads store-level rows).
+    const products = rollUp([mixed, later, other, third]).products.filter((p) => p.storeId !== ALL);
+    for (const grain of ['m', 'h', 'd']) {
+      const cells = rows.filter((r) => r.grain === grain);
+      const productCells = products.filter((r) => r.grain === grain);
+      expect(cells.map((r) => [r.bucket, r.storeId, r.channel, r.sku, r.category].join()).sort()).toEqual(
+        productCells.map((r) => [r.bucket, r.storeId, r.channel, r.sku, r.category].join()).sort(),
+      );
+      for (const cell of cells) {
+        const product = productCells.find(
+          (p) => p.bucket === cell.bucket && p.channel === cell.channel && p.sku === cell.sku,
+        );
+        for (const dimension of ['age_band', 'gender', 'loyalty_tier', 'customer_type']) {
+          const sum = (values: number[]) =>
+            values.reduce((n, v, i) => n + (PRODUCT_SEGMENTS[i]?.dimension === dimension ? v : 0), 0);
+          expect(sum(cell.revenueCents)).toBe(product?.revenueCents);
+          expect(sum(cell.orders)).toBe(product?.orders);
+        }
+      }
+    }
+    const day = rows.find((r) => r.grain === 'd' && r.sku === 'SKU-1' && r.channel === 'web');
+    expect(day?.orders[slot('customer_type', 'returning')]).toBe(1);
+    expect(day?.orders[slot('customer_type', 'new')]).toBe(1);
+    expect(day?.revenueCents[slot('gender', 'male')]).toBe(2000);
   });
 });
