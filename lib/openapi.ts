@@ -151,7 +151,7 @@ export const openApiDocument = {
     '/api/v1/dead-letters/redrive': {
       post: {
         summary:
-          'Produce dead letters back to the sales topic with their original key and bytes (headers `x-redrive-of`, `x-redriven-at`). Safe to repeat: an event id is counted once; a message still invalid becomes a new dead letter.',
+          'Produce dead letters back to the sales topic with their original key and bytes, to the partition they were read from (headers `x-redrive-of`, `x-redriven-at`). Safe to repeat: an event id is counted once; a message still invalid becomes a new dead letter.',
         security: [{ opsToken: [] }],
         requestBody: {
           required: true,
@@ -399,7 +399,7 @@ export const openApiDocument = {
               '`pending`: not acknowledged before the request ended; it is recorded if acknowledged later, and re-driving again is safe',
           },
           to: ref('KafkaPosition'),
-          error: str('Why it failed'),
+          error: str('Why it failed; with `redriven`, that Kafka has it but it could not be recorded'),
         },
       },
       FilterOptions: {

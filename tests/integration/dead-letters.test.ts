@@ -317,7 +317,11 @@ describe('dead letters: list, config change, re-drive (real Kafka, Postgres, wor
       ...ids.map((id) => [id, 'redriven']),
       [999_999, 'not_found'],
     ]);
-    for (const r of firstBody.results.slice(0, 4)) expect(r.to?.topic).toBe(topic);
+    for (const r of firstBody.results.slice(0, 4)) {
+      // Back to the topic, in the partition the original was read from.
+      expect(r.to?.topic).toBe(topic);
+      expect(r.to?.partition).toBe(currency.find((d) => d.id === r.id)?.source.partition);
+    }
 
     await waitUntilConsumed(kafka, db, topic);
     const once = await overview();
@@ -359,6 +363,7 @@ describe('dead letters: list, config change, re-drive (real Kafka, Postgres, wor
       const copy = now.dead_letters.find(
         (d) => d.source.partition === result.to.partition && d.source.offset === result.to.offset,
       ) as ApiDeadLetter;
+      expect(result.to.partition).toBe(original.source.partition);
       expect(copy, original.reason).toBeDefined();
       expect(copy.reason).toBe(original.reason);
       expect(copy.key).toBe(original.key);
