@@ -94,6 +94,7 @@ test.describe('ops: dead letters', () => {
     await page.keyboard.press('Space');
     await expect(page.getByTestId('selected-count')).toHaveText('2 selected');
 
+    const jsonId = await rowOf('json').getAttribute('data-id');
     // Re-drive: confirmation with the token; a wrong one is refused and asked again.
     await page.getByTestId('redrive-selected').click();
     const dialog = page.getByTestId('redrive-dialog');
@@ -114,7 +115,6 @@ test.describe('ops: dead letters', () => {
     await expect(page.getByTestId('token-note')).toContainText('kept for this tab');
 
     // The worker still reports USD: both come back as new dead letters pointing at their origin.
-    const jsonId = await rowOf('json').first().getAttribute('data-id');
     await expect(rowOf('json')).toHaveCount(2, { timeout: 30_000 });
     await expect(
       page.locator(`[data-testid="redrive-of"][data-origin-id="${jsonId}"]`),
@@ -128,5 +128,36 @@ test.describe('ops: dead letters', () => {
     await page.screenshot({ path: test.info().outputPath('ops-dead-letters.png'), fullPage: true });
     await page.getByTestId('theme-toggle').selectOption('dark');
     await page.screenshot({ path: test.info().outputPath('ops-dead-letters-dark.png'), fullPage: true });
+  });
+
+  test('loads older pages and keeps them through refreshes', async ({ page, producer }) => {
+    const marker = `e2e-page-${Date.now()}`;
+    await producer.send({
+      topic: process.env.E2E_SALES_TOPIC as string,
+      messages: Array.from({ length: 60 }, (_, i) => ({ key: `${marker}-${i}`, value: `[${i}]` })),
+    });
+    await expect
+      .poll(async () => (await apiList(page, 'reason=not_an_object&limit=200')).dead_letters.length)
+      .toBeGreaterThanOrEqual(60);
+    const total = (await apiList(page, 'reason=not_an_object&limit=200')).dead_letters.length;
+
+    await page.goto('/ops/dead-letters?reason=not_an_object');
+    const rows = page.getByTestId('dead-letter-row');
+    await expect(rows).toHaveCount(50);
+    await expect(page.getByTestId('reason-chip').and(page.locator('[aria-pressed="true"]'))).toHaveAttribute(
+      'data-reason',
+      'not_an_object',
+    );
+    await page.getByTestId('load-more').click();
+    await expect(rows).toHaveCount(total);
+    await expect(page.getByTestId('load-more')).toHaveCount(0);
+    await expect(page.getByTestId('shown-count')).toHaveText(`${total} shown of ${total}`);
+    // Newest first, across the page boundary.
+    const ids = await rows.evaluateAll((list) => list.map((r) => Number(r.getAttribute('data-id'))));
+    expect(ids).toEqual([...ids].sort((a, b) => b - a));
+    // A refresh (every 5 s, or the button) reloads the first rows without dropping the older page.
+    await page.getByTestId('refresh').click();
+    await page.waitForTimeout(6000);
+    await expect(rows).toHaveCount(total);
   });
 });
