@@ -102,8 +102,8 @@ async function produceAndRecord(clients: Clients, topic: string, rows: DeadLette
   const recorded = await recordRedrives(db(), placed).then(
     () => null,
     (err: unknown) => {
-      const copies = placed.map((c) => ({ id: String(c.id), ...c.to }));
-      log.error({ err, copies }, 're-driven copies acknowledged but not recorded');
+      const positions = placed.map((c) => ({ id: String(c.id), ...c.to }));
+      log.error({ err, positions }, 're-driven copies acknowledged but not recorded');
       return `acknowledged by Kafka but not recorded: ${errorText(err)}`;
     },
   );
@@ -114,6 +114,10 @@ async function produceAndRecord(clients: Clients, topic: string, rows: DeadLette
 export async function redriveDeadLetters(ids: bigint[]): Promise<RedriveResponse> {
   const topic = env().SALES_TOPIC;
   const found = await getDeadLettersToRedrive(db(), ids);
+  const results = new Map<bigint, RedriveResult>(
+    ids.map((id) => [id, { id: Number(id), status: 'not_found' as const }]),
+  );
+  if (found.length === 0) return { topic, results: [...results.values()] };
 
   let clients: Clients | 'timeout';
   try {
@@ -126,14 +130,9 @@ export async function redriveDeadLetters(ids: bigint[]): Promise<RedriveResponse
     throw new HttpError(503, 'kafka_unavailable', `Kafka did not answer within ${CONNECT_TIMEOUT_MS / 1000} s`);
   }
   const connected = clients;
-
-  const results = new Map<bigint, RedriveResult>(
-    ids.map((id) => [id, { id: Number(id), status: 'not_found' as const }]),
-  );
   for (const row of found) results.set(row.id, { id: Number(row.id), status: 'pending' });
   const s = shared();
   const work = s.queue.then(async () => {
-    if (found.length === 0) return;
     const started = performance.now();
     try {
       const placed = await produceAndRecord(connected, topic, found);

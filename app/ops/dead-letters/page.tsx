@@ -19,7 +19,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Pag
   let query: DeadLetterQuery;
   try {
     // Only the filter lives in the URL; pages are loaded as the list is scrolled.
-    query = { ...parseDeadLetterQuery(new URLSearchParams(search.getAll('reason').map((r) => ['reason', r]))) };
+    query = parseDeadLetterQuery(new URLSearchParams(search.getAll('reason').map((r) => ['reason', r])));
   } catch (err) {
     if (err instanceof ParamError) {
       return <ParamErrorState param={err.param} message={err.message} given={search.getAll(err.param)} />;
