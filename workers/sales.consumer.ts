@@ -15,10 +15,12 @@ import {
   type RejectedMessage,
 } from '../lib/queries/apply-sales-batch';
 import { getStoredOffset, resetStoredOffset } from '../lib/queries/get-stored-offset';
+import { markCaughtUp } from '../lib/queries/mark-caught-up';
 import { decodeSaleEvent } from '../lib/sales-event';
 
 /** Messages per Postgres transaction: bounds transaction time and memory for huge backlogs. */
 const MAX_CHUNK = 5000;
+const CAUGHT_UP_EVERY_MS = 5000;
 
 export interface SalesConsumerStats {
   counted: number;
@@ -141,6 +143,16 @@ export async function startSalesConsumer({
   });
   consumer.on(consumer.events.HEARTBEAT, () => {
     lastKafkaContactAt = Date.now();
+  });
+  // An idle shop is not a stale dashboard: when a fetch finds nothing new on any assigned
+  // partition, record that the counted data is complete as of now (at most every 5 s), so
+  // "as of" keeps moving while no sales happen and stops only when the pipeline does.
+  let lastCaughtUpAt = 0;
+  consumer.on(consumer.events.FETCH, ({ payload }) => {
+    const now = Date.now();
+    if (payload.numberOfBatches > 0 || assigned.length === 0 || now - lastCaughtUpAt < CAUGHT_UP_EVERY_MS) return;
+    lastCaughtUpAt = now;
+    markCaughtUp(prisma, topic, assigned).catch((err: unknown) => log.warn({ err }, 'recording caught-up failed'));
   });
   consumer.on(consumer.events.REBALANCING, () => log.info({ topic }, 'consumer group rebalancing'));
   consumer.on(consumer.events.CRASH, ({ payload }) => {

@@ -8,7 +8,10 @@ import { cx } from './cx';
 
 /** Lag above which the pipeline is called behind (amber). */
 export const LAG_WARN_MS = 10_000;
-/** Without a worker commit for this long the numbers are called stale (red). */
+/**
+ * Without a worker commit or an idle worker's caught-up check for this long the numbers are
+ * called stale (red): no worker is reading.
+ */
 export const STALE_AFTER_MS = 60_000;
 
 export type FreshnessState = 'live' | 'polling' | 'stale';

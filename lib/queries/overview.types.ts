@@ -106,7 +106,10 @@ export interface TrendPoint {
 }
 
 export interface Freshness {
-  /** Time of the newest worker commit (ISO 8601), or null before the first event. */
+  /**
+   * Since when the counted data is known complete (ISO 8601): the newest worker commit, or
+   * the newest check by an idle worker that found nothing new; null before the first event.
+   */
   as_of: string | null;
   /** Delay between the newest committed message's arrival in Kafka and its commit to Postgres. */
   lag_ms: number | null;
