@@ -11,7 +11,9 @@ const toPinoLevel: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
-const RETRIED_NAMESPACES = new Set(['Connection', 'BrokerPool', 'Cluster']);
+// Connection-level failures, and consumer crashes that kafkajs answers with a restart (a crash
+// it will not restart is logged as fatal by the worker).
+const RETRIED_NAMESPACES = new Set(['Connection', 'BrokerPool', 'Cluster', 'Consumer']);
 
 /** Last broker error kafkajs reported and is retrying (worker readiness reads it). */
 export interface KafkaTrouble {
