@@ -10,7 +10,7 @@ import type { OverviewFilters, ProductDetail } from './overview.types';
 type Sums = { revenue: bigint; units: bigint; orders: bigint; refunds: bigint };
 
 function productWhere(f: OverviewFilters, sku: string): Prisma.Sql {
-  const category = f.category ? Prisma.sql`AND r.category = ${f.category}` : Prisma.empty;
+  const category = f.category ? Prisma.sql`AND r.category = ANY(${f.category}::text[])` : Prisma.empty;
   return Prisma.sql`r.sku = ${sku} AND ${dimensionWhere(f)} ${category}`;
 }
 
