@@ -106,7 +106,7 @@ export async function verify(db: BenchDatabase, dataset: Dataset): Promise<Verif
       `SELECT coalesce(sum(revenue_cents), 0) AS revenue FROM sales_rollup WHERE grain = 'h' AND category <> '*'`,
     ),
     db.query<{ revenue: string }>(
-      "SELECT coalesce(sum(revenue_cents), 0) AS revenue FROM product_rollup WHERE grain = 'd'",
+      "SELECT coalesce(sum(revenue_cents), 0) AS revenue FROM product_rollup WHERE grain = 'd' AND store_id <> ''",
     ),
     db.query<{ n: string }>('SELECT count(*) AS n FROM dead_letter'),
   ]);

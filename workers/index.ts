@@ -4,6 +4,7 @@ import { db, disconnectDb } from '../lib/db';
 import { loadEnvOrExit } from '../lib/env';
 import { createKafka, createProducer, ensureSalesTopics } from '../lib/kafka';
 import { logger } from '../lib/logger';
+import { compactRollups } from '../lib/queries/compact-rollups';
 import { pruneRecentOrders } from '../lib/queries/get-recent-orders';
 import { pruneProcessedEvents } from '../lib/queries/prune-processed-events';
 import { startSalesConsumer } from './sales.consumer';
@@ -11,6 +12,7 @@ import { startSalesConsumer } from './sales.consumer';
 const SHUTDOWN_GRACE_MS = 20_000;
 const STATS_EVERY_MS = 10_000;
 const PRUNE_EVERY_MS = 5 * 60_000;
+const COMPACT_EVERY_MS = 60_000;
 
 async function main(): Promise<void> {
   const config = loadEnvOrExit();
@@ -50,6 +52,27 @@ async function main(): Promise<void> {
   const pruneIdsTimer = setInterval(pruneIds, PRUNE_EVERY_MS);
   pruneIdsTimer.unref();
   setTimeout(pruneIds, 30_000).unref();
+
+  // Fold the per-partition shards of closed rollup cells together (one worker at a time).
+  let compacting = false;
+  const compact = async () => {
+    if (compacting) return;
+    compacting = true;
+    try {
+      for (;;) {
+        const r = await compactRollups(db(), { shouldStop: () => stopping });
+        if (r.chunks > 0) log.info(r, 'compacted rollup shards');
+        if (!r.ran || r.chunks < 50 || stopping) break;
+      }
+    } catch (err) {
+      log.warn({ err }, 'compacting rollups failed');
+    } finally {
+      compacting = false;
+    }
+  };
+  const compactTimer = setInterval(compact, COMPACT_EVERY_MS);
+  compactTimer.unref();
+  setTimeout(compact, 20_000).unref();
 
   const shutdown = async (signal: string) => {
     if (stopping) return;

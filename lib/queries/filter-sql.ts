@@ -1,5 +1,5 @@
 import { Prisma } from '@prisma/client';
-import { ALL_CATEGORIES, CATEGORY_SET_PREFIX } from '../sales-rollup';
+import { ALL, ALL_CATEGORIES, CATEGORY_SET_PREFIX } from '../sales-rollup';
 import type { Cell } from '../time-buckets';
 import type { OverviewFilters } from './overview.types';
 
@@ -74,4 +74,15 @@ export function categoryScope(f: Pick<OverviewFilters, 'category'>): CategorySco
     where: Prisma.sql`TRUE`,
     orders: Prisma.sql`r.orders * w.weight`,
   };
+}
+
+/**
+ * Which rows of product_rollup / demographic_rollup answer the view: the region-level rows
+ * (store_id = channel = ALL) when no store or channel is filtered, else the store-level rows.
+ * Both levels hold every event once, so either gives the same exact sums.
+ */
+export function levelWhere(f: Pick<OverviewFilters, 'store' | 'channel'>): Prisma.Sql {
+  return f.store || f.channel
+    ? Prisma.sql`r.store_id <> ${ALL}`
+    : Prisma.sql`r.store_id = ${ALL} AND r.channel = ${ALL}`;
 }

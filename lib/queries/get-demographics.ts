@@ -1,6 +1,6 @@
 import type { PrismaClient } from '@prisma/client';
 import type { Cell } from '../time-buckets';
-import { categoryScope, dimensionWhere, fromCells } from './filter-sql';
+import { categoryScope, dimensionWhere, fromCells, levelWhere } from './filter-sql';
 import {
   AGE_BANDS,
   CUSTOMER_TYPES,
@@ -34,7 +34,7 @@ export async function getDemographics(prisma: PrismaClient, f: OverviewFilters, 
       COALESCE(age_band, gender, loyalty_tier, customer_type, region) AS key,
       SUM(r.revenue_cents)::bigint AS revenue, SUM(${scope.orders})::bigint AS orders
     FROM ${fromCells('demographic_rollup', cells)} ${scope.join}
-    WHERE ${scope.where} AND ${dimensionWhere(f)}
+    WHERE ${scope.where} AND ${dimensionWhere(f)} AND ${levelWhere(f)}
     GROUP BY GROUPING SETS ((age_band), (gender), (loyalty_tier), (customer_type), (region))`;
 
   const found = new Map<string, DemographicSlice>();

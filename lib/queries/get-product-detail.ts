@@ -1,6 +1,7 @@
 import { Prisma, type PrismaClient } from '@prisma/client';
 import { db } from '../db';
 import { type OverviewQuery, parseOverviewQuery, trendBuckets } from '../overview-params';
+import { ALL } from '../sales-rollup';
 import { planCells, previousPeriod } from '../time-buckets';
 import { dimensionWhere, fromCells } from './filter-sql';
 import { toSlices } from './get-mix';
@@ -11,7 +12,8 @@ type Sums = { revenue: bigint; units: bigint; orders: bigint; refunds: bigint };
 
 function productWhere(f: OverviewFilters, sku: string): Prisma.Sql {
   const category = f.category ? Prisma.sql`AND r.category = ANY(${f.category}::text[])` : Prisma.empty;
-  return Prisma.sql`r.sku = ${sku} AND ${dimensionWhere(f)} ${category}`;
+  // Store-level rows: the page breaks the product down by store and channel.
+  return Prisma.sql`r.sku = ${sku} AND r.store_id <> ${ALL} AND ${dimensionWhere(f)} ${category}`;
 }
 
 /**

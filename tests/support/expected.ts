@@ -143,3 +143,9 @@ export function expectedOverview(events: SaleJson[], filter: ExpectedFilter = {}
     orders_by_minute: ordersByMinute,
   };
 }
+
+/** A line's contribution to net sales: negative on a refund. */
+export function netLineRevenue(e: SaleJson, l: SaleJson['lines'][number]): number {
+  const amount = l.quantity * l.unit_price_cents - (l.discount_cents ?? 0);
+  return e.type === 'refund' ? -amount : amount;
+}

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { decodeSaleEvent, type SaleEvent } from '../../lib/sales-event';
-import { ALL_CATEGORIES, CATEGORY_SET_PREFIX, categorySetId, rollUp, type SalesDelta } from '../../lib/sales-rollup';
+import {
+  ALL,
+  ALL_CATEGORIES,
+  CATEGORY_SET_PREFIX,
+  categorySetId,
+  rollUp,
+  type SalesDelta,
+} from '../../lib/sales-rollup';
 import { bytes, type SaleJson, sale } from '../support/events';
 
 function event(overrides: Partial<SaleJson>): SaleEvent {
@@ -116,7 +123,31 @@ describe('rollUp', () => {
         }),
       ]),
     );
-    expect(demographics.filter((r) => r.category === 'Apparel' && r.grain === 'm')).toHaveLength(1);
+    const apparel = demographics.filter((r) => r.category === 'Apparel' && r.grain === 'm');
+    expect(apparel.filter((r) => r.storeId !== ALL)).toHaveLength(1);
+  });
+
+  it('adds region-level rows (all stores and channels) that sum to the store-level rows', () => {
+    const other = event({ event_id: 'o', store_id: 'BOS-01', channel: 'app' });
+    const { products, demographics } = rollUp([mixed, later, other, event({ event_id: 'o2' })]);
+    const sum = <T extends { storeId: string; revenueCents: number; orders: number }>(
+      rows: T[],
+      level: 'store' | 'region',
+    ) =>
+      rows
+        .filter((r) => (level === 'region') === (r.storeId === ALL))
+        .reduce((a, r) => ({ revenue: a.revenue + r.revenueCents, orders: a.orders + r.orders }), {
+          revenue: 0,
+          orders: 0,
+        });
+    for (const rows of [products, demographics] as { storeId: string; revenueCents: number; orders: number }[][]) {
+      expect(sum(rows, 'region')).toEqual(sum(rows, 'store'));
+    }
+    const regionRows = products.filter(
+      (p) => p.storeId === ALL && p.grain === 'm' && p.sku === 'SKU-1' && p.bucket === T,
+    );
+    // NYC-01/web and BOS-01/app in one region: one row, both orders.
+    expect(regionRows).toEqual([expect.objectContaining({ region: 'us-east', channel: ALL, orders: 2, units: 4 })]);
   });
 
   it('keeps the latest name per SKU and region per store', () => {
@@ -189,8 +220,10 @@ describe('category sets (orders of multi-category filters)', () => {
       const rows = sales.filter((r) => r.grain === grain && r.category === set.id);
       expect(rows).toEqual([expect.objectContaining({ orders: 1, revenueCents: 0, units: 0, refundCents: 0 })]);
     }
+    // Store-level and region-level demographic rows alike.
     expect(demographics.filter((r) => r.grain === 'm' && r.category === set.id)).toEqual([
-      expect.objectContaining({ orders: 1, revenueCents: 0, ageBand: '25-34', gender: 'female' }),
+      expect.objectContaining({ storeId: 'NYC-01', orders: 1, revenueCents: 0, ageBand: '25-34', gender: 'female' }),
+      expect.objectContaining({ storeId: ALL, channel: ALL, orders: 1, revenueCents: 0, ageBand: '25-34' }),
     ]);
   });
 
