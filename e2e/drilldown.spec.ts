@@ -1,7 +1,7 @@
 // Drill-down: a product page from the popular products, a store page from the live ticker,
 // breadcrumbs that keep the view, and browser history across them.
 import type { Page } from '@playwright/test';
-import { chooseFilter, expect, kpi, openDashboard, test } from './fixtures';
+import { chooseFilter, expect, expectLive, kpi, openDashboard, test } from './fixtures';
 
 interface Totals {
   revenue_cents: number;
@@ -61,7 +61,7 @@ test.describe('drill-down', () => {
     await page.getByTestId('breadcrumb-dashboard').click();
     await expect(page).toHaveURL((url) => url.pathname === '/');
     expect(paramsOf(page.url())).toEqual(paramsOf(dashboardUrl));
-    await expect(page.getByTestId('freshness')).toHaveAttribute('data-state', 'live');
+    await expectLive(page);
 
     // Browser Back returns to the product page.
     await page.goBack();
@@ -87,7 +87,7 @@ test.describe('drill-down', () => {
     await link.click();
 
     await expect(page).toHaveURL(new RegExp(`/stores/${encodeURIComponent(id)}\\?`));
-    await expect(page.getByTestId('freshness')).toHaveAttribute('data-state', 'live');
+    await expectLive(page);
     await expect(page.getByTestId('store-title')).toContainText(`Store ${id}`);
     await expect(page.getByTestId('breadcrumbs')).toContainText(`Store ${id}`);
     await expect(page.getByTestId('filter-store')).toHaveText(id);
@@ -132,7 +132,7 @@ test.describe('drill-down', () => {
     // A second store on a store page: the dashboard with both stores selected.
     await page.goBack();
     await expect(page).toHaveURL(otherUrl);
-    await expect(page.getByTestId('freshness')).toHaveAttribute('data-state', 'live');
+    await expectLive(page);
     await chooseFilter(page, 'filter-store', [other as string, third as string]);
     await expect(page).toHaveURL((url) => url.pathname === '/');
     expect(new URL(page.url()).searchParams.getAll('store')).toEqual([other, third].sort());
