@@ -135,6 +135,9 @@ test.describe('live dashboard', () => {
     await openDashboard(copied, page.url());
     await expect(copied.getByTestId('filter-store')).toHaveText('2 stores');
     await expect(copied.getByTestId('kpi-orders')).toHaveAttribute('data-value', String(await kpi(page, 'orders')));
+    // The TV legend lists both.
+    await openDashboard(copied, `${page.url()}&tv=1`);
+    await expect(copied.getByTestId('tv-legend')).toContainText(`Stores: ${first}, ${second}`);
     await copied.close();
 
     // Back returns to all stores.
