@@ -14,7 +14,7 @@ import { useTvMode } from '../components/display/useTvMode';
 import { ActiveFilters } from '../components/filters/ActiveFilters';
 import { activePreset, FilterBar } from '../components/filters/FilterBar';
 import { useLiveOverview } from '../components/hooks/useLiveOverview';
-import { useViewQuery } from '../components/hooks/useViewQuery';
+import { useViewQuery, type ViewRoute } from '../components/hooks/useViewQuery';
 import { KpiCards } from '../components/kpi/KpiCards';
 import { Movers } from '../components/tables/Movers';
 import { OrderTicker } from '../components/tables/OrderTicker';
@@ -29,10 +29,12 @@ export interface DashboardPageProps {
   /** `getOverview(parseOverviewQuery(query))`, rendered until live data arrives. */
   initialOverview: Overview;
   filterOptions: FilterOptions;
+  /** The path of a view chosen here; default: this page's path. */
+  route?: ViewRoute;
 }
 
-export function DashboardPage({ query: serverQuery, initialOverview, filterOptions }: DashboardPageProps) {
-  const { query, navigate, isPending } = useViewQuery(serverQuery);
+export function DashboardPage({ query: serverQuery, initialOverview, filterOptions, route }: DashboardPageProps) {
+  const { query, navigate, isPending } = useViewQuery(serverQuery, route);
   const initial = useMemo(() => ({ key: viewKey(serverQuery), data: initialOverview }), [serverQuery, initialOverview]);
   const live = useLiveOverview(query, initial);
   const overview = live.data;

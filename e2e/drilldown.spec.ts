@@ -1,7 +1,7 @@
 // Drill-down: a product page from the popular products, a store page from the live ticker,
 // breadcrumbs that keep the view, and browser history across them.
 import type { Page } from '@playwright/test';
-import { expect, kpi, openDashboard, test } from './fixtures';
+import { chooseFilter, expect, expectLive, kpi, openDashboard, test } from './fixtures';
 
 interface Totals {
   revenue_cents: number;
@@ -94,7 +94,7 @@ test.describe('drill-down', () => {
     await page.getByTestId('breadcrumb-dashboard').click();
     await expect(page).toHaveURL((url) => url.pathname === '/');
     expect(paramsOf(page.url())).toEqual(paramsOf(dashboardUrl));
-    await expect(page.getByTestId('freshness')).toHaveAttribute('data-connection', 'live');
+    await expectLive(page);
 
     // Browser Back returns to the product page.
     await page.goBack();
@@ -249,10 +249,10 @@ test.describe('drill-down', () => {
     await link.click();
 
     await expect(page).toHaveURL(new RegExp(`/stores/${encodeURIComponent(id)}\\?`));
-    await expect(page.getByTestId('freshness')).toHaveAttribute('data-connection', 'live');
+    await expectLive(page);
     await expect(page.getByTestId('store-title')).toContainText(`Store ${id}`);
     await expect(page.getByTestId('breadcrumbs')).toContainText(`Store ${id}`);
-    await expect(page.getByTestId('filter-store')).toHaveValue(id);
+    await expect(page.getByTestId('filter-store')).toHaveText(id);
 
     // The KPIs are the overview API's for the same view with the store filter.
     const view = new URL(page.url()).searchParams;
@@ -272,14 +272,17 @@ test.describe('drill-down', () => {
     await expect(page.getByTestId('store-title')).toContainText(`Store ${id}`);
 
     // Choosing another store in the filter bar moves to that store's page.
-    const select = page.getByTestId('filter-store');
-    const other = await select
-      .locator('option')
-      .evaluateAll((os, current) => os.map((o) => (o as HTMLOptionElement).value).find((v) => v && v !== current), id);
-    expect(other).toBeTruthy();
-    await select.selectOption(other as string);
+    await page.getByTestId('filter-store').click();
+    const [other, third] = await page
+      .getByTestId('filter-store-popover')
+      .locator('[role="option"]')
+      .evaluateAll((os, current) => os.map((o) => o.getAttribute('data-value')).filter((v) => v && v !== current), id);
+    expect(other && third).toBeTruthy();
+    await page.keyboard.press('Escape');
+    await chooseFilter(page, 'filter-store', [other as string]);
     await expect(page).toHaveURL(new RegExp(`/stores/${encodeURIComponent(other as string)}\\?.*range=4h`));
     await expect(page.getByTestId('store-title')).toContainText(`Store ${other}`);
+    const otherUrl = page.url();
 
     // The breadcrumb leaves the store (the drilled dimension) and keeps the rest.
     const crumb = page.getByTestId('breadcrumb-dashboard');
@@ -287,5 +290,15 @@ test.describe('drill-down', () => {
     await crumb.click();
     await expect(page).toHaveURL((url) => url.pathname === '/');
     expect(paramsOf(page.url())).toEqual(paramsOf(dashboardUrl, ['range']).concat('range=4h').sort());
+
+    // A second store on a store page: the dashboard with both stores selected.
+    await page.goBack();
+    await expect(page).toHaveURL(otherUrl);
+    await expectLive(page);
+    await chooseFilter(page, 'filter-store', [other as string, third as string]);
+    await expect(page).toHaveURL((url) => url.pathname === '/');
+    expect(new URL(page.url()).searchParams.getAll('store')).toEqual([other, third].sort());
+    await expect(page.getByTestId('filter-store')).toHaveText('2 stores');
+    await expect(page.getByTestId('store-title')).toHaveCount(0);
   });
 });

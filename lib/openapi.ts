@@ -1,7 +1,7 @@
 // OpenAPI 3.1 description of the HTTP API, served at /api/v1/openapi.json.
 
 import { DEAD_LETTER_PAGE_SIZE, MAX_DEAD_LETTER_PAGE_SIZE, MAX_REDRIVE_IDS } from './dead-letter-params';
-import { DAY_PRESETS, RANGE_PRESETS, TOP_LIMITS } from './overview-params';
+import { DAY_PRESETS, MAX_FILTER_VALUES, RANGE_PRESETS, TOP_LIMITS } from './overview-params';
 import { PREVIEW_BYTES } from './payload-preview';
 import { CHANNELS } from './queries/overview.types';
 import { GRANULARITIES, MAX_BUCKETS } from './time-buckets';
@@ -10,6 +10,16 @@ const str = (description: string, extra: Record<string, unknown> = {}) => ({ typ
 const int = (description: string) => ({ type: 'integer', description });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const arrayOf = (name: string) => ({ type: 'array', items: ref(name) });
+/** A filter dimension: the key repeated once per value (`?store=A&store=B`), any value matching. */
+const dimension = (name: string, description: string, items: Record<string, unknown>) => ({
+  name,
+  in: 'query',
+  style: 'form',
+  explode: true,
+  description: `${description} Repeat the parameter for several values (any matches), at most ${MAX_FILTER_VALUES}; values are never split on commas.`,
+  schema: { type: 'array', maxItems: MAX_FILTER_VALUES, items },
+});
+const filterList = (description: string) => ({ type: 'array', items: { type: 'string' }, description });
 
 const viewParameters = [
   {
@@ -31,14 +41,14 @@ const viewParameters = [
       format: 'date-time',
     }),
   },
-  { name: 'store', in: 'query', schema: str('Store id (1–128 characters).') },
-  { name: 'region', in: 'query', schema: str('Region (1–128 characters).') },
-  { name: 'channel', in: 'query', schema: { type: 'string', enum: [...CHANNELS] } },
-  {
-    name: 'category',
-    in: 'query',
-    schema: str('Product category: revenue and units count only its lines, orders those with such a line.'),
-  },
+  dimension('store', 'Store ids.', { type: 'string', minLength: 1, maxLength: 128 }),
+  dimension('region', 'Regions.', { type: 'string', minLength: 1, maxLength: 128 }),
+  dimension('channel', 'Sales channels.', { type: 'string', enum: [...CHANNELS] }),
+  dimension(
+    'category',
+    'Product categories: revenue and units count only the lines in them, orders those with at least one such line (an order spanning several selected categories counts once).',
+    { type: 'string', minLength: 1, maxLength: 128 },
+  ),
   {
     name: 'tz',
     in: 'query',
@@ -286,7 +296,16 @@ export const openApiDocument = {
           },
           tz: str(''),
           granularity: { type: 'string', enum: [...GRANULARITIES] },
-          filters: { type: 'object' },
+          filters: {
+            type: 'object',
+            description: 'The filters of the view, values sorted; an empty list = no filter on that dimension',
+            properties: {
+              store: filterList('Store ids'),
+              region: filterList('Regions'),
+              channel: filterList('Channels'),
+              category: filterList('Categories'),
+            },
+          },
           totals: ref('Totals'),
           top_products: arrayOf('TopProduct'),
           top: { type: 'object', properties: { limit: int(''), sort: str('') } },

@@ -13,6 +13,22 @@ import { ageBand, customerType, lineRevenueCents, minuteBucket, type SaleEvent }
 export const ALL_CATEGORIES = '*';
 
 /**
+ * First character of the category of "category set" rows. A sale with lines in two or more
+ * categories also counts once (orders = 1, revenue and units 0) under the set of its
+ * categories, so that the orders of a multi-category filter S stay exact:
+ *
+ *   orders(S) = Σ_{c∈S} orders_c − Σ_{set rows T} orders_T · max(|T∩S| − 1, 0)
+ *
+ * (an order whose categories are T is counted |T∩S| times by the per-category rows and must
+ * count once). The set row's category is CATEGORY_SET_PREFIX + a hash of the sorted
+ * categories, a short key whatever the number and length of the categories; the
+ * `category_set` table maps it back to the categories for the queries. Refunds are not
+ * orders, so they have no set rows. Like ALL_CATEGORIES, a real category starting with this
+ * control character would be misread.
+ */
+export const CATEGORY_SET_PREFIX = '\u0001';
+
+/**
  * store_id and channel of the region-level rows of the product and demographic rollups:
  * every store and channel of a region together. Views without a store or channel filter
  * (the common case) read these, ~20× fewer rows than the store × channel rows. The empty
@@ -82,11 +98,19 @@ export interface StoreInfo {
   region: string;
 }
 
+/** The categories behind a category-set row (`id` = its category value). */
+export interface CategorySet {
+  id: string;
+  categories: string[];
+}
+
 export interface Rollup {
   sales: SalesDelta[];
   products: ProductDelta[];
   demographics: DemographicDelta[];
   productDemographics: ProductDemographicDelta[];
+  /** Category sets of the batch's multi-category sales. */
+  categorySets: CategorySet[];
   /** Latest name/category per SKU in the batch. */
   catalog: ProductInfo[];
   /** Latest region per store in the batch. */
@@ -170,11 +194,32 @@ function withCoarserGrains<T extends Summable>(minutes: T[], dims: (row: T) => s
   return [...minutes, ...coarsen(minutes, 'h', dims), ...coarsen(minutes, 'd', dims)];
 }
 
+// Set ids by the JSON of their sorted categories: most orders repeat a few combinations, so
+// the hash is computed once per combination and process. Cleared when large (a bounded cache).
+const setIds = new Map<string, string>();
+const MAX_CACHED_SET_IDS = 50_000;
+
+/** Category-set id of distinct categories (any order): prefix + 22 base64url characters of SHA-256. */
+export function categorySetId(categories: Iterable<string>): { id: string; categories: string[] } {
+  const sorted = [...categories].sort();
+  const key = JSON.stringify(sorted); // unambiguous whatever characters the categories hold
+  let id = setIds.get(key);
+  if (id === undefined) {
+    // Loaded lazily: this module is also bundled for the browser (GRAINS), which never rolls up.
+    const { createHash } = process.getBuiltinModule('node:crypto');
+    id = CATEGORY_SET_PREFIX + createHash('sha256').update(key).digest('base64url').slice(0, 22);
+    if (setIds.size >= MAX_CACHED_SET_IDS) setIds.clear();
+    setIds.set(key, id);
+  }
+  return { id, categories: sorted };
+}
+
 /**
  * Order-level figures split by category, plus the whole-order part under ALL_CATEGORIES;
- * `sign` is -1 for a refund.
+ * `sign` is -1 for a refund. A sale with several categories adds its category-set part
+ * (orders only; see CATEGORY_SET_PREFIX), recorded in `sets`.
  */
-function partsOf(event: SaleEvent, sign: 1 | -1): Part[] {
+function partsOf(event: SaleEvent, sign: 1 | -1, sets: Map<string, CategorySet>): Part[] {
   const byCategory = new Map<string, Part>();
   const whole: Part = { category: ALL_CATEGORIES, revenueCents: 0, units: 0 };
   for (const line of event.lines) {
@@ -189,7 +234,13 @@ function partsOf(event: SaleEvent, sign: 1 | -1): Part[] {
     whole.revenueCents += revenue;
     whole.units += sign * line.quantity;
   }
-  return [whole, ...byCategory.values()];
+  const parts = [whole, ...byCategory.values()];
+  if (sign === 1 && byCategory.size > 1) {
+    const set = categorySetId(byCategory.keys());
+    sets.set(set.id, set);
+    parts.push({ category: set.id, revenueCents: 0, units: 0 });
+  }
+  return parts;
 }
 
 interface Who {
@@ -273,6 +324,7 @@ export function rollUp(events: readonly SaleEvent[]): Rollup {
   const demographics = new Map<string, DemographicDelta>();
   const catalog = new Map<string, ProductInfo>();
   const stores = new Map<string, string>();
+  const categorySets = new Map<string, CategorySet>();
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
 
@@ -295,7 +347,7 @@ export function rollUp(events: readonly SaleEvent[]): Rollup {
     const sign = refund ? -1 : 1;
     const order = refund ? 0 : 1;
 
-    for (const part of partsOf(event, sign)) {
+    for (const part of partsOf(event, sign, categorySets)) {
       const { category, revenueCents, units } = part;
       const salesKey = dimKey + SEP + category;
       let sale = sales.get(salesKey);
@@ -368,6 +420,7 @@ export function rollUp(events: readonly SaleEvent[]): Rollup {
     products: withCoarserGrains([...products.values()], productDims),
     demographics: withCoarserGrains([...demographics.values()], demographicDims),
     productDemographics: rollUpProductDemographics(events),
+    categorySets: [...categorySets.values()],
     catalog: [...catalog.values()],
     stores: [...stores].map(([storeId, region]) => ({ storeId, region })),
     buckets: events.length === 0 ? null : { min, max },

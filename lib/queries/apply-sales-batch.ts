@@ -6,7 +6,14 @@
 import type { Prisma, PrismaClient } from '@prisma/client';
 import { SALES_UPDATED_CHANNEL, type SalesUpdatedNotice } from '../live-channel';
 import { lineRevenueCents, orderRevenueCents, type RejectReason, type SaleEvent } from '../sales-event';
-import { type ProductDemographicDelta, type ProductInfo, type Rollup, rollUp, type StoreInfo } from '../sales-rollup';
+import {
+  type CategorySet,
+  type ProductDemographicDelta,
+  type ProductInfo,
+  type Rollup,
+  rollUp,
+  type StoreInfo,
+} from '../sales-rollup';
 
 type Tx = Prisma.TransactionClient;
 
@@ -77,6 +84,12 @@ async function claimEventIds(tx: Tx, ids: string[]): Promise<Set<string>> {
 export class KnownDimensions {
   private readonly products = new Map<string, string>();
   private readonly stores = new Map<string, string>();
+  // A set id is a hash of its categories: once written, the row never changes.
+  private readonly categorySets = new Set<string>();
+
+  newCategorySets(sets: CategorySet[]): CategorySet[] {
+    return sets.filter((s) => !this.categorySets.has(s.id));
+  }
 
   changedProducts(catalog: ProductInfo[]): ProductInfo[] {
     return catalog.filter((p) => this.products.get(p.sku) !== p.name + SEP + p.category);
@@ -87,9 +100,10 @@ export class KnownDimensions {
   }
 
   /** After commit: the values are in the database now. */
-  remember(catalog: ProductInfo[], stores: StoreInfo[]): void {
+  remember(catalog: ProductInfo[], stores: StoreInfo[], categorySets: CategorySet[] = []): void {
     for (const p of catalog) this.products.set(p.sku, p.name + SEP + p.category);
     for (const s of stores) this.stores.set(s.storeId, s.region);
+    for (const s of categorySets) this.categorySets.add(s.id);
   }
 }
 
@@ -105,6 +119,7 @@ async function writeRollup(
   rollup: Rollup,
   catalog: ProductInfo[],
   stores: StoreInfo[],
+  categorySets: CategorySet[] = [],
 ): Promise<void> {
   const { sales, products, demographics } = rollup;
   if (sales.length > 0) {
@@ -163,6 +178,15 @@ async function writeRollup(
       ORDER BY 1
       ON CONFLICT (sku) DO UPDATE SET name = EXCLUDED.name, category = EXCLUDED.category, updated_at = now()
       WHERE (p.name, p.category) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.category)`;
+  }
+  if (categorySets.length > 0) {
+    // Sets are immutable (the id is a hash of the categories): an existing row is left alone.
+    await tx.$executeRaw`
+      INSERT INTO category_set (id, categories)
+      SELECT id, ARRAY(SELECT jsonb_array_elements_text(categories))
+      FROM jsonb_to_recordset(${JSON.stringify(categorySets)}::jsonb) AS x(id text, categories jsonb)
+      ORDER BY 1
+      ON CONFLICT (id) DO NOTHING`;
   }
   if (stores.length > 0) {
     await tx.$executeRaw`
@@ -288,6 +312,7 @@ export async function applySalesBatch(
         rollup,
         known.changedProducts(rollup.catalog),
         known.changedStores(rollup.stores),
+        known.newCategorySets(rollup.categorySets),
       );
       await writeProductDemographics(tx, batch.partition, rollup.productDemographics);
       await recordDeadLetters(tx, batch.topic, batch.partition, rejected);
@@ -317,6 +342,6 @@ export async function applySalesBatch(
     },
     { maxWait: 10_000, timeout: 60_000 },
   );
-  known.remember(rollup.catalog, rollup.stores);
+  known.remember(rollup.catalog, rollup.stores, rollup.categorySets);
   return outcome;
 }

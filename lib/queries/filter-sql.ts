@@ -1,5 +1,5 @@
 import { Prisma } from '@prisma/client';
-import { ALL, ALL_CATEGORIES } from '../sales-rollup';
+import { ALL, ALL_CATEGORIES, CATEGORY_SET_PREFIX } from '../sales-rollup';
 import type { Cell } from '../time-buckets';
 import type { OverviewFilters } from './overview.types';
 
@@ -28,18 +28,56 @@ export function fromCells(table: RollupTable, cells: Cell[], scanWhere: Prisma.S
     ) r`;
 }
 
-/** Store, region and channel filters on alias `r` (always a valid boolean expression). */
+/** Store, region and channel filters on alias `r`, any listed value matching (always a valid boolean expression). */
 export function dimensionWhere(f: Pick<OverviewFilters, 'store' | 'region' | 'channel'>): Prisma.Sql {
   const parts: Prisma.Sql[] = [Prisma.sql`TRUE`];
-  if (f.store) parts.push(Prisma.sql`r.store_id = ${f.store}`);
-  if (f.region) parts.push(Prisma.sql`r.region = ${f.region}`);
-  if (f.channel) parts.push(Prisma.sql`r.channel = ${f.channel}`);
+  if (f.store) parts.push(Prisma.sql`r.store_id = ANY(${f.store}::text[])`);
+  if (f.region) parts.push(Prisma.sql`r.region = ANY(${f.region}::text[])`);
+  if (f.channel) parts.push(Prisma.sql`r.channel = ANY(${f.channel}::text[])`);
   return Prisma.join(parts, ' AND ');
 }
 
-/** Rows under ALL_CATEGORIES answer views without a category filter. */
-export function categoryOrAll(f: Pick<OverviewFilters, 'category'>): string {
-  return f.category ?? ALL_CATEGORIES;
+/** The real categories of sales_rollup: neither whole-order nor category-set rows. */
+export function isRealCategory(column: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`${column} <> ${ALL_CATEGORIES} AND left(${column}, 1) <> ${CATEGORY_SET_PREFIX}`;
+}
+
+/**
+ * Which rows of sales_rollup or demographic_rollup (alias `r`) answer the view's category
+ * filter, and what each row's `orders` counts for. Use as
+ * `SELECT SUM(${orders}) … FROM ${fromCells(…)} ${join} WHERE ${where} AND …`.
+ */
+export interface CategoryScope {
+  join: Prisma.Sql;
+  where: Prisma.Sql;
+  /** Expression of a row's orders in the view. */
+  orders: Prisma.Sql;
+}
+
+export function categoryScope(f: Pick<OverviewFilters, 'category'>): CategoryScope {
+  const categories = f.category ?? [];
+  if (categories.length <= 1) {
+    // No filter: the whole-order rows; one category: its rows ("orders with a line in it").
+    const category = categories[0] ?? ALL_CATEGORIES;
+    return { join: Prisma.empty, where: Prisma.sql`r.category = ${category}`, orders: Prisma.sql`r.orders` };
+  }
+  // Several categories S: each category's rows with weight 1, and the category-set rows of
+  // every set T with |T∩S| ≥ 2 with weight 1 − |T∩S|, so that an order spanning k of the
+  // selected categories counts k − (k − 1) = 1 (lib/sales-rollup.ts CATEGORY_SET_PREFIX).
+  // Set rows have no revenue or units, so those sums need no weight.
+  const list = Prisma.sql`${categories}::text[]`;
+  return {
+    join: Prisma.sql`JOIN (
+      SELECT s.category, 1 AS weight FROM unnest(${list}) AS s(category)
+      UNION ALL
+      SELECT t.id, 1 - t.hits FROM (
+        SELECT cs.id, (SELECT count(*)::int FROM unnest(cs.categories) AS x WHERE x = ANY(${list})) AS hits
+        FROM category_set cs WHERE cs.categories && ${list}
+      ) t WHERE t.hits > 1
+    ) w ON w.category = r.category`,
+    where: Prisma.sql`TRUE`,
+    orders: Prisma.sql`r.orders * w.weight`,
+  };
 }
 
 /**

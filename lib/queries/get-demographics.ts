@@ -1,6 +1,6 @@
 import type { PrismaClient } from '@prisma/client';
 import type { Cell } from '../time-buckets';
-import { categoryOrAll, dimensionWhere, fromCells, levelWhere } from './filter-sql';
+import { categoryScope, dimensionWhere, fromCells, levelWhere } from './filter-sql';
 import {
   AGE_BANDS,
   CUSTOMER_TYPES,
@@ -34,6 +34,7 @@ export function fixedDimensions(found: ReadonlyMap<string, DemographicSlice>): O
 
 /** Revenue and orders by each demographic dimension, in one GROUPING SETS scan. */
 export async function getDemographics(prisma: PrismaClient, f: OverviewFilters, cells: Cell[]): Promise<Demographics> {
+  const scope = categoryScope(f);
   const rows = await prisma.$queryRaw<{ dimension: Dimension; key: string; revenue: bigint; orders: bigint }[]>`
     SELECT
       CASE
@@ -44,9 +45,9 @@ export async function getDemographics(prisma: PrismaClient, f: OverviewFilters, 
         ELSE 'region'
       END AS dimension,
       COALESCE(age_band, gender, loyalty_tier, customer_type, region) AS key,
-      SUM(revenue_cents)::bigint AS revenue, SUM(orders)::bigint AS orders
-    FROM ${fromCells('demographic_rollup', cells)}
-    WHERE r.category = ${categoryOrAll(f)} AND ${dimensionWhere(f)} AND ${levelWhere(f)}
+      SUM(r.revenue_cents)::bigint AS revenue, SUM(${scope.orders})::bigint AS orders
+    FROM ${fromCells('demographic_rollup', cells)} ${scope.join}
+    WHERE ${scope.where} AND ${dimensionWhere(f)} AND ${levelWhere(f)}
     GROUP BY GROUPING SETS ((age_band), (gender), (loyalty_tier), (customer_type), (region))`;
 
   const found = new Map<string, DemographicSlice>();

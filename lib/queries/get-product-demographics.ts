@@ -17,7 +17,7 @@ export async function getProductDemographics(
   f: OverviewFilters,
   cells: Cell[],
 ): Promise<Omit<Demographics, 'region'>> {
-  const category = f.category ? Prisma.sql`AND r.category = ${f.category}` : Prisma.empty;
+  const category = f.category ? Prisma.sql`AND r.category = ANY(${f.category}::text[])` : Prisma.empty;
   const rows = await prisma.$queryRaw<{ slot: number; revenue: bigint; orders: bigint }[]>`
     SELECT u.slot::int AS slot, SUM(u.revenue)::bigint AS revenue, SUM(u.orders)::bigint AS orders
     FROM ${fromCells('product_demographic_rollup', cells, Prisma.sql`x.sku = ${sku}`)}

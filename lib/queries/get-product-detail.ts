@@ -14,7 +14,7 @@ import type { OverviewFilters, ProductDetail } from './overview.types';
 type Sums = { revenue: bigint; units: bigint; orders: bigint; refunds: bigint };
 
 function productWhere(f: OverviewFilters): Prisma.Sql {
-  const category = f.category ? Prisma.sql`AND r.category = ${f.category}` : Prisma.empty;
+  const category = f.category ? Prisma.sql`AND r.category = ANY(${f.category}::text[])` : Prisma.empty;
   // Store-level rows: the page breaks the product down by store and channel.
   return Prisma.sql`r.store_id <> ${ALL} AND ${dimensionWhere(f)} ${category}`;
 }

@@ -8,10 +8,11 @@ export async function getRecentOrders(
   limit = 20,
 ): Promise<RecentOrder[]> {
   const parts: Prisma.Sql[] = [Prisma.sql`TRUE`];
-  if (f.store) parts.push(Prisma.sql`store_id = ${f.store}`);
-  if (f.region) parts.push(Prisma.sql`region = ${f.region}`);
-  if (f.channel) parts.push(Prisma.sql`channel = ${f.channel}`);
-  if (f.category) parts.push(Prisma.sql`${f.category} = ANY(categories)`);
+  if (f.store) parts.push(Prisma.sql`store_id = ANY(${f.store}::text[])`);
+  if (f.region) parts.push(Prisma.sql`region = ANY(${f.region}::text[])`);
+  if (f.channel) parts.push(Prisma.sql`channel = ANY(${f.channel}::text[])`);
+  // An order with a line in any of the categories (array overlap).
+  if (f.category) parts.push(Prisma.sql`categories && ${f.category}::text[]`);
   const rows = await prisma.$queryRaw<
     {
       event_id: string;

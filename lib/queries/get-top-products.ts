@@ -15,7 +15,7 @@ export interface ProductTotal {
 }
 
 function categoryFilter(f: Pick<OverviewFilters, 'category'>): Prisma.Sql {
-  return f.category ? Prisma.sql`AND r.category = ${f.category}` : Prisma.empty;
+  return f.category ? Prisma.sql`AND r.category = ANY(${f.category}::text[])` : Prisma.empty;
 }
 
 function orderBy(sort: TopSort): Prisma.Sql {

@@ -16,6 +16,36 @@ export interface Expected {
     'age_band' | 'gender' | 'loyalty_tier' | 'customer_type' | 'region',
     Record<string, { revenue_cents: number; orders: number }>
   >;
+  /** Channel mix: net revenue and orders per channel. */
+  channels: Record<string, { revenue_cents: number; orders: number }>;
+  /** Orders per UTC minute (ISO start of the minute). */
+  orders_by_minute: Record<string, number>;
+}
+
+/** A filter value as the API takes it: one value or several (any of them matches). */
+export type FilterValue = string | string[];
+export interface ExpectedFilter {
+  store?: FilterValue;
+  region?: FilterValue;
+  channel?: FilterValue;
+  category?: FilterValue;
+}
+
+/** Does `value` pass a filter (absent or empty = everything passes)? */
+export function passes(filter: FilterValue | undefined, value: string): boolean {
+  if (filter === undefined) return true;
+  const list = typeof filter === 'string' ? [filter] : filter;
+  return list.length === 0 || list.includes(value);
+}
+
+/** Events matching store, region and channel, with at least one line in the categories (the ticker). */
+export function matchesFilter(e: SaleJson, filter: ExpectedFilter): boolean {
+  return (
+    passes(filter.store, e.store_id) &&
+    passes(filter.region, e.region) &&
+    passes(filter.channel, e.channel) &&
+    e.lines.some((l) => passes(filter.category, l.category))
+  );
 }
 
 function band(age: number | null): string {
@@ -48,10 +78,7 @@ function countBuyer(demographics: Expected['demographics'], e: SaleJson, revenue
   }
 }
 
-export function expectedOverview(
-  events: SaleJson[],
-  filter: { store?: string; region?: string; channel?: string; category?: string } = {},
-): Expected {
+export function expectedOverview(events: SaleJson[], filter: ExpectedFilter = {}): Expected {
   const products = new Map<
     string,
     { sku: string; name: string; category: string; revenue_cents: number; units: number }
@@ -63,15 +90,18 @@ export function expectedOverview(
     customer_type: {},
     region: {},
   };
+  const channels: Expected['channels'] = {};
+  const ordersByMinute: Expected['orders_by_minute'] = {};
   let gross = 0;
   let refunds = 0;
   let orders = 0;
   let units = 0;
   for (const e of events) {
-    if (filter.store && e.store_id !== filter.store) continue;
-    if (filter.region && e.region !== filter.region) continue;
-    if (filter.channel && e.channel !== filter.channel) continue;
-    const lines = e.lines.filter((l) => !filter.category || l.category === filter.category);
+    if (!passes(filter.store, e.store_id) || !passes(filter.region, e.region) || !passes(filter.channel, e.channel)) {
+      continue;
+    }
+    // With categories, only their lines count; the order counts once if it has any of them.
+    const lines = e.lines.filter((l) => passes(filter.category, l.category));
     if (lines.length === 0) continue;
     // A refund takes its amount and units back (net sales) and is not an order.
     const refund = e.type === 'refund';
@@ -90,7 +120,13 @@ export function expectedOverview(
     else {
       gross += amount;
       orders += 1;
+      const minute = new Date(Math.floor(Date.parse(e.occurred_at) / 60_000) * 60_000).toISOString();
+      ordersByMinute[minute] = (ordersByMinute[minute] ?? 0) + 1;
     }
+    const channel = channels[e.channel] ?? { revenue_cents: 0, orders: 0 };
+    channels[e.channel] = channel;
+    channel.revenue_cents += sign * amount;
+    channel.orders += refund ? 0 : 1;
     countBuyer(demographics, e, sign * amount, refund ? 0 : 1);
   }
   const revenue = gross - refunds;
@@ -108,6 +144,8 @@ export function expectedOverview(
     },
     top_products: top,
     demographics,
+    channels,
+    orders_by_minute: ordersByMinute,
   };
 }
 
@@ -128,21 +166,17 @@ export interface ExpectedProduct {
  * One product in a view: its lines' net revenue and units (refunds subtract), orders
  * containing it, by store and by customer.
  */
-export function expectedProduct(
-  events: SaleJson[],
-  sku: string,
-  filter: { store?: string; region?: string; channel?: string; category?: string } = {},
-): ExpectedProduct {
+export function expectedProduct(events: SaleJson[], sku: string, filter: ExpectedFilter = {}): ExpectedProduct {
   const result: ExpectedProduct = {
     totals: { revenue_cents: 0, units: 0, orders: 0 },
     stores: {},
     demographics: { age_band: {}, gender: {}, loyalty_tier: {}, customer_type: {}, region: {} },
   };
   for (const e of events) {
-    if (filter.store && e.store_id !== filter.store) continue;
-    if (filter.region && e.region !== filter.region) continue;
-    if (filter.channel && e.channel !== filter.channel) continue;
-    const lines = e.lines.filter((l) => l.sku === sku && (!filter.category || l.category === filter.category));
+    if (!passes(filter.store, e.store_id) || !passes(filter.region, e.region) || !passes(filter.channel, e.channel)) {
+      continue;
+    }
+    const lines = e.lines.filter((l) => l.sku === sku && passes(filter.category, l.category));
     if (lines.length === 0) continue;
     const sign = e.type === 'refund' ? -1 : 1;
     const orders = e.type === 'refund' ? 0 : 1;

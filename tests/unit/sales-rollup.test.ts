@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { AGE_BANDS, CUSTOMER_TYPES, GENDERS, LOYALTY_TIERS } from '../../lib/queries/overview.types';
 import { decodeSaleEvent, type SaleEvent } from '../../lib/sales-event';
-import { ALL, ALL_CATEGORIES, PRODUCT_SEGMENTS, rollUp, rollUpProductDemographics } from '../../lib/sales-rollup';
+import {
+  ALL,
+  ALL_CATEGORIES,
+  CATEGORY_SET_PREFIX,
+  categorySetId,
+  PRODUCT_SEGMENTS,
+  rollUp,
+  rollUpProductDemographics,
+  type SalesDelta,
+} from '../../lib/sales-rollup';
 import { bytes, type SaleJson, sale } from '../support/events';
 
 function event(overrides: Partial<SaleJson>): SaleEvent {
@@ -185,6 +194,7 @@ describe('rollUp', () => {
       products: [],
       demographics: [],
       productDemographics: [],
+      categorySets: [],
       catalog: [],
       stores: [],
       buckets: null,
@@ -260,5 +270,85 @@ describe('rollUpProductDemographics', () => {
     expect(day?.orders[slot('customer_type', 'returning')]).toBe(1);
     expect(day?.orders[slot('customer_type', 'new')]).toBe(1);
     expect(day?.revenueCents[slot('gender', 'male')]).toBe(2000);
+  });
+});
+
+describe('category sets (orders of multi-category filters)', () => {
+  const line = (category: string, sku = `SKU-${category}`) => ({
+    sku,
+    name: sku,
+    category,
+    quantity: 1,
+    unit_price_cents: 100,
+  });
+  const order = (id: string, categories: string[], type: 'sale' | 'refund' = 'sale') =>
+    event({ event_id: id, type, lines: categories.map((c) => line(c)) });
+
+  it('gives a sale spanning several categories one set row: orders 1, no revenue or units', () => {
+    const { sales, demographics, categorySets } = rollUp([mixed]);
+    const set = categorySetId(['Home', 'Apparel']);
+    expect(set).toEqual(categorySetId(['Apparel', 'Home'])); // order of lines does not matter
+    expect(set.id.startsWith(CATEGORY_SET_PREFIX)).toBe(true);
+    expect(set.id).toHaveLength(23);
+    expect(categorySets).toEqual([{ id: set.id, categories: ['Apparel', 'Home'] }]);
+    for (const grain of ['m', 'h', 'd']) {
+      const rows = sales.filter((r) => r.grain === grain && r.category === set.id);
+      expect(rows).toEqual([expect.objectContaining({ orders: 1, revenueCents: 0, units: 0, refundCents: 0 })]);
+    }
+    // Store-level and region-level demographic rows alike.
+    expect(demographics.filter((r) => r.grain === 'm' && r.category === set.id)).toEqual([
+      expect.objectContaining({ storeId: 'NYC-01', orders: 1, revenueCents: 0, ageBand: '25-34', gender: 'female' }),
+      expect.objectContaining({ storeId: ALL, channel: ALL, orders: 1, revenueCents: 0, ageBand: '25-34' }),
+    ]);
+  });
+
+  it('writes no set row for single-category sales or for refunds', () => {
+    const { sales, categorySets } = rollUp([
+      order('one', ['Home', 'Home']),
+      order('refund', ['Home', 'Toys'], 'refund'),
+    ]);
+    expect(categorySets).toEqual([]);
+    expect(sales.some((r) => r.category.startsWith(CATEGORY_SET_PREFIX))).toBe(false);
+  });
+
+  it('distinguishes sets whatever characters the categories hold', () => {
+    expect(categorySetId(['a,b', 'c']).id).not.toBe(categorySetId(['a', 'b,c']).id);
+    expect(categorySetId(['a\u0001b', 'c']).id).not.toBe(categorySetId(['a', 'b\u0001c']).id);
+  });
+
+  // The query's formula, evaluated over the rollup rows: orders(S) = Σ_{c∈S} orders_c −
+  // Σ_{sets T} orders_T · max(|T∩S| − 1, 0) must equal the orders with a line in S.
+  it('corrects per-category order counts to distinct orders for every category filter', () => {
+    const baskets = [
+      ['Home'],
+      ['Home', 'Toys'],
+      ['Toys', 'Home'],
+      ['Home', 'Toys', 'Garden'],
+      ['Garden', 'Books'],
+      ['Books'],
+      ['Toys', 'Books', 'Garden', 'Home'],
+    ];
+    const { sales, categorySets } = rollUp([
+      ...baskets.map((b, i) => order(`o${i}`, b)),
+      order('ret', ['Home', 'Toys'], 'refund'),
+    ]);
+    const members = new Map(categorySets.map((s) => [s.id, s.categories]));
+    const minute = sales.filter((r: SalesDelta) => r.grain === 'm');
+    const ordersOf = (selected: string[]) => {
+      let n = 0;
+      for (const r of minute) {
+        if (selected.includes(r.category)) n += r.orders;
+        const set = members.get(r.category);
+        if (set) n -= r.orders * Math.max(set.filter((c) => selected.includes(c)).length - 1, 0);
+      }
+      return n;
+    };
+    const all = ['Home', 'Toys', 'Garden', 'Books'];
+    // Every non-empty subset of the four categories.
+    for (let mask = 1; mask < 16; mask++) {
+      const selected = all.filter((_, i) => mask & (1 << i));
+      const expected = baskets.filter((b) => b.some((c) => selected.includes(c))).length;
+      expect(ordersOf(selected), selected.join('+')).toBe(expected);
+    }
   });
 });
