@@ -169,7 +169,8 @@ export class LiveHub {
         }
         // A new subscriber gets its own answer at once rather than waiting for the next commit.
         try {
-          const data = await opened.load();
+          const done = webMetrics().overviewDuration.startTimer({ source: 'live' });
+          const data = await opened.load().finally(done);
           if (data !== null) {
             socket.emit(push, { key: opened.key, data } satisfies LivePush<unknown>);
             webMetrics().livePushes.inc({ kind: 'initial' });
