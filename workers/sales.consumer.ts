@@ -125,6 +125,9 @@ export async function startSalesConsumer({
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     checked.clear();
     dlqPublished.clear();
+    // Failures were about partitions we may no longer hold; the next batch tells anew.
+    failing = null;
+    attempts.clear();
     joined = true;
     lastKafkaContactAt = Date.now();
     const previous = assigned;
@@ -232,9 +235,6 @@ export async function startSalesConsumer({
     const where = { topic: batch.topic, partition: batch.partition };
     const first = BigInt(batch.firstOffset() ?? '0');
     let stored = await getStoredOffset(prisma, batch.topic, batch.partition);
-    // Marked only once the stored offset is known: if the query fails, the next delivery
-    // must be checked again, or a Kafka position ahead of Postgres would skip events.
-    checked.add(batch.partition);
     // Offsets of another cluster (a new broker, a migrated cluster) or beyond the end of the
     // partition (topic recreated) describe another log: start this one from its beginning.
     // Nothing is counted twice — ids of events already counted are kept in processed_event.
@@ -254,6 +254,9 @@ export async function startSalesConsumer({
       stored = { nextOffset: 0n, clusterId };
     }
     const target = stored?.nextOffset ?? 0n;
+    // Marked only now that the database has answered: if a query above failed, the next
+    // delivery must be checked again, or a Kafka position ahead of Postgres would skip events.
+    checked.add(batch.partition);
     metrics.lag.set(
       { topic: batch.topic, partition: String(batch.partition) },
       Number(BigInt(batch.highWatermark) - target),
