@@ -99,6 +99,9 @@ export function cutoffForOffset(newestBefore: number[]): number {
   return Math.ceil((Math.max(...newestBefore) + MAX_EVENT_LEAD_MS) / CELL_MS) * CELL_MS;
 }
 
+/** Math.min for offsets (bigint). */
+const earlier = (a: bigint, b: bigint): bigint => (a < b ? a : b);
+
 export interface PartitionBounds {
   partition: number;
   /** Log start offset: older messages were deleted by retention. */
@@ -140,7 +143,7 @@ export function planReadStarts(
     }
     // An offset past the end of a partition starts at its end: nothing to read there.
     let start = 0n;
-    if (from.kind === 'offset') start = from.offset > high ? high : from.offset;
+    if (from.kind === 'offset') start = earlier(from.offset, high);
     starts.set(partition, start);
     if (low > start) {
       problems.push(`partition ${partition}: needs offsets from ${start}, but keeps only ${range}`);
