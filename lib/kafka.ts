@@ -1,6 +1,6 @@
 // The only place Kafka clients are built. Everything takes its brokers and topic names from
 // the validated configuration.
-import { type Admin, ConfigResourceTypes, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import kafkajs, { type Admin, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { env } from './env';
 import { logger } from './logger';
 
@@ -102,7 +102,8 @@ export function salesTopics(): TopicSpec[] {
 export async function topicRetentionMs(admin: Admin, topic: string): Promise<number | null> {
   const { resources } = await admin.describeConfigs({
     includeSynonyms: false,
-    resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['retention.ms'] }],
+    // Through the default export: Node's named-export detection misses this one in kafkajs' CommonJS.
+    resources: [{ type: kafkajs.ConfigResourceTypes.TOPIC, name: topic, configNames: ['retention.ms'] }],
   });
   const value = resources[0]?.configEntries.find((e) => e.configName === 'retention.ms')?.configValue;
   return value === undefined || value === null ? null : Number(value);

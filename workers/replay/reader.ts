@@ -18,7 +18,7 @@ export interface TopicReaderOptions {
   /** The partition's log start offset now (tells a gap left by retention from one Kafka leaves). */
   logStartOf(partition: number): Promise<bigint>;
   log: Logger;
-  /** Messages per onChunk call at most. */
+  /** Messages per onChunk call at most (default 1,000: a heartbeat goes out between chunks). */
   chunkSize?: number;
 }
 
@@ -29,7 +29,6 @@ export class TopicReader {
   /** Next offset to apply per partition: everything below is done. */
   readonly next: Map<number, bigint>;
   private readonly consumer: Consumer;
-  private readonly positioned = new Set<number>();
   private readonly waiters = new Set<() => void>();
   private failure: Error | null = null;
   private running = false;
@@ -39,6 +38,10 @@ export class TopicReader {
     this.next = new Map(options.starts);
     this.consumer = options.kafka.consumer({
       groupId: options.groupId,
+      // The group has this one member: a long session costs nothing, and a slow database
+      // (the replay competes with the workers) then does not get it thrown out.
+      sessionTimeout: 120_000,
+      heartbeatInterval: 3000,
       // Same fetch size as the workers: bounds the memory of a batch.
       maxBytesPerPartition: 1024 * 1024,
       maxWaitTimeInMs: 500,
@@ -78,14 +81,11 @@ export class TopicReader {
         let next = this.next.get(partition);
         if (next === undefined || batch.isEmpty() || this.failure) return;
         const first = BigInt(batch.firstOffset() as string);
-        // A new group starts at the log start: go to where this replay begins (once; the
-        // positions of later fetches follow the offsets resolved below).
-        if (!this.positioned.has(partition)) {
-          this.positioned.add(partition);
-          if (first !== next) {
-            consumer.seek({ topic: batch.topic, partition, offset: next.toString() });
-            return;
-          }
+        // The group commits nothing, so Kafka starts it at the log start — at first, and
+        // again after a rejoin: go to where this replay stands.
+        if (first < next) {
+          consumer.seek({ topic: batch.topic, partition, offset: next.toString() });
+          return;
         }
         if (first > next) {
           const low = await options.logStartOf(partition);
@@ -101,7 +101,7 @@ export class TopicReader {
           next = first;
         }
         let pending = batch.messages.filter((m) => BigInt(m.offset) >= (next as bigint));
-        const chunkSize = options.chunkSize ?? 5000;
+        const chunkSize = options.chunkSize ?? 1000;
         while (pending.length > 0) {
           if (!this.running || !isRunning() || isStale() || this.failure) return;
           const limit = options.limitOf(partition);

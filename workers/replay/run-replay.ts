@@ -110,7 +110,9 @@ interface Io {
   signal: AbortSignal;
 }
 
-const POLL_MS = 200;
+const POLL_MS = 100;
+/** How long to try to get level with the workers before fencing them anyway. */
+const LEVEL_WITHIN_MS = 10_000;
 /** Wait this long at most for the last messages while the workers are fenced. */
 const FENCE_CATCH_UP_TIMEOUT_MS = 120_000;
 
@@ -222,6 +224,12 @@ export async function runReplay(options: ReplayOptions, io: Io): Promise<ReplayR
       );
       const stamps = await readTimestamps(kafka, topic, `${config.KAFKA_CLIENT_ID}-replay-${id}-ts`, before, log);
       cutoffMs = stamps.size > 0 ? cutoffForOffset([...stamps.values()]) : null;
+      if (cutoffMs !== null && cutoffMs > Date.now()) {
+        throw new ReplayRefused(
+          `the messages before offset ${options.from.offset} reach ${new Date(Math.max(...stamps.values())).toISOString()}, so buckets ` +
+            `could be rebuilt only from ${new Date(cutoffMs).toISOString()}, which is in the future: choose a smaller offset or a time`,
+        );
+      }
     }
     const cutoff = cutoffMs === null ? null : new Date(cutoffMs);
     if (cutoff) {
@@ -373,19 +381,21 @@ export async function runReplay(options: ReplayOptions, io: Io): Promise<ReplayR
     await activeReader.start();
 
     // Catch up until close behind the workers: the fence then stops them only briefly.
-    const catchUp = async () => {
+    const catchUp = async (close: () => number, deadline = Number.POSITIVE_INFINITY) => {
       for (;;) {
         check();
         await refreshLimits();
         io.progress.update('replay', progressOf());
-        if (activeReader.isJoined() && remaining() <= Math.max(2000, io.progress.rate() / 2)) return;
+        if (activeReader.isJoined() && (remaining() <= close() || Date.now() > deadline)) return;
         await sleep(POLL_MS);
       }
     };
-    await catchUp();
-    // Statistics for the query planner before the tables go live, then close the gap again.
+    await catchUp(() => Math.max(2000, io.progress.rate()));
+    // Statistics for the query planner before the tables go live.
     await vacuumReplayTables(control, schema, rebuild);
-    await catchUp();
+    // Then level with the workers if they let us (a tenth of a second of work behind at most),
+    // or as close as a few seconds get us while they run flat out.
+    await catchUp(() => Math.max(20, io.progress.rate() / 10), Date.now() + LEVEL_WITHIN_MS);
 
     // Fence the workers, apply the last messages up to exactly where they stand, swap.
     const fenceClient = await connect(url, 'fence');

@@ -17,10 +17,16 @@ export function formatComparison(comparison: readonly TableComparison[]): string
       }`,
     );
     for (const grain of [...new Set(t.totals.map((m) => m.grain))]) {
-      const figures = t.totals
-        .filter((m) => m.grain === grain)
-        .map((m) => `${m.metric} ${bigCount(m.replay)} ${m.live === m.replay ? '=' : `≠ ${bigCount(m.live)}`}`);
-      lines.push(`    ${grain === '*' ? 'all' : `grain ${grain}`}: ${figures.join(' · ')}`);
+      const metrics = t.totals.filter((m) => m.grain === grain);
+      const equal = metrics.every((m) => m.live === m.replay);
+      const figures = metrics.map((m) =>
+        m.live === m.replay
+          ? `${m.metric} ${bigCount(m.replay)}`
+          : `${m.metric} ${bigCount(m.replay)} ≠ ${bigCount(m.live)}`,
+      );
+      lines.push(
+        `    ${grain === '*' ? 'totals' : `grain ${grain} totals`} ${equal ? 'equal' : 'DIFFER (replayed ≠ replaced)'}: ${figures.join(' · ')}`,
+      );
     }
   }
   return lines;
