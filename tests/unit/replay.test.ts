@@ -187,6 +187,7 @@ describe('replay report', () => {
     schema: 'pulse_replay_x',
     keptOldSchema: null,
     cutoff: null,
+    swappedAt: new Date('2026-11-25T18:00:00.123Z'),
     stats: { messages: 3100, counted: 3000, duplicates: 60, rejected: 40, kept: 0, late: 0 },
     copiedRows: 0,
     durationMs: 2000,
@@ -213,6 +214,7 @@ describe('replay report', () => {
     expect(text).toContain('duplicates dropped  60');
     expect(text).toContain('rejected (invalid)  40');
     expect(text).toContain('duration            0:02 (1,550 messages/s)');
+    expect(text).toContain('swapped at          2026-11-25T18:00:00.123Z');
     expect(text).toContain('workers fenced      120 ms (12 last messages applied meanwhile)');
     expect(text).toContain('swap lock           3.3 ms');
     expect(text).toContain('sales_rollup: 10 cells replayed, 10 replaced · every cell equal');

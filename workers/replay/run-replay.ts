@@ -89,6 +89,8 @@ export interface ReplayReport {
   /** Where the replaced tables are, if kept (--keep-old or a difference at the check). */
   keptOldSchema: string | null;
   cutoff: Date | null;
+  /** When the replayed tables went live. */
+  swappedAt: Date;
   stats: ReplayStats;
   copiedRows: number;
   durationMs: number;
@@ -407,6 +409,7 @@ export async function runReplay(options: ReplayOptions, io: Io): Promise<ReplayR
     let fenceMs = 0;
     let tailMessages = 0;
     let swapLockMs = 0;
+    let swappedAt = new Date(0);
     try {
       for (const partition of readStarts.keys()) {
         const at = fence.offsets.get(partition) ?? 0n;
@@ -431,6 +434,7 @@ export async function runReplay(options: ReplayOptions, io: Io): Promise<ReplayR
       snapshot = null;
       swapLockMs = (await swapReplayTables(control, { schema, oldSchema, tables: rebuild })).lockedMs;
       swapped = true;
+      swappedAt = new Date();
       // The state at the swap, frozen for the check: the workers are still fenced.
       await checkClient.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       await checkClient.query('SELECT 1');
@@ -468,6 +472,7 @@ export async function runReplay(options: ReplayOptions, io: Io): Promise<ReplayR
       schema,
       keptOldSchema: keep ? oldSchema : null,
       cutoff,
+      swappedAt,
       stats,
       copiedRows,
       durationMs: Date.now() - started,

@@ -49,6 +49,7 @@ export function formatReport(report: ReplayReport): string[] {
   }
   rows.push(
     ['duration', `${formatDuration(report.durationMs)} (${formatCount(rate)} messages/s)`],
+    ['swapped at', report.swappedAt.toISOString()],
     [
       'workers fenced',
       `${report.fenceMs.toFixed(0)} ms (${formatCount(report.tailMessages)} last messages applied meanwhile)`,
