@@ -113,8 +113,6 @@ interface Io {
 }
 
 const POLL_MS = 100;
-/** How long to try to get level with the workers before fencing them anyway. */
-const LEVEL_WITHIN_MS = 10_000;
 /** Wait this long at most for the last messages while the workers are fenced. */
 const FENCE_CATCH_UP_TIMEOUT_MS = 120_000;
 
@@ -382,22 +380,26 @@ export async function runReplay(options: ReplayOptions, io: Io): Promise<ReplayR
     };
     await activeReader.start();
 
-    // Catch up until close behind the workers: the fence then stops them only briefly.
-    const catchUp = async (close: () => number, deadline = Number.POSITIVE_INFINITY) => {
+    // Catch up until close behind the workers: the fence stops them for as long as the
+    // replay needs for the rest, so `pauseMs` of work (at the replay's rate) is the most left.
+    const catchUp = async (pauseMs: () => number) => {
       for (;;) {
         check();
         await refreshLimits();
         io.progress.update('replay', progressOf());
-        if (activeReader.isJoined() && (remaining() <= close() || Date.now() > deadline)) return;
+        const close = Math.max(20, (io.progress.rate() * pauseMs()) / 1000);
+        if (activeReader.isJoined() && remaining() <= close) return;
         await sleep(POLL_MS);
       }
     };
-    await catchUp(() => Math.max(2000, io.progress.rate()));
+    await catchUp(() => 1000);
     // Statistics for the query planner before the tables go live.
     await vacuumReplayTables(control, schema, rebuild);
-    // Then level with the workers if they let us (a tenth of a second of work behind at most),
-    // or as close as a few seconds get us while they run flat out.
-    await catchUp(() => Math.max(20, io.progress.rate() / 10), Date.now() + LEVEL_WITHIN_MS);
+    // Then get level with the workers: a tenth of a second behind at most. If they keep
+    // outrunning the replay (both compete for the same CPUs and database), accept a longer
+    // pause the longer that lasts — a tenth of a second more per second of chasing.
+    const levelFrom = Date.now();
+    await catchUp(() => 100 + (Date.now() - levelFrom) / 10);
 
     // Fence the workers, apply the last messages up to exactly where they stand, swap.
     const fenceClient = await connect(url, 'fence');
