@@ -102,7 +102,7 @@ describe('replay read plan', () => {
   });
 
   it('--from <offset>: that offset, or the end of a shorter partition; refused below the log start', () => {
-    const plan = planReadStarts({ kind: 'offset', offset: 50n }, [...bounds, { partition: 2, low: 50n, high: 60n }]);
+    const plan = planReadStarts({ kind: 'offset', offset: 50n }, [...bounds, { partition: 2, low: 40n, high: 60n }]);
     expect(plan.starts).toEqual(
       new Map([
         [0, 50n],
@@ -113,6 +113,10 @@ describe('replay read plan', () => {
     expect(plan.problems).toEqual([]);
     expect(planReadStarts({ kind: 'offset', offset: 3n }, [{ partition: 0, low: 7n, high: 9n }]).problems).toEqual([
       'partition 0: needs offsets from 3, but keeps only offsets 7–8',
+    ]);
+    // Right at a trimmed log start: the deleted messages before it may carry later events.
+    expect(planReadStarts({ kind: 'offset', offset: 7n }, [{ partition: 0, low: 7n, high: 9n }]).problems).toEqual([
+      'partition 0: keeps only offsets 7–8; messages needed before offset 7 were deleted',
     ]);
   });
 

@@ -131,22 +131,18 @@ export function planReadStarts(
   const problems: string[] = [];
   for (const { partition, low, high } of bounds) {
     const range = low === high ? 'nothing' : `offsets ${low}–${high - 1n}`;
-    if (from.kind === 'time') {
-      const start = timeOffsets.get(partition) ?? high;
-      starts.set(partition, start);
-      // Kafka answers the log start when the oldest message kept is already late enough: the
-      // deleted ones before it may have been needed too.
-      if (start === low && low > 0n) {
-        problems.push(`partition ${partition}: keeps only ${range}; messages needed before offset ${low} were deleted`);
-      }
-      continue;
-    }
-    // An offset past the end of a partition starts at its end: nothing to read there.
     let start = 0n;
+    // An offset past the end of a partition starts at its end: nothing to read there.
     if (from.kind === 'offset') start = earlier(from.offset, high);
+    if (from.kind === 'time') start = timeOffsets.get(partition) ?? high;
     starts.set(partition, start);
     if (low > start) {
       problems.push(`partition ${partition}: needs offsets from ${start}, but keeps only ${range}`);
+    } else if (start === low && low > 0n) {
+      // Starting right at the log start of a partition that retention has trimmed: what the
+      // deleted messages before it carried cannot be told (Kafka also answers the log start
+      // for a time whose messages are gone), so they may have been needed.
+      problems.push(`partition ${partition}: keeps only ${range}; messages needed before offset ${low} were deleted`);
     }
   }
   return { starts, problems };
