@@ -12,10 +12,11 @@ export interface LiveSnapshot {
 }
 
 /**
- * A consistent, frozen view of the live tables, held open on `session` until closed. The
- * workers commit aggregates, counted ids and offsets together, so the offsets read here are
- * exactly the messages the aggregates in this view contain. Holding a snapshot keeps
- * VACUUM from removing row versions newer than it, so it is closed as soon as possible.
+ * A consistent, frozen view of the database, held open on `session` until closed: every
+ * query on `session` meanwhile sees it. The workers commit aggregates, counted ids and
+ * offsets together, so the offsets read here are exactly the messages the aggregates in this
+ * view contain. Holding a snapshot keeps VACUUM from removing row versions newer than it,
+ * so it is closed as soon as possible.
  */
 export async function openLiveSnapshot(session: Session, topic: string): Promise<LiveSnapshot> {
   await session.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');

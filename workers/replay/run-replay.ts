@@ -412,6 +412,7 @@ export async function runReplay(options: ReplayOptions, io: Io): Promise<ReplayR
     let tailMessages = 0;
     let swapLockMs = 0;
     let swappedAt = new Date(0);
+    let atSwap: LiveSnapshot | null = null;
     try {
       for (const partition of readStarts.keys()) {
         const at = fence.offsets.get(partition) ?? 0n;
@@ -438,8 +439,7 @@ export async function runReplay(options: ReplayOptions, io: Io): Promise<ReplayR
       swapped = true;
       swappedAt = new Date();
       // The state at the swap, frozen for the check: the workers are still fenced.
-      await checkClient.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      await checkClient.query('SELECT 1');
+      atSwap = await openLiveSnapshot(checkClient, topic);
     } finally {
       await fence.release();
       fenceMs = performance.now() - fencedAt;
@@ -451,12 +451,13 @@ export async function runReplay(options: ReplayOptions, io: Io): Promise<ReplayR
     // Check: the swapped-in tables against the ones they replaced, as of the swap.
     let comparison: TableComparison[];
     try {
+      if (!atSwap) throw new Error('no snapshot of the swap');
       comparison = await compareReplayTables(checkClient, {
         liveSchema: oldSchema,
         replaySchema: LIVE_SCHEMA,
         tables: rebuild,
       });
-      await checkClient.query('COMMIT');
+      await atSwap.close();
     } catch (err) {
       throw new Error(
         `the replayed tables are live, but checking them failed (${(err as Error).message}); the replaced tables are in ${oldSchema}`,
