@@ -25,6 +25,13 @@ const postgresUrl = z
 
 const topicName = z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/, 'expected a Kafka topic name');
 
+/** Days (fractions allowed) or `forever`. */
+const retentionDays = z
+  .string()
+  .regex(/^(forever|\d+(\.\d+)?)$/, 'expected a number of days or "forever"')
+  .transform((value) => (value === 'forever' ? ('forever' as const) : Number(value)))
+  .refine((days) => days === 'forever' || (days > 0 && days <= 36_500), 'expected 0 < days ≤ 36500 or "forever"');
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -34,6 +41,10 @@ const schema = z.object({
   SALES_TOPIC: topicName.default('retail.sales.v1'),
   SALES_DLQ_TOPIC: topicName.default('retail.sales.v1.dlq'),
   SALES_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
+  // Retention of the topics when Pulse creates them. `npm run replay` can rebuild only what the
+  // sales topic still holds; 30 days covers the dashboard's longest preset view.
+  SALES_RETENTION_DAYS: retentionDays.default(30),
+  SALES_DLQ_RETENTION_DAYS: retentionDays.default(30),
   WORKER_GROUP_ID: z.string().min(1).default('pulse-sales-aggregator'),
   // How long a crashed worker keeps its partitions before the group hands them to others.
   WORKER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300_000).default(30_000),

@@ -1,6 +1,6 @@
 // The only place Kafka clients are built. Everything takes its brokers and topic names from
 // the validated configuration.
-import { type Admin, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import kafkajs, { type Admin, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { env } from './env';
 import { logger } from './logger';
 
@@ -98,11 +98,31 @@ export async function ensureSalesTopics(kafka: Kafka): Promise<string> {
   }
 }
 
+/** Kafka's `retention.ms` for a number of days; -1 keeps forever. */
+export function retentionMs(days: number | 'forever'): number {
+  return days === 'forever' ? -1 : Math.round(days * 24 * 3600 * 1000);
+}
+
+// Retention is set explicitly (not left to the broker's default) because it bounds what
+// `npm run replay` can rebuild. Existing topics are left as they are: an operator may have
+// tuned them on the cluster; the replay reads the real value and says so.
 export function salesTopics(): TopicSpec[] {
-  const { SALES_TOPIC, SALES_DLQ_TOPIC, SALES_TOPIC_PARTITIONS } = env();
+  const { SALES_TOPIC, SALES_DLQ_TOPIC, SALES_TOPIC_PARTITIONS, SALES_RETENTION_DAYS, SALES_DLQ_RETENTION_DAYS } =
+    env();
   return [
-    { topic: SALES_TOPIC, numPartitions: SALES_TOPIC_PARTITIONS },
-    // Dead letters are kept longer: they wait for a human to look at them.
-    { topic: SALES_DLQ_TOPIC, numPartitions: 1, retentionMs: 30 * 24 * 3600 * 1000 },
+    { topic: SALES_TOPIC, numPartitions: SALES_TOPIC_PARTITIONS, retentionMs: retentionMs(SALES_RETENTION_DAYS) },
+    // Dead letters wait for a human to look at them (and are kept in the dead_letter table too).
+    { topic: SALES_DLQ_TOPIC, numPartitions: 1, retentionMs: retentionMs(SALES_DLQ_RETENTION_DAYS) },
   ];
+}
+
+/** A topic's `retention.ms` as the cluster has it (-1 = forever), or null if it does not say. */
+export async function topicRetentionMs(admin: Admin, topic: string): Promise<number | null> {
+  const { resources } = await admin.describeConfigs({
+    includeSynonyms: false,
+    // Through the default export: Node's named-export detection misses this one in kafkajs' CommonJS.
+    resources: [{ type: kafkajs.ConfigResourceTypes.TOPIC, name: topic, configNames: ['retention.ms'] }],
+  });
+  const value = resources[0]?.configEntries.find((e) => e.configName === 'retention.ms')?.configValue;
+  return value === undefined || value === null ? null : Number(value);
 }

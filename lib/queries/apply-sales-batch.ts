@@ -345,3 +345,18 @@ export async function applySalesBatch(
   known.remember(rollup.catalog, rollup.stores, rollup.categorySets);
   return outcome;
 }
+
+/**
+ * Every table applySalesBatch writes, for `npm run replay` (workers/replay.ts), which runs
+ * this very code against fresh copies of them in a schema of its own. Keep it in step with
+ * the SQL above: a table the code writes but that is missing here makes the replay fail
+ * (only the replay's schema is on its search_path), it never writes to the live table.
+ * - `rebuild`: the aggregates. Rebuilt from the topic, checked against the live tables and
+ *   swapped in. A new rollup table belongs here.
+ * - `scratch`: bookkeeping the apply code needs (duplicate filter, offsets, dead letters,
+ *   ticker, names). Written during the replay and thrown away; the live tables stay.
+ */
+export const REPLAY_TABLES = {
+  rebuild: ['sales_rollup', 'product_rollup', 'demographic_rollup'],
+  scratch: ['processed_event', 'consumer_offset', 'dead_letter', 'recent_order', 'product', 'store'],
+} as const;
