@@ -357,6 +357,6 @@ export async function applySalesBatch(
  *   ticker, names). Written during the replay and thrown away; the live tables stay.
  */
 export const REPLAY_TABLES = {
-  rebuild: ['sales_rollup', 'product_rollup', 'demographic_rollup'],
-  scratch: ['processed_event', 'consumer_offset', 'dead_letter', 'recent_order', 'product', 'store'],
+  rebuild: ['sales_rollup', 'product_rollup', 'demographic_rollup', 'product_demographic_rollup'],
+  scratch: ['processed_event', 'consumer_offset', 'dead_letter', 'recent_order', 'product', 'store', 'category_set'],
 } as const;
