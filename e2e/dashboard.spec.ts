@@ -44,6 +44,7 @@ test.describe('live dashboard', () => {
     request,
     browser,
   }) => {
+    test.slow(); // two pages
     await openDashboard(page, '/?range=1h');
     const all = await kpi(page, 'orders');
 

@@ -218,7 +218,7 @@ test.describe('drill-down', () => {
     await expect(page).toHaveURL(new RegExp(`/products/${encodeURIComponent(sku)}\\?`));
     expect(paramsOf(page.url())).toEqual(paramsOf(dashboardUrl));
     await expect(page.getByTestId('product-sku')).toHaveText(sku);
-    await expect(page.getByTestId('filter-channel')).toHaveValue('web');
+    await expect(page.getByTestId('filter-channel')).toHaveText('Web');
     await expect(page.getByTestId('freshness')).toHaveAttribute('data-connection', 'live');
     const search = new URL(page.url()).search;
     await expect
