@@ -6,9 +6,9 @@ import { createRng, createWorld, type Rng } from '../../workers/simulator/catalo
 import { SaleGenerator } from '../../workers/simulator/generate';
 
 export interface Outgoing {
-  key: string | null;
+  key: Buffer | string | null;
   value: Buffer | null;
-  headers?: Record<string, string>;
+  headers?: Record<string, Buffer | string>;
 }
 
 export interface Dataset {

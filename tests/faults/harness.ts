@@ -182,6 +182,8 @@ export interface WorkerSlot {
   process: Managed | null;
   starts: number;
   startedAt: number;
+  /** Log of the latest process in this slot (kept after it stops). */
+  logFile: string;
 }
 
 /** Worker processes by slot; each slot can be SIGKILLed and started again. */
@@ -202,6 +204,7 @@ export class Workers {
       process: null,
       starts: 0,
       startedAt: 0,
+      logFile: '',
     }));
   }
 
@@ -218,6 +221,7 @@ export class Workers {
     );
     slot.process = worker;
     slot.startedAt = Date.now();
+    slot.logFile = worker.logFile;
     worker.exited.then((code) => {
       // Only our SIGKILLs and SIGTERMs may end a worker.
       if (slot.process === worker && worker.child.signalCode === null) {
@@ -267,10 +271,11 @@ export class Workers {
 }
 
 /**
- * SIGKILL workers at random points mid-stream: each kill waits for the victim to have
- * committed a random amount of progress (so it dies inside real work, not while idle), then
- * a random few hundred milliseconds more; every fourth kill instead hits a worker that is
- * still starting up. Victims come from `victim(k)`; each is restarted after a short pause.
+ * SIGKILL workers at random points mid-stream: each kill waits for a random amount of
+ * committed progress (so the victim dies inside real work, not while idle), then a random few
+ * hundred milliseconds more. Every fourth kill instead hits the worker just restarted, 0.5–3.5 s
+ * into its start-up (joining the group, seeking, first batch). Victims come from `victim(k)`;
+ * each is restarted after a random pause of up to a second.
  */
 export async function killRepeatedly(options: {
   workers: Workers;
@@ -281,26 +286,30 @@ export async function killRepeatedly(options: {
   log: (m: string) => void;
 }): Promise<void> {
   const { workers, kills, rng, victim, progress, log } = options;
+  let last = victim(0);
   for (let k = 0; k < kills; k++) {
-    const index = victim(k);
-    const slot = workers.slots[index] as WorkerSlot;
     const early = k % 4 === 3;
-    const from = await progress();
-    const need = 300 + Math.floor(rng() * 5000);
+    const index = early ? last : victim(k);
+    const slot = workers.slots[index] as WorkerSlot;
     if (early) {
-      const startedAt = slot.startedAt;
-      await sleep(Math.max(0, startedAt + 500 + rng() * 3000 - Date.now()));
+      await sleep(Math.max(0, slot.startedAt + 500 + rng() * 3000 - Date.now()));
     } else {
+      const from = await progress();
+      const need = 300 + Math.floor(rng() * 5000);
       await waitFor(`progress before kill ${k + 1}`, async () => (await progress()) >= from + need, 300_000, 50);
       await sleep(Math.floor(rng() * 400));
     }
     const at = await progress();
+    const age = ((Date.now() - slot.startedAt) / 1000).toFixed(1);
     await workers.kill(index);
     log(
-      `kill ${k + 1}/${kills}: SIGKILL worker ${index} ${early ? 'while starting' : 'mid-batch'} (stored offsets ${at})`,
+      `kill ${k + 1}/${kills}: SIGKILL worker ${index} ${early ? 'during start-up' : 'mid-stream'}, ${age} s after ` +
+        `its start (stored offsets ${at.toLocaleString('en-US')})`,
     );
+    last = index;
     await sleep(Math.floor(rng() * 1000));
     workers.start(index);
+    log(`restarted worker ${index}`);
   }
 }
 

@@ -102,8 +102,10 @@ function int(v: unknown, min: number, p: Problems, max = Number.MAX_SAFE_INTEGER
 }
 
 function required(v: unknown, min: number, p: Problems): number {
-  if (v !== undefined) return int(v, min, p);
+  if (v !== undefined && v !== null) return int(v, min, p);
+  // An explicit null is as good as absent, and as bad as a wrong value: either reason fits.
   p.add('missing_field');
+  if (v === null) p.add('invalid_field');
   return 0;
 }
 
