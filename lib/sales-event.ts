@@ -106,11 +106,20 @@ function field(obj: Json, name: string, path: string): unknown {
   return value;
 }
 
+// PostgreSQL text and jsonb cannot hold U+0000 or a lone UTF-16 surrogate (JSON escapes such
+// as "\u0000" or "\ud800" decode to them). An event carrying one failed its batch's
+// transaction on every retry and stalled the partition for good; such text is invalid here.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const storable = (value: string) => !value.includes('\u0000') && !LONE_SURROGATE.test(value);
+
 function text(obj: Json, name: string, path: string, max = MAX_TEXT): string {
   const value = field(obj, name, path);
   if (typeof value !== 'string') throw new Rejection('invalid_field', `${path} must be a string`);
   if (value.length === 0 || value.length > max) {
     throw new Rejection('invalid_field', `${path} must be 1–${max} characters`);
+  }
+  if (!storable(value)) {
+    throw new Rejection('invalid_field', `${path} must be valid Unicode text without NUL characters`);
   }
   return value;
 }
@@ -157,7 +166,7 @@ function decodeCustomer(value: unknown): Customer {
     throw new Rejection(value === undefined ? 'missing_field' : 'invalid_field', 'customer must be an object');
   }
   const id = field(value, 'id', 'customer.id');
-  if (id !== null && (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID)) {
+  if (id !== null && (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID || !storable(id))) {
     throw new Rejection('invalid_field', `customer.id must be a 1–${MAX_ID} character string or null`);
   }
   const age = field(value, 'age', 'customer.age');

@@ -196,13 +196,17 @@ async function recordRecentOrders(tx: Tx, events: SaleEvent[]): Promise<void> {
     ON CONFLICT (event_id) DO NOTHING`;
 }
 
+// A key or a parser message (which quotes the input) may contain U+0000, which PostgreSQL text
+// rejects — failing the whole batch on every retry. The raw bytes stay intact in `payload`.
+const storableText = (value: string | null) => value?.replaceAll('\u0000', '\uFFFD') ?? null;
+
 async function recordDeadLetters(tx: Tx, topic: string, partition: number, rejected: RejectedMessage[]) {
   if (rejected.length === 0) return;
   await tx.$executeRaw`
     INSERT INTO dead_letter (topic, partition, "offset", reason, detail, key, payload)
     SELECT ${topic}, ${partition}, o, r, d, k, decode(p, 'base64')
     FROM unnest(${rejected.map((m) => m.offset.toString())}::bigint[], ${rejected.map((m) => m.reason)}::text[],
-      ${rejected.map((m) => m.detail)}::text[], ${rejected.map((m) => m.key)}::text[],
+      ${rejected.map((m) => storableText(m.detail))}::text[], ${rejected.map((m) => storableText(m.key))}::text[],
       ${rejected.map((m) => m.value.toString('base64'))}::text[]) AS x(o, r, d, k, p)
     ON CONFLICT (topic, partition, "offset") DO NOTHING`;
 }
