@@ -192,7 +192,7 @@ async function recordRecentOrders(tx: Tx, events: SaleEvent[]): Promise<void> {
     SELECT "eventId", "orderId", "occurredAt", "storeId", region, channel,
       ARRAY(SELECT jsonb_array_elements_text(categories)), items, units, "revenueCents", "topItem"
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x("eventId" text, "orderId" text, "occurredAt" timestamptz,
-      "storeId" text, region text, channel text, categories jsonb, items int, units int, "revenueCents" bigint, "topItem" text)
+      "storeId" text, region text, channel text, categories jsonb, items int, units bigint, "revenueCents" bigint, "topItem" text)
     ON CONFLICT (event_id) DO NOTHING`;
 }
 
