@@ -33,6 +33,12 @@ export interface SaleEventJson {
   }[];
 }
 
+/**
+ * Category of the rollups' whole-order rows. A line in a category of that name was counted into
+ * those rows a second time (the order twice, its line's revenue twice), so it is rejected.
+ */
+export const ALL_CATEGORIES = '*';
+
 export const EVENT_TYPES = ['sale'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -195,10 +201,14 @@ function decodeLine(value: unknown, i: number): SaleLine {
   if (discountCents > gross) {
     throw new Rejection('invalid_field', `${path}.discount_cents must not exceed quantity × unit_price_cents`);
   }
+  const category = text(value, 'category', `${path}.category`, MAX_ID);
+  if (category === ALL_CATEGORIES) {
+    throw new Rejection('invalid_field', `${path}.category "${ALL_CATEGORIES}" is reserved (all categories)`);
+  }
   return {
     sku: text(value, 'sku', `${path}.sku`, MAX_ID),
     name: text(value, 'name', `${path}.name`),
-    category: text(value, 'category', `${path}.category`, MAX_ID),
+    category,
     quantity,
     unitPriceCents,
     discountCents,

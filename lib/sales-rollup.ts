@@ -1,10 +1,10 @@
 // Pre-aggregation of a batch of accepted sale events into per-minute rollup deltas.
 // The worker writes each map with one set-based upsert, so a batch of thousands of events
 // costs a handful of statements, not one per event.
-import { ageBand, customerType, lineRevenueCents, minuteBucket, type SaleEvent } from './sales-event';
+import { ALL_CATEGORIES, ageBand, customerType, lineRevenueCents, minuteBucket, type SaleEvent } from './sales-event';
 
 /** category value of whole-order rows (all categories together). */
-export const ALL_CATEGORIES = '*';
+export { ALL_CATEGORIES };
 
 /** Rollup grains: UTC minute, hour and day cells. */
 export const GRAINS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;

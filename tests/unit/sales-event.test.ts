@@ -183,6 +183,17 @@ describe('decodeSaleEvent — every contract rule rejects with a reason', () => 
     expect(rejection({ ...base, customer: { ...base.customer, id: '\uD83D' } }).detail).toMatch(/^customer\.id/);
   });
 
+  // "*" names the rollups' whole-order rows: such a line used to count its order twice.
+  it('rejects the reserved category "*"', () => {
+    const base = sale();
+    const result = rejection({ ...base, lines: [{ ...base.lines[0], category: '*' }] });
+    expect(result).toMatchObject({
+      reason: 'invalid_field',
+      detail: 'lines[0].category "*" is reserved (all categories)',
+    });
+    expect(decode({ ...base, lines: [{ ...base.lines[0], category: '**' }] }).ok).toBe(true);
+  });
+
   it('reports currency against the configured reporting currency', () => {
     expect(decode(sale({ currency: 'EUR' }), 'EUR').ok).toBe(true);
     expect(decode(sale({ currency: 'USD' }), 'EUR')).toMatchObject({ ok: false, reason: 'currency_mismatch' });
