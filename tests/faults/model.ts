@@ -4,7 +4,8 @@
 // decoder's verdict with it message by message.
 //
 // Where the README names no limit, the model uses the limits the worker enforces and says so
-// (LIMITS); a disagreement there would show up in the fuzz test as a named payload.
+// (LIMITS); a disagreement there would show up in the fuzz test as a named payload. Text must be
+// valid Unicode without U+0000 (README), which PostgreSQL could not store.
 import { FUTURE_TOLERANCE_MS, INCLUDE_REFUNDS, REJECT_FUTURE_EVENTS, REPORTING_CURRENCY } from './contract';
 
 export const CHANNELS = ['web', 'app', 'store', 'marketplace'];
@@ -77,10 +78,24 @@ class Problems {
   }
 }
 
+/** Text PostgreSQL can store: well-formed UTF-16 (no lone surrogate) and no U+0000. */
+export function storable(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c === 0) return false;
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = v.charCodeAt(i + 1);
+      if (!(next >= 0xdc00 && next <= 0xdfff)) return false;
+      i += 1;
+    } else if (c >= 0xdc00 && c <= 0xdfff) return false;
+  }
+  return true;
+}
+
 function text(obj: Obj, key: string, max: number, p: Problems): string {
   const v = obj[key];
   if (v === undefined) p.add('missing_field');
-  else if (typeof v !== 'string' || v.length === 0 || v.length > max) p.add('invalid_field');
+  else if (typeof v !== 'string' || v.length === 0 || v.length > max || !storable(v)) p.add('invalid_field');
   else return v;
   return '';
 }
@@ -121,10 +136,12 @@ function line(v: unknown, p: Problems): ModelLine {
   const discountCents = v.discount_cents === undefined || v.discount_cents === null ? 0 : int(v.discount_cents, 0, p);
   const gross = quantity * unitPriceCents;
   if (!Number.isSafeInteger(gross) || discountCents > gross) p.add('invalid_field');
+  const category = text(v, 'category', LIMITS.category, p);
+  if (category === '*') p.add('invalid_field'); // reserved: the README's "all categories"
   return {
     sku: text(v, 'sku', LIMITS.sku, p),
     name: text(v, 'name', LIMITS.name, p),
-    category: text(v, 'category', LIMITS.category, p),
+    category,
     quantity,
     unitPriceCents,
     discountCents,
@@ -178,7 +195,8 @@ export function judge(value: Buffer | null, now: number): Verdict {
   else if (!isObj(c)) p.add('invalid_field');
   else {
     if (c.id === undefined || c.age === undefined || c.first_order === undefined) p.add('missing_field');
-    const idOk = c.id === null || (typeof c.id === 'string' && c.id.length >= 1 && c.id.length <= 128);
+    const idOk =
+      c.id === null || (typeof c.id === 'string' && c.id.length >= 1 && c.id.length <= 128 && storable(c.id));
     if (c.id !== undefined && !idOk) p.add('invalid_field');
     if (c.age !== undefined && c.age !== null) int(c.age, 0, p, 150);
     if (c.first_order !== undefined && typeof c.first_order !== 'boolean') p.add('invalid_field');

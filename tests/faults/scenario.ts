@@ -212,10 +212,12 @@ export class Scenario {
       kills: ctx.workers.kills,
       ...extra,
       valuesCompared: d.checked,
+      valuesBeyond2pow53: d.approximate,
       differences: d.count,
     };
     ctx.log(
-      `compared ${d.checked.toLocaleString('en-US')} values (API, rollups, dead letters, offsets): ` +
+      `compared ${d.checked.toLocaleString('en-US')} values (API, rollups, dead letters, offsets` +
+        `${d.approximate ? `; ${d.approximate} sums beyond 2^53 to 1e-12` : ''}): ` +
         `${d.count} differences; ${expected.accepted} events counted, ${expected.duplicates} duplicates dropped, ` +
         `${expected.rejectedTotal} dead-lettered (${[...expected.rejected].map(([r, n]) => `${r} ${n}`).join(', ')})`,
     );
