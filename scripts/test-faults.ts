@@ -56,10 +56,12 @@ async function readFigures(): Promise<Figures[]> {
 function summaryLine(all: Figures[]): string {
   const sum = (key: string) => all.reduce((n, f) => n + (typeof f[key] === 'number' ? (f[key] as number) : 0), 0);
   const n = (key: string) => sum(key).toLocaleString('en-US');
+  const mode = (key: string) => all.find((f) => typeof f[key] === 'string')?.[key] ?? '?';
   return (
     `Fault tests: ${n('messagesProduced')} messages produced (${n('distinctEvents')} distinct events counted, ` +
-    `${n('duplicates')} duplicates, ${n('refunds')} refunds, ${n('late')} late, ${n('future')} future, ` +
-    `${n('malformed')} malformed), ${n('kills')} worker SIGKILLs, ${n('brokerRestarts')} broker restarts, ` +
+    `${n('duplicates')} duplicates, ${n('refunds')} refunds ${mode('refundsAre')}, ${n('late')} late, ` +
+    `${n('future')} far-future ${mode('futureEventsAre')}, ${n('malformed')} malformed), ` +
+    `${n('kills')} worker SIGKILLs, ${n('brokerRestarts')} broker restarts, ` +
     `${n('pgConnectionCuts')} PostgreSQL connection cuts (${n('pgOutages')} outages), ` +
     `${n('fuzzPayloads')} fuzzed payloads; ${n('valuesCompared')} values compared, differences: ${n('differences')}`
   );

@@ -34,7 +34,8 @@ export function kafkaClient(brokers: string, clientId = 'pulse-faults'): Kafka {
     clientId,
     brokers: brokers.split(','),
     logLevel: logLevel.NOTHING,
-    retry: { initialRetryTime: 300, maxRetryTime: 2000, retries: 20 },
+    // Patient: the broker-restart test keeps producing across a broker outage of a minute or so.
+    retry: { initialRetryTime: 300, maxRetryTime: 2000, retries: 300 },
   });
 }
 

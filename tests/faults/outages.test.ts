@@ -156,7 +156,13 @@ describe('broker restarts and cut database connections under running workers', (
           ? 'workers expose /readyz: readiness is checked during the outages'
           : 'workers expose no /readyz on WORKER_HTTP_PORT: readiness checks skipped',
       );
-      await progressBy(ctx, 5000, 'first progress');
+      // The first restart while the producer is still sending (it must wait and carry on).
+      await waitFor(
+        'a third of the dataset to be sent',
+        async () => ctx.sent() >= ctx.dataset.messages.length / 3,
+        300_000,
+      );
+      await progressBy(ctx, 1, 'first progress');
       await restartBroker(ctx);
       await cutRepeatedly(ctx, 4);
       await databaseOutage(ctx);

@@ -6,6 +6,7 @@ import type { Kafka, Producer } from 'kafkajs';
 import type { Managed } from '../../scripts/lib/processes';
 import { createRng, type Rng } from '../../workers/simulator/catalog';
 import { createTestDatabase, startWeb, type TestDatabase, uniqueName } from '../support/stack';
+import { INCLUDE_REFUNDS, REJECT_FUTURE_EVENTS } from './contract';
 import { buildDataset, type Dataset, type Outgoing } from './dataset';
 import type { Expected } from './expected';
 import {
@@ -210,6 +211,8 @@ export class Scenario {
       rejected: expected.rejectedTotal,
       dlqCopiesAfterCrashes: dlq.copies,
       kills: ctx.workers.kills,
+      refundsAre: INCLUDE_REFUNDS ? 'counted' : 'dead-lettered (unknown_type)',
+      futureEventsAre: REJECT_FUTURE_EVENTS ? 'dead-lettered (future_event)' : 'counted',
       ...extra,
       valuesCompared: d.checked,
       valuesBeyond2pow53: d.approximate,
