@@ -63,12 +63,14 @@ export async function compareReplayTables(
 
     const grain = columns.some((c) => c.name === 'grain') ? 'grain' : `'*'`;
     const sums = async (schema: string) =>
-      (
-        await q.query<Record<string, string>>(
-          `SELECT ${grain}::text AS grain, ${metrics.map((m) => `coalesce(sum(${ident(m)}), 0)::text AS ${ident(m)}`).join(', ')}
+      metrics.length === 0
+        ? [] // only array figures (compared cell by cell above)
+        : (
+            await q.query<Record<string, string>>(
+              `SELECT ${grain}::text AS grain, ${metrics.map((m) => `coalesce(sum(${ident(m)}), 0)::text AS ${ident(m)}`).join(', ')}
            FROM ${qualified(schema, table)} GROUP BY 1`,
-        )
-      ).rows;
+            )
+          ).rows;
     const [live, replay] = [await sums(liveSchema), await sums(replaySchema)];
     const grains = [...new Set([...live, ...replay].map((r) => r.grain as string))].sort();
     const totals: MetricTotal[] = grains.flatMap((g) =>
