@@ -423,5 +423,6 @@ describe('operability: health, readiness and metrics (real Kafka, Postgres, proc
       await broker?.stop();
       await rm(dataDir, { recursive: true, force: true });
     }
-  });
+    // Two broker starts: ~10 s each on an idle machine, a minute or more on a loaded one.
+  }, 300_000);
 });
