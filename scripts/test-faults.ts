@@ -62,7 +62,7 @@ function summaryLine(all: Figures[]): string {
     `${n('duplicates')} duplicates, ${n('refunds')} refunds ${mode('refundsAre')}, ${n('late')} late, ` +
     `${n('future')} far-future ${mode('futureEventsAre')}, ${n('malformed')} malformed), ` +
     `${n('kills')} worker SIGKILLs, ${n('brokerRestarts')} broker restarts, ` +
-    `${n('pgConnectionCuts')} PostgreSQL connection cuts (${n('pgOutages')} outages), ` +
+    `${n('pgConnectionCuts')} PostgreSQL connection cuts (${n('pgOutages')} of them refusing connections for 8 s), ` +
     `${n('fuzzPayloads')} fuzzed payloads; ${n('valuesCompared')} values compared, differences: ${n('differences')}`
   );
 }

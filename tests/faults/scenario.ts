@@ -2,6 +2,8 @@
 // seeded dataset produced at a steady pace while `faults` does its damage, then — once the
 // workers have caught up — every figure the system reports compared with the independent
 // expectation computed from the messages as they sit in the topic.
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import type { Kafka, Producer } from 'kafkajs';
 import type { Managed } from '../../scripts/lib/processes';
 import { createRng, type Rng } from '../../workers/simulator/catalog';
@@ -16,6 +18,7 @@ import {
   createTopics,
   Differences,
   expectationOf,
+  FAULT_LOG_DIR,
   kafkaClient,
   patientProducer,
   producePaced,
@@ -94,6 +97,11 @@ export class Scenario {
   async setUp(): Promise<ScenarioContext> {
     const { options } = this;
     const log = (m: string) => say(options.name, m);
+    // Worker logs are appended to; start this scenario's afresh.
+    mkdirSync(FAULT_LOG_DIR, { recursive: true });
+    for (const file of readdirSync(FAULT_LOG_DIR)) {
+      if (file.startsWith(`${options.name}-w`)) rmSync(path.join(FAULT_LOG_DIR, file), { force: true });
+    }
     const dataset = options.messages ? customDataset(options) : seededDataset(options, log);
     const f = dataset.figures;
     if (!options.messages)

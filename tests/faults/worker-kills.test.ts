@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KAFKA_PORT, killRepeatedly, PORT_BASE } from './harness';
 import { Scenario, seedFor } from './scenario';
 
-const KILLS = 12;
+const KILLS = 10;
 
 describe('worker SIGKILLed at random points (one worker)', () => {
   const scenario = new Scenario({
