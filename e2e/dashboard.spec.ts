@@ -81,6 +81,7 @@ test.describe('live dashboard', () => {
     request,
     browser,
   }) => {
+    test.slow(); // two pages, many steps
     await openDashboard(page, '/?range=1h');
     await expect(page).toHaveURL(/tz=/);
     const before = page.url();
@@ -136,7 +137,7 @@ test.describe('live dashboard', () => {
     await expect(copied.getByTestId('filter-store')).toHaveText('2 stores');
     await expect(copied.getByTestId('kpi-orders')).toHaveAttribute('data-value', String(await kpi(page, 'orders')));
     // The TV legend lists both.
-    await openDashboard(copied, `${page.url()}&tv=1`);
+    await copied.getByTestId('tv-toggle').click();
     await expect(copied.getByTestId('tv-legend')).toContainText(`Stores: ${first}, ${second}`);
     await copied.close();
 

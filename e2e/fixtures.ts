@@ -74,8 +74,9 @@ export { expect };
  * between two test sales, and the badge then rightly says "stale" although it is connected.
  */
 export async function expectLive(page: Page): Promise<void> {
-  // The connection, not the data's age.
-  await expect(page.getByTestId('freshness')).toHaveAttribute('data-connection', 'live');
+  // The connection, not the data's age. Hydrating a fresh page can take longer than the usual
+  // 15 s when the machine is shared with other load (a second page opened by a test, CI).
+  await expect(page.getByTestId('freshness')).toHaveAttribute('data-connection', 'live', { timeout: 30_000 });
 }
 
 /** Open a dashboard URL and wait until it is live (expectLive). */
