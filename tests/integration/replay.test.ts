@@ -299,8 +299,9 @@ describe('npm run replay: full rebuild while live', () => {
       const producing = keepProducing(stack.producer, stack.topic, () => {
         tick += 1;
         const batch: Message[] = [];
-        for (let i = 0; i < 8; i++) {
-          const event = late.next(inWindow((tick * 8 + i) % 997, 997)) as SaleJson;
+        // About 40 messages a second: the replay must catch up with a worker that keeps moving.
+        for (let i = 0; i < 3; i++) {
+          const event = late.next(inWindow((tick * 3 + i) % 997, 997)) as SaleJson;
           events.push(event);
           batch.push(message(event));
         }
