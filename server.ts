@@ -3,11 +3,14 @@
 import { createServer } from 'node:http';
 import next from 'next';
 import { Server } from 'socket.io';
-import { disconnectDb } from './lib/db';
+import { db, disconnectDb } from './lib/db';
 import { loadEnvOrExit } from './lib/env';
 import { LiveHub } from './lib/live-hub';
+import { LIVE_VIEWS } from './lib/live-views';
 import { logger } from './lib/logger';
-import { getOverviewForQuery } from './lib/queries/get-overview';
+import { registerWebGauges } from './lib/metrics';
+import { type Checks, handleOpsRequest, probeCheck } from './lib/ops-http';
+import { pingDatabase } from './lib/queries/ping-database';
 
 const config = loadEnvOrExit();
 const log = logger.child({ component: 'web' });
@@ -18,16 +21,19 @@ const handle = app.getRequestHandler();
 await app.prepare();
 
 let hub: LiveHub | null = null;
+let stopping = false;
+const databaseCheck = probeCheck(() => pingDatabase(db(), 2000));
+// The web process reads Postgres only (worker progress included); it never talks to Kafka,
+// so a broker outage does not make it unready — the dashboard shows the lag instead.
+const readiness = async (): Promise<Checks> => ({
+  shutdown: { ok: !stopping, ...(stopping ? { error: 'shutting down' } : {}) },
+  database: await databaseCheck(),
+  live: hub?.isListening()
+    ? { ok: true }
+    : { ok: false, error: 'LISTEN connection for worker commits is down (reconnecting)' },
+});
 const httpServer = createServer((req, res) => {
-  if (req.url === '/healthz') {
-    res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-    return;
-  }
-  if (req.url === '/readyz') {
-    const ready = hub?.isListening() ?? false;
-    res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' }).end(ready ? 'ready' : 'not ready');
-    return;
-  }
+  if (handleOpsRequest(req, res, { readiness })) return;
   void handle(req, res);
 });
 
@@ -36,7 +42,12 @@ hub = new LiveHub({
   io,
   databaseUrl: config.DATABASE_URL,
   log,
-  loadOverview: (query) => getOverviewForQuery(query),
+  views: LIVE_VIEWS,
+});
+registerWebGauges({
+  socketClients: () => io.engine.clientsCount,
+  liveRooms: () => hub?.roomCount() ?? 0,
+  listening: () => hub?.isListening() ?? false,
 });
 await hub.start();
 
@@ -45,10 +56,9 @@ httpServer.listen(config.PORT, config.HOST, () => {
   log.info({ url: `http://${shown}:${config.PORT}`, dev }, 'dashboard ready');
 });
 
-let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
-  stopping = true;
+  stopping = true; // /readyz answers 503 from now on
   log.info({ signal }, 'shutting down web server');
   setTimeout(() => process.exit(1), 10_000).unref();
   io.close();

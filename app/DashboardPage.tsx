@@ -7,12 +7,14 @@ import { RevenueTrend } from '../components/charts/RevenueTrend';
 import { AppHeader } from '../components/common/AppHeader';
 import { cx } from '../components/common/cx';
 import { FreshnessBadge } from '../components/common/FreshnessBadge';
+import { PollingNotice } from '../components/common/PollingNotice';
+import { TileMeta } from '../components/common/TileMeta';
 import { TvToggle } from '../components/display/TvToggle';
 import { useTvMode } from '../components/display/useTvMode';
 import { ActiveFilters } from '../components/filters/ActiveFilters';
 import { activePreset, FilterBar } from '../components/filters/FilterBar';
-import { POLL_INTERVAL_MS, useLiveOverview } from '../components/hooks/useLiveOverview';
-import { useViewQuery } from '../components/hooks/useViewQuery';
+import { useLiveOverview } from '../components/hooks/useLiveOverview';
+import { useViewQuery, type ViewRoute } from '../components/hooks/useViewQuery';
 import { KpiCards } from '../components/kpi/KpiCards';
 import { Movers } from '../components/tables/Movers';
 import { OrderTicker } from '../components/tables/OrderTicker';
@@ -27,10 +29,12 @@ export interface DashboardPageProps {
   /** `getOverview(parseOverviewQuery(query))`, rendered until live data arrives. */
   initialOverview: Overview;
   filterOptions: FilterOptions;
+  /** The path of a view chosen here; default: this page's path. */
+  route?: ViewRoute;
 }
 
-export function DashboardPage({ query: serverQuery, initialOverview, filterOptions }: DashboardPageProps) {
-  const { query, navigate, isPending } = useViewQuery(serverQuery);
+export function DashboardPage({ query: serverQuery, initialOverview, filterOptions, route }: DashboardPageProps) {
+  const { query, navigate, isPending } = useViewQuery(serverQuery, route);
   const initial = useMemo(() => ({ key: viewKey(serverQuery), data: initialOverview }), [serverQuery, initialOverview]);
   const live = useLiveOverview(query, initial);
   const overview = live.data;
@@ -69,15 +73,7 @@ export function DashboardPage({ query: serverQuery, initialOverview, filterOptio
           />
         )}
 
-        {live.status === 'polling' && (
-          <p
-            role="status"
-            className="rounded-lg border border-warning/40 bg-warning-soft px-3 py-2 text-xs text-warning-foreground"
-          >
-            Live connection lost — refreshing every {POLL_INTERVAL_MS / 1000} s until it is back.
-            {live.pollError && <span className="ml-1 opacity-80">Last refresh failed: {live.pollError}</span>}
-          </p>
-        )}
+        <PollingNotice status={live.status} pollError={live.pollError} />
 
         <div
           aria-busy={loading || undefined}
@@ -86,13 +82,22 @@ export function DashboardPage({ query: serverQuery, initialOverview, filterOptio
           <KpiCards overview={overview} query={query} />
           <div className="grid grid-cols-1 gap-4 lg:grid-cols-12">
             <div className="lg:col-span-8">
-              <RevenueTrend overview={overview} query={query} live={activePreset(query) === '15m'} />
+              <RevenueTrend
+                data={overview}
+                previous={overview.previous}
+                live={activePreset(query) === '15m'}
+                meta={<TileMeta tile="trend" overview={overview} query={query} subject="the sales trend" />}
+              />
             </div>
             <OrderTicker overview={overview} query={query} className="lg:col-span-4" />
           </div>
           <div className="grid grid-cols-1 gap-4 lg:grid-cols-12">
             <TopProducts overview={overview} query={query} onChange={navigate} className="lg:col-span-7" />
-            <Demographics overview={overview} query={query} className="lg:col-span-5" />
+            <Demographics
+              demographics={overview.demographics}
+              meta={<TileMeta tile="demographics" overview={overview} query={query} subject="the customer figures" />}
+              className="lg:col-span-5"
+            />
           </div>
           <div className="grid grid-cols-1 gap-4 lg:grid-cols-12">
             <Movers overview={overview} query={query} className="lg:col-span-6" />

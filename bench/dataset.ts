@@ -26,6 +26,8 @@ export interface Dataset {
   endMs: number;
   /** Categories and stores seen, most frequent first (for filtered queries). */
   topCategory: string;
+  /** The next most frequent category (multi-category filters). */
+  secondCategory: string;
   topStore: string;
 }
 
@@ -37,8 +39,8 @@ export function* saleEvents(count: number, endMs: number, spanMs = SPAN_MS, seed
   for (let i = 0; i < count; i++) yield generator.next(startMs + 2000 + Math.floor(((spanMs - 2000) * i) / count));
 }
 
-function mostFrequent(counts: Map<string, number>): string {
-  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? '';
+function mostFrequent(counts: Map<string, number>, rank = 0): string {
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[rank]?.[0] ?? '';
 }
 
 export function buildDataset(count: number, nowMs = Date.now()): Dataset {
@@ -80,6 +82,7 @@ export function buildDataset(count: number, nowMs = Date.now()): Dataset {
     bytes,
     endMs,
     topCategory: mostFrequent(categories),
+    secondCategory: mostFrequent(categories, 1),
     topStore: mostFrequent(stores),
   };
 }

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Kafka } from 'kafkajs';
 import { createProducer, ensureTopics } from '../lib/kafka';
+import { PRODUCT_SEGMENTS } from '../lib/sales-rollup';
 import { type Managed, root, startNode } from '../scripts/lib/processes';
 import { type ActivityReport, sampleActivity } from './activity';
 import type { Dataset, Message } from './dataset';
@@ -91,13 +92,16 @@ export interface Verification {
   revenueAllCategories: number;
   revenueByCategory: number;
   revenueByProduct: number;
+  /** Revenue over the new/returning slots of product_demographic_rollup (each sale once). */
+  revenueByProductSegment: number;
   deadLetters: number;
   expected: { unique: number; revenueCents: number };
 }
 
 /** Postgres must hold exactly the dataset: every unique event once, no duplicate, nothing dead-lettered. */
 export async function verify(db: BenchDatabase, dataset: Dataset): Promise<Verification> {
-  const [processed, all, byCategory, byProduct, dead] = await Promise.all([
+  const customerTypeSlots = PRODUCT_SEGMENTS.flatMap((seg, i) => (seg.dimension === 'customer_type' ? [i + 1] : []));
+  const [processed, all, byCategory, byProduct, bySegment, dead] = await Promise.all([
     db.query<{ n: string }>('SELECT count(*) AS n FROM processed_event'),
     db.query<{ orders: string; revenue: string }>(
       `SELECT coalesce(sum(orders), 0) AS orders, coalesce(sum(revenue_cents), 0) AS revenue FROM sales_rollup WHERE grain = 'm' AND category = '*'`,
@@ -106,7 +110,12 @@ export async function verify(db: BenchDatabase, dataset: Dataset): Promise<Verif
       `SELECT coalesce(sum(revenue_cents), 0) AS revenue FROM sales_rollup WHERE grain = 'h' AND category <> '*'`,
     ),
     db.query<{ revenue: string }>(
-      "SELECT coalesce(sum(revenue_cents), 0) AS revenue FROM product_rollup WHERE grain = 'd'",
+      "SELECT coalesce(sum(revenue_cents), 0) AS revenue FROM product_rollup WHERE grain = 'd' AND store_id <> ''",
+    ),
+    db.query<{ revenue: string }>(
+      `SELECT coalesce(sum(u.v), 0) AS revenue FROM product_demographic_rollup r,
+         unnest(r.revenue_cents) WITH ORDINALITY AS u(v, slot) WHERE r.grain = 'h' AND u.slot = ANY($1::int[])`,
+      [customerTypeSlots],
     ),
     db.query<{ n: string }>('SELECT count(*) AS n FROM dead_letter'),
   ]);
@@ -116,6 +125,7 @@ export async function verify(db: BenchDatabase, dataset: Dataset): Promise<Verif
     revenueAllCategories: Number(all[0]?.revenue),
     revenueByCategory: Number(byCategory[0]?.revenue),
     revenueByProduct: Number(byProduct[0]?.revenue),
+    revenueByProductSegment: Number(bySegment[0]?.revenue),
     deadLetters: Number(dead[0]?.n),
     expected: { unique: dataset.unique, revenueCents: dataset.revenueCents },
   };
@@ -125,6 +135,7 @@ export async function verify(db: BenchDatabase, dataset: Dataset): Promise<Verif
     v.revenueAllCategories === dataset.revenueCents &&
     v.revenueByCategory === dataset.revenueCents &&
     v.revenueByProduct === dataset.revenueCents &&
+    v.revenueByProductSegment === dataset.revenueCents &&
     v.deadLetters === 0;
   return { ok, ...v };
 }
@@ -203,6 +214,7 @@ export async function measureIngest(run: IngestRun, track: (worker: Managed) => 
     SALES_DLQ_TOPIC: run.dlqTopic,
     WORKER_GROUP_ID: run.groupId,
     LOG_LEVEL: 'warn',
+    WORKER_HTTP_PORT: '0', // several workers on one machine
   };
   if (process.env.BENCH_WORKER_NODE_OPTIONS) {
     env.NODE_OPTIONS = [process.env.NODE_OPTIONS, process.env.BENCH_WORKER_NODE_OPTIONS].filter(Boolean).join(' ');

@@ -123,6 +123,7 @@ export async function measureLive(opts: {
         SALES_DLQ_TOPIC: opts.dlqTopic,
         WORKER_GROUP_ID: opts.groupId,
         LOG_LEVEL: 'warn',
+        WORKER_HTTP_PORT: '0',
       },
       LOG_DIR,
     );

@@ -17,8 +17,8 @@ export interface MicroFigures {
   decodePerSec: number;
   rollupPerSec: number;
   decodeAndRollupPerSec: number;
-  /** Rollup rows one 5000-event chunk produces (sales, product, demographic): the SQL payload. */
-  rowsPerChunk: { sales: number; products: number; demographics: number };
+  /** Rollup rows one 5000-event chunk produces (sales, product, demographic, product demographic): the SQL payload. */
+  rowsPerChunk: { sales: number; products: number; demographics: number; productDemographics: number };
 }
 
 function timed(fn: () => void): number {
@@ -38,21 +38,23 @@ export function runMicro(count: number): MicroFigures {
       return result.event;
     });
   };
-  let rows = { sales: 0, products: 0, demographics: 0 };
+  let rows = { sales: 0, products: 0, demographics: 0, productDemographics: 0 };
   const rollAll = () => {
     let chunks = 0;
-    const sum = { sales: 0, products: 0, demographics: 0 };
+    const sum = { sales: 0, products: 0, demographics: 0, productDemographics: 0 };
     for (let i = 0; i < decoded.length; i += CHUNK) {
       const r = rollUp(decoded.slice(i, i + CHUNK));
       chunks += 1;
       sum.sales += r.sales.length;
       sum.products += r.products.length;
       sum.demographics += r.demographics.length;
+      sum.productDemographics += r.productDemographics.length;
     }
     rows = {
       sales: Math.round(sum.sales / chunks),
       products: Math.round(sum.products / chunks),
       demographics: Math.round(sum.demographics / chunks),
+      productDemographics: Math.round(sum.productDemographics / chunks),
     };
   };
 

@@ -70,7 +70,7 @@ export function formatReport(r: BenchReport): string {
   );
   const rows = r.micro.rowsPerChunk;
   out.push(
-    `  a 5000-event chunk becomes ${n(rows.sales)} sales_rollup + ${n(rows.products)} product_rollup + ${n(rows.demographics)} demographic_rollup upsert rows (all grains)`,
+    `  a 5000-event chunk becomes ${n(rows.sales)} sales_rollup + ${n(rows.products)} product_rollup + ${n(rows.demographics)} demographic_rollup + ${n(rows.productDemographics)} product_demographic_rollup upsert rows (all grains)`,
   );
 
   out.push('\nProduce (kafkajs idempotent producer, 1000 messages per send)');
@@ -155,6 +155,15 @@ export function formatReport(r: BenchReport): string {
         r.queries.breakdown.map((b) => [b.name, ms(b.trend), ms(b.topProducts), ms(b.demographics), ms(b.freshness)]),
       ),
     );
+    if (r.queries.product) {
+      out.push(`  product page (getProductDetail, best seller ${r.queries.product.sku}):`);
+      out.push(
+        table(
+          ['range', 'p50 ms', 'p95 ms', 'orders of the product'],
+          r.queries.product.cases.map((c) => [c.name, ms(c.latency.p50), ms(c.latency.p95), n(c.orders)]),
+        ),
+      );
+    }
     out.push(`  tables: ${r.queries.tables.map((t) => `${t.table} ${n(t.rows)} rows / ${mib(t.bytes)}`).join(', ')}`);
   }
 

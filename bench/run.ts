@@ -129,6 +129,7 @@ export async function runBench(o: BenchOptions): Promise<number> {
     const queries: QueryFigures = await measureQueries(prisma, db1, {
       endMs: dataset.endMs,
       category: dataset.topCategory,
+      secondCategory: dataset.secondCategory,
       store: dataset.topStore,
       runs: o.queryRuns,
     });

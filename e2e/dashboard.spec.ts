@@ -1,4 +1,4 @@
-import { expect, kpi, openDashboard, test } from './fixtures';
+import { chooseFilter, expect, kpi, openDashboard, test } from './fixtures';
 
 interface Totals {
   revenue_cents: number;
@@ -47,8 +47,9 @@ test.describe('live dashboard', () => {
     await openDashboard(page, '/?range=1h');
     const all = await kpi(page, 'orders');
 
-    await page.getByTestId('filter-channel').selectOption('app');
+    await chooseFilter(page, 'filter-channel', ['app']);
     await expect(page).toHaveURL(/channel=app/);
+    await expect(page.getByTestId('filter-channel')).toHaveText('App');
     const api = (await (await request.get('/api/v1/overview?range=1h&channel=app')).json()) as { totals: Totals };
     await expect(page.getByTestId('kpi-orders')).toHaveAttribute('data-value', String(api.totals.orders));
     expect(api.totals.orders).toBeLessThan(all);
@@ -67,7 +68,7 @@ test.describe('live dashboard', () => {
       'data-value',
       (await kpi(page, 'orders')).toString(),
     );
-    await expect(copied.getByTestId('filter-channel')).toHaveValue('app');
+    await expect(copied.getByTestId('filter-channel')).toHaveText('App');
     await copied.close();
 
     await page.goBack();
@@ -75,16 +76,103 @@ test.describe('live dashboard', () => {
     await expect(page).toHaveURL(/channel=app/);
   });
 
-  test('a category filter counts only that category', async ({ page, request, sell }) => {
-    await sell({ quantity: 1, unitPriceCents: 999, category: 'E2E Gadgets' });
+  test('two stores chosen by search and keyboard: URL, numbers, copied link and Back', async ({
+    page,
+    request,
+    browser,
+  }) => {
+    await openDashboard(page, '/?range=1h');
+    await expect(page).toHaveURL(/tz=/);
+    const before = page.url();
+    const { stores } = (await (await request.get('/api/v1/filters')).json()) as { stores: { id: string }[] };
+    // Two stores of the seeded data (the simulator's ids: three letters, a dash, two digits).
+    const [first, second] = stores.map((s) => s.id).filter((id) => /^[A-Z]{3}-\d\d$/.test(id));
+    expect(first && second).toBeTruthy();
+
+    const button = page.getByTestId('filter-store');
+    await expect(button).toHaveText('All stores');
+    await button.click();
+    const popover = page.getByTestId('filter-store-popover');
+    const search = popover.getByTestId('filter-store-search');
+    const list = popover.getByRole('listbox');
+    await expect(search).toBeFocused();
+    await expect(list).toHaveAttribute('aria-multiselectable', 'true');
+    // Type to search, ↓ into the list, Space toggles the active option.
+    await page.keyboard.type(first as string);
+    await expect(list.getByRole('option')).toHaveCount(1);
+    await page.keyboard.press('ArrowDown');
+    await expect(list).toBeFocused();
+    await expect(list).toHaveAttribute('aria-activedescendant', /.+/);
+    await page.keyboard.press('Space');
+    await expect(list.getByRole('option', { name: first })).toHaveAttribute('aria-selected', 'true');
+    // Typing in the list goes back to the search field; Enter there toggles the first match.
+    await page.keyboard.press('ArrowUp');
+    await expect(search).toBeFocused();
+    await search.fill(second as string);
+    await page.keyboard.press('Enter');
+    await expect(list.getByRole('option', { name: second })).toHaveAttribute('aria-selected', 'true');
+    expect(page.url()).toBe(before); // nothing applied while the list is open
+    // Escape closes, applies both at once and returns focus to the button.
+    await page.keyboard.press('Escape');
+    await expect(popover).toHaveCount(0);
+    await expect(button).toBeFocused();
+    await expect(button).toHaveText('2 stores');
+    await expect(page).toHaveURL(new RegExp(`store=${first}&store=${second}`));
+
+    // The KPIs are the API's for the view in the URL (both stores).
+    const view = new URL(page.url()).search;
+    expect(new URLSearchParams(view).getAll('store')).toEqual([first, second]);
+    const totals = async () =>
+      ((await (await request.get(`/api/v1/overview${view}`)).json()) as { totals: Totals }).totals;
+    await expect.poll(async () => (await totals()).orders).toBe(await kpi(page, 'orders'));
+    expect(await kpi(page, 'revenue')).toBe((await totals()).revenue_cents);
+    const one = async (id: string) =>
+      ((await (await request.get(`/api/v1/overview?range=1h&store=${id}`)).json()) as { totals: Totals }).totals;
+    expect((await totals()).orders).toBe((await one(first as string)).orders + (await one(second as string)).orders);
+
+    // The copied URL reproduces the view.
+    const copied = await browser.newPage();
+    await openDashboard(copied, page.url());
+    await expect(copied.getByTestId('filter-store')).toHaveText('2 stores');
+    await expect(copied.getByTestId('kpi-orders')).toHaveAttribute('data-value', String(await kpi(page, 'orders')));
+    // The TV legend lists both.
+    await openDashboard(copied, `${page.url()}&tv=1`);
+    await expect(copied.getByTestId('tv-legend')).toContainText(`Stores: ${first}, ${second}`);
+    await copied.close();
+
+    // Back returns to all stores.
+    await page.goBack();
+    await expect(page).toHaveURL(before);
+    await expect(button).toHaveText('All stores');
+  });
+
+  test('a category filter counts only its lines; an order in two chosen categories counts once', async ({
+    page,
+    request,
+    sell,
+  }) => {
+    await sell({
+      quantity: 1,
+      unitPriceCents: 999,
+      category: 'E2E Gadgets',
+      moreLines: [{ sku: 'SKU-E2E-2', category: 'E2E Gizmos, Misc', quantity: 2, unitPriceCents: 500 }],
+    });
     await expect
       .poll(async () => ((await (await request.get('/api/v1/filters')).json()) as { categories: string[] }).categories)
-      .toContain('E2E Gadgets');
+      .toEqual(expect.arrayContaining(['E2E Gadgets', 'E2E Gizmos, Misc']));
     await openDashboard(page, '/?range=1h');
-    await page.getByTestId('filter-category').selectOption('E2E Gadgets');
+    await chooseFilter(page, 'filter-category', ['E2E Gadgets']);
     await expect(page).toHaveURL(/category=E2E\+Gadgets|category=E2E%20Gadgets/);
     await expect(page.getByTestId('kpi-revenue')).toHaveAttribute('data-value', '999');
     await expect(page.getByTestId('kpi-orders')).toHaveAttribute('data-value', '1');
+
+    // Both categories (one has a comma: values are never split): their lines, one order.
+    await chooseFilter(page, 'filter-category', ['E2E Gadgets', 'E2E Gizmos, Misc']);
+    await expect(page).toHaveURL(/category=E2E\+Gadgets&category=E2E\+Gizmos%2C\+Misc/);
+    await expect(page.getByTestId('filter-category')).toHaveText('2 categories');
+    await expect(page.getByTestId('kpi-revenue')).toHaveAttribute('data-value', '1999');
+    await expect(page.getByTestId('kpi-orders')).toHaveAttribute('data-value', '1');
+    await expect(page.getByTestId('kpi-units')).toHaveAttribute('data-value', '3');
   });
 
   test('a bad URL parameter shows which parameter is wrong', async ({ page }) => {

@@ -1,6 +1,6 @@
 // Display features: dark mode, TV mode for wall displays, and the accessible chart alternatives.
 import type { Page } from '@playwright/test';
-import { expect, openDashboard, test } from './fixtures';
+import { chooseFilter, expect, openDashboard, test } from './fixtures';
 
 const html = (page: Page) => page.locator('html');
 
@@ -128,7 +128,7 @@ test.describe('TV mode', () => {
     expect(await page.evaluate(() => document.fullscreenElement)).toBeNull();
 
     // The router still drives the view after TV mode rewrote the URL.
-    await page.getByTestId('filter-channel').selectOption('web');
+    await chooseFilter(page, 'filter-channel', ['web']);
     await expect(page).toHaveURL(/channel=web/);
     await expect(page).not.toHaveURL(/[?&]tv=/);
   });

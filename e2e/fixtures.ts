@@ -10,6 +10,8 @@ export interface SaleInput {
   category?: string;
   quantity: number;
   unitPriceCents: number;
+  /** More lines in the same order (one line by default). */
+  moreLines?: { sku: string; category: string; quantity: number; unitPriceCents: number }[];
 }
 
 let sequence = 0;
@@ -46,6 +48,13 @@ export const test = base.extend<{ sell: (sale: SaleInput) => Promise<void> }, { 
             quantity: sale.quantity,
             unit_price_cents: sale.unitPriceCents,
           },
+          ...(sale.moreLines ?? []).map((l) => ({
+            sku: l.sku,
+            name: `Playwright ${l.sku}`,
+            category: l.category,
+            quantity: l.quantity,
+            unit_price_cents: l.unitPriceCents,
+          })),
         ],
       };
       await producer.send({
@@ -59,14 +68,41 @@ export const test = base.extend<{ sell: (sale: SaleInput) => Promise<void> }, { 
 export { expect };
 
 /**
- * Open a dashboard URL and wait until it is live: the socket is connected, so React has
- * hydrated and the controls react (a select changed before hydration is silently lost).
+ * Wait until the page receives live updates: the socket is connected, so React has hydrated
+ * and the controls react (a control used before hydration is silently lost). Read from the
+ * badge's connection text, not its `data-state`: on a slow machine a minute can pass
+ * between two test sales, and the badge then rightly says "stale" although it is connected.
  */
+export async function expectLive(page: Page): Promise<void> {
+  // The connection, not the data's age.
+  await expect(page.getByTestId('freshness')).toHaveAttribute('data-connection', 'live');
+}
+
+/** Open a dashboard URL and wait until it is live (expectLive). */
 export async function openDashboard(page: Page, url: string): Promise<void> {
   await page.goto(url);
-  await expect(page.getByTestId('freshness')).toHaveAttribute('data-state', 'live');
+  await expectLive(page);
 }
 
 export async function kpi(page: Page, id: 'revenue' | 'orders' | 'units' | 'aov'): Promise<number> {
   return Number(await page.getByTestId(`kpi-${id}`).getAttribute('data-value'));
+}
+
+/**
+ * Choose exactly `values` in a multi-select filter (`filter-store`, `filter-channel`, …) with
+ * the mouse: open, clear, tick each value, Done. The view changes once, on Done.
+ */
+export async function chooseFilter(page: Page, testId: string, values: readonly string[]): Promise<void> {
+  await page.getByTestId(testId).click();
+  const popover = page.getByTestId(`${testId}-popover`);
+  await expect(popover).toBeVisible();
+  const clear = popover.getByTestId(`${testId}-clear`);
+  if (await clear.isEnabled()) await clear.click();
+  for (const value of values) {
+    const option = popover.locator(`[role="option"][data-value=${JSON.stringify(value)}]`);
+    await option.click();
+    await expect(option).toHaveAttribute('aria-selected', 'true');
+  }
+  await popover.getByTestId(`${testId}-done`).click();
+  await expect(popover).toHaveCount(0);
 }

@@ -34,8 +34,10 @@ export default async function globalSetup() {
     SALES_TOPIC: topic,
     SALES_DLQ_TOPIC: `${topic}.dlq`,
     WORKER_GROUP_ID: uniqueName('e2e-group'),
+    OPS_TOKEN: 'e2e-ops-token-0123456789',
   };
   process.env.E2E_SALES_TOPIC = topic;
+  process.env.E2E_OPS_TOKEN = env.OPS_TOKEN;
   process.env.E2E_DATABASE_URL = db.url;
 
   const processes: Managed[] = [];

@@ -53,7 +53,7 @@ test.describe('tiles', () => {
       expect(await kpi(page, id)).toBeGreaterThan(0);
       await expect(page.getByTestId(`kpi-${id}-change`)).toHaveAttribute('data-change', /^-?\d+$/);
     }
-    await expect(page.getByTestId('kpis').locator('.recharts-area-curve')).toHaveCount(4);
+    await expect(page.getByTestId('kpis').locator('.recharts-area-curve')).toHaveCount(5); // one sparkline per card: net sales, refunds, orders, units, AOV
     await expect(page.getByTestId('trend').locator('.recharts-line-curve')).toHaveCount(1);
     expect(Number(await page.getByTestId('trend').getAttribute('data-points'))).toBeGreaterThan(0);
     await expect(page.getByTestId('top-product-row').first()).toBeVisible();

@@ -8,7 +8,26 @@ export interface ApiErrorBody {
   error: { code: string; message: string; param?: string };
 }
 
+/** A refusal with its own status (401, 403, 503 …); the message is meant for the client. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
 export function handleApiError(error: unknown): NextResponse<ApiErrorBody> {
+  if (error instanceof HttpError) {
+    return NextResponse.json(
+      { error: { code: error.code, message: error.message } },
+      { status: error.status, headers: error.headers },
+    );
+  }
   if (error instanceof ParamError) {
     return NextResponse.json(
       { error: { code: 'invalid_parameter', param: error.param, message: error.message } },

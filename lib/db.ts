@@ -2,12 +2,67 @@
 // over node-postgres (driver adapter): no native engine binary is needed.
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '@prisma/client';
+import type pg from 'pg';
 import { env } from './env';
+import { registerPoolGauges } from './metrics';
 
 const cache = globalThis as unknown as { pulsePrisma?: PrismaClient };
 
-export function createPrisma(databaseUrl: string, poolSize = 10): PrismaClient {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max: poolSize });
+/**
+ * Waiting for a pooled connection fails after this long instead of hanging: a worker whose
+ * database is gone must get an error it can retry and report, not a batch that never ends.
+ */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * PrismaPg that gives a transaction's connection back when COMMIT or ROLLBACK fails.
+ *
+ * Why: Prisma 6.19 closes a transaction with `executeRaw('ROLLBACK')` and only then calls the
+ * adapter's `rollback()`, which is what releases the pg client to the pool. When the
+ * connection died mid-transaction (database restarted, pg_terminate_backend) the ROLLBACK
+ * throws, the client is never released, and the pool loses one slot for good; after `max`
+ * such failures every later query waits forever (seen: a worker stuck with 10 leaked
+ * clients after its connections were cut). Releasing it here lets pg-pool drop the dead
+ * client (it is no longer queryable) and open a fresh one when the database is back.
+ */
+class ReleasingPrismaPg extends PrismaPg {
+  constructor(
+    config: pg.PoolConfig,
+    private readonly onPool?: (pool: pg.Pool) => void,
+  ) {
+    super(config, {
+      // Idle pooled connections that die (database restart) are dropped by pg-pool; without
+      // this handler nothing would be logged, but nothing crashes either.
+      onPoolError: () => undefined,
+    });
+  }
+
+  override async connect() {
+    const adapter = await super.connect();
+    this.onPool?.(adapter.underlyingDriver());
+    const startTransaction = adapter.startTransaction.bind(adapter);
+    adapter.startTransaction = async (isolationLevel) => {
+      const tx = await startTransaction(isolationLevel);
+      const executeRaw = tx.executeRaw.bind(tx);
+      tx.executeRaw = async (query) => {
+        try {
+          return await executeRaw(query);
+        } catch (error) {
+          if (query.sql === 'COMMIT' || query.sql === 'ROLLBACK') await tx.rollback().catch(() => undefined);
+          throw error;
+        }
+      };
+      return tx;
+    };
+    return adapter;
+  }
+}
+
+export function createPrisma(databaseUrl: string, poolSize = 10, onPool?: (pool: pg.Pool) => void): PrismaClient {
+  const adapter = new ReleasingPrismaPg(
+    { connectionString: databaseUrl, max: poolSize, connectionTimeoutMillis: CONNECT_TIMEOUT_MS },
+    onPool,
+  );
   return new PrismaClient({ adapter });
 }
 
@@ -32,7 +87,7 @@ export function createPrismaInSchema(databaseUrl: string, schema: string, poolSi
  * custom server (which loads this file outside Next's bundle) reuse one pool per process.
  */
 export function db(): PrismaClient {
-  cache.pulsePrisma ??= createPrisma(env().DATABASE_URL);
+  cache.pulsePrisma ??= createPrisma(env().DATABASE_URL, 10, registerPoolGauges);
   return cache.pulsePrisma;
 }
 

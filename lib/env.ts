@@ -50,13 +50,21 @@ const schema = z.object({
   WORKER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300_000).default(30_000),
   // How long counted event ids are remembered to drop redeliveries; older ids are pruned.
   DEDUP_RETENTION_DAYS: z.coerce.number().min(1).max(3650).default(7),
+  // Worker's /healthz, /readyz and /metrics; 0 turns the endpoint off.
+  WORKER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(9400),
   REPORTING_CURRENCY: z
     .string()
     .regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as USD')
     .default('USD'),
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  // Bearer token for ops actions (re-driving dead letters). Unset = those actions are off, so a
+  // dashboard shown on a wall or embedded elsewhere never exposes them by accident.
+  OPS_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
 });
+
+/** Never echoed in configuration errors. */
+const SECRETS = new Set(['OPS_TOKEN']);
 
 export type Env = z.infer<typeof schema>;
 
@@ -77,7 +85,8 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   if (!result.success) {
     const issue = result.error.issues[0];
     const variable = String(issue?.path[0] ?? 'environment');
-    throw new ConfigError(variable, `${issue?.message ?? 'is invalid'} (got ${JSON.stringify(source[variable])})`);
+    const got = SECRETS.has(variable) ? 'a value that is not shown' : JSON.stringify(source[variable]);
+    throw new ConfigError(variable, `${issue?.message ?? 'is invalid'} (got ${got})`);
   }
   return result.data;
 }

@@ -147,6 +147,7 @@ export function exportTable(tile: ExportTile, o: Overview): Table {
           'units',
           'revenue_cents',
           'top_item',
+          'top_sku',
         ],
         rows: o.recent_orders.map((r) => [
           t(r.occurred_at),
@@ -159,6 +160,7 @@ export function exportTable(tile: ExportTile, o: Overview): Table {
           r.units,
           r.revenue_cents,
           r.top_item,
+          r.top_sku,
         ]),
       };
   }

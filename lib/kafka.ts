@@ -11,7 +11,21 @@ const toPinoLevel: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
-export function createKafka(clientId = env().KAFKA_CLIENT_ID, brokers = env().KAFKA_BROKERS): Kafka {
+// Connection-level failures, and consumer crashes that kafkajs answers with a restart (a crash
+// it will not restart is logged as fatal by the worker).
+const RETRIED_NAMESPACES = new Set(['Connection', 'BrokerPool', 'Cluster', 'Consumer']);
+
+/** Last broker error kafkajs reported and is retrying (worker readiness reads it). */
+export interface KafkaTrouble {
+  at: number;
+  message: string;
+}
+
+export function createKafka(
+  clientId = env().KAFKA_CLIENT_ID,
+  brokers = env().KAFKA_BROKERS,
+  onTrouble?: (trouble: KafkaTrouble) => void,
+): Kafka {
   return new Kafka({
     clientId,
     brokers,
@@ -22,7 +36,11 @@ export function createKafka(clientId = env().KAFKA_CLIENT_ID, brokers = env().KA
       () =>
       ({ level, namespace, log }) => {
         const { message, ...extra } = log;
-        logger[toPinoLevel[level] ?? 'info']({ kafka: namespace, ...extra }, message);
+        // kafkajs reports every failed connection attempt as an error although it retries
+        // them (with backoff); they are warnings until a consumer or producer gives up.
+        const retried = level === logLevel.ERROR && RETRIED_NAMESPACES.has(namespace);
+        if (retried) onTrouble?.({ at: Date.now(), message: String(extra.error ?? message) });
+        logger[retried ? 'warn' : (toPinoLevel[level] ?? 'info')]({ kafka: namespace, ...extra }, message);
       },
   });
 }

@@ -1,32 +1,66 @@
 // Live updates for dashboards. Each web process LISTENs on Postgres for worker commits and
-// pushes fresh overviews to its own Socket.IO clients. Identical views share one room and
+// pushes fresh data to its own Socket.IO clients. Every kind of live view (the dashboard
+// overview, a product page) works the same way: identical subscriptions share one room and
 // one query per update, and each room is pushed at most once per second (bursts coalesce).
 import pg from 'pg';
 import type { Server, Socket } from 'socket.io';
 import { parseSalesUpdatedNotice, SALES_UPDATED_CHANNEL, type SalesUpdatedNotice } from './live-channel';
 import type { Logger } from './logger';
-import {
-  type OverviewQuery,
-  ParamError,
-  parseOverviewQuery,
-  parseTopOptions,
-  toOverviewQuery,
-  viewKey,
-} from './overview-params';
-import type { Overview } from './queries/overview.types';
+import { webMetrics } from './metrics';
+import { ParamError } from './overview-params';
 
 export const MIN_PUSH_INTERVAL_MS = 1000;
 /** Sliding ranges move and "updated N s ago" must stay honest even without sales. */
-const IDLE_REFRESH_MS = 15_000;
+export const IDLE_REFRESH_MS = 15_000;
 
-export interface OverviewPush {
+/** What the server emits on a view's push event. */
+export interface LivePush<T> {
   key: string;
-  data: Overview;
+  data: T;
 }
 
-interface Room {
+/**
+ * One kind of live view. The client emits `events.subscribe` with the view's parameters and
+ * receives `events.push` payloads (LivePush) at once and after every relevant commit, or one
+ * `events.error` ({ param, message }) for a bad subscription.
+ */
+export interface LiveView<S, D> {
+  events: { subscribe: string; push: string; error: string };
+  /** Validate raw subscription parameters (throws ParamError) and give the canonical key: equal keys share a room. */
+  parse(raw: Record<string, unknown>): { key: string; subscription: S };
+  /** Event-time span [from, to) the view's figures depend on at `nowMs`; commits outside it leave the room alone. */
+  covers(subscription: S, nowMs: number): { from: number; to: number };
+  /** The payload; null pushes nothing (an unknown product, say). */
+  load(subscription: S): Promise<D | null>;
+}
+
+/** A subscription bound to its view: what a room needs, whatever the kind of view. */
+interface Opened {
   key: string;
-  query: OverviewQuery;
+  covers(nowMs: number): { from: number; to: number };
+  load(): Promise<unknown>;
+}
+
+/** A view with its subscription type hidden, so views of different kinds fit in one list. */
+export interface AnyLiveView {
+  events: LiveView<unknown, unknown>['events'];
+  open(raw: Record<string, unknown>): Opened;
+}
+
+export function liveView<S, D>(view: LiveView<S, D>): AnyLiveView {
+  return {
+    events: view.events,
+    open(raw) {
+      const { key, subscription } = view.parse(raw);
+      return { key, covers: (nowMs) => view.covers(subscription, nowMs), load: () => view.load(subscription) };
+    },
+  };
+}
+
+interface Room extends Opened {
+  /** Socket.IO room name: the view's push event and the key. */
+  name: string;
+  push: string;
   lastPushAt: number;
   timer: NodeJS.Timeout | null;
   running: boolean;
@@ -37,10 +71,10 @@ interface Options {
   io: Server;
   databaseUrl: string;
   log: Logger;
-  loadOverview: (query: OverviewQuery) => Promise<Overview>;
+  views: AnyLiveView[];
+  /** Every room is refreshed this often even without commits; default IDLE_REFRESH_MS. */
+  idleRefreshMs?: number;
 }
-
-const roomName = (key: string) => `view:${key}`;
 
 export class LiveHub {
   private readonly rooms = new Map<string, Room>();
@@ -53,9 +87,14 @@ export class LiveHub {
 
   async start(): Promise<void> {
     this.options.io.on('connection', (socket) => this.onConnection(socket));
-    this.idleTimer = setInterval(() => this.markAll(null), IDLE_REFRESH_MS);
+    this.idleTimer = setInterval(() => this.markAll(null), this.options.idleRefreshMs ?? IDLE_REFRESH_MS);
     this.idleTimer.unref();
     await this.listen();
+  }
+
+  /** Views with at least one subscriber. */
+  roomCount(): number {
+    return this.rooms.size;
   }
 
   isListening(): boolean {
@@ -82,7 +121,10 @@ export class LiveHub {
       setTimeout(() => void this.listen(attempt + 1), delay).unref();
     };
     client.on('error', retry);
-    client.on('notification', (msg) => this.markAll(parseSalesUpdatedNotice(msg.payload)));
+    client.on('notification', (msg) => {
+      webMetrics().notifications.inc();
+      this.markAll(parseSalesUpdatedNotice(msg.payload));
+    });
     try {
       await client.connect();
       await client.query(`LISTEN ${SALES_UPDATED_CHANNEL}`);
@@ -97,52 +139,68 @@ export class LiveHub {
   }
 
   private onConnection(socket: Socket): void {
-    let current: string | null = null;
-    socket.on('subscribe', async (raw: unknown) => {
-      let query: OverviewQuery;
-      try {
-        query = toOverviewQuery(typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {});
-        parseOverviewQuery(query);
-        parseTopOptions(query);
-      } catch (err) {
-        if (err instanceof ParamError) socket.emit('overview:error', { param: err.param, message: err.message });
-        return;
-      }
-      const key = viewKey(query);
-      if (current !== null && current !== key) await this.leave(socket, current);
-      current = key;
-      await socket.join(roomName(key));
-      if (!this.rooms.has(key)) {
-        this.rooms.set(key, { key, query, lastPushAt: 0, timer: null, running: false, dirtyWhileRunning: false });
-      }
-      // A new subscriber gets its own answer at once rather than waiting for the next commit.
-      try {
-        socket.emit('overview', { key, data: await this.options.loadOverview(query) } satisfies OverviewPush);
-      } catch (err) {
-        this.options.log.error({ err, key }, 'live updates: initial overview failed');
-      }
-    });
+    // One subscription per kind of view and socket: a new one of the same kind replaces it.
+    const current = new Map<AnyLiveView, string>();
+    for (const view of this.options.views) {
+      const { subscribe, push, error } = view.events;
+      socket.on(subscribe, async (raw: unknown) => {
+        let opened: Opened;
+        try {
+          opened = view.open(typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {});
+        } catch (err) {
+          if (err instanceof ParamError) socket.emit(error, { param: err.param, message: err.message });
+          return;
+        }
+        const name = `${push}:${opened.key}`;
+        const previous = current.get(view);
+        if (previous !== undefined && previous !== name) await this.leave(socket, previous);
+        current.set(view, name);
+        await socket.join(name);
+        if (!this.rooms.has(name)) {
+          this.rooms.set(name, {
+            ...opened,
+            name,
+            push,
+            lastPushAt: 0,
+            timer: null,
+            running: false,
+            dirtyWhileRunning: false,
+          });
+        }
+        // A new subscriber gets its own answer at once rather than waiting for the next commit.
+        try {
+          const done = webMetrics().overviewDuration.startTimer({ source: 'live' });
+          const data = await opened.load().finally(done);
+          if (data !== null) {
+            socket.emit(push, { key: opened.key, data } satisfies LivePush<unknown>);
+            webMetrics().livePushes.inc({ kind: 'initial' });
+          }
+        } catch (err) {
+          this.options.log.error({ err, room: name }, 'live updates: initial load failed');
+        }
+      });
+    }
     socket.on('disconnect', () => {
-      if (current !== null) void this.leave(socket, current);
+      for (const name of current.values()) void this.leave(socket, name);
     });
   }
 
-  private async leave(socket: Socket, key: string): Promise<void> {
-    await socket.leave(roomName(key));
-    if ((this.options.io.sockets.adapter.rooms.get(roomName(key))?.size ?? 0) === 0) {
-      const room = this.rooms.get(key);
+  private async leave(socket: Socket, name: string): Promise<void> {
+    await socket.leave(name);
+    if ((this.options.io.sockets.adapter.rooms.get(name)?.size ?? 0) === 0) {
+      const room = this.rooms.get(name);
       if (room?.timer) clearTimeout(room.timer);
-      this.rooms.delete(key);
+      this.rooms.delete(name);
     }
   }
 
-  /** Schedule a push for every room whose range overlaps the changed minutes. */
+  /** Schedule a push for every room whose span overlaps the changed minutes. */
   private markAll(notice: SalesUpdatedNotice | null): void {
     const now = Date.now();
     for (const room of this.rooms.values()) {
       if (notice && notice.accepted > 0) {
-        const f = parseOverviewQuery(room.query, now);
-        if (notice.to < f.from.getTime() || notice.from >= f.to.getTime()) continue;
+        const span = room.covers(now);
+        if (notice.to < span.from || notice.from >= span.to) continue;
       }
       this.schedule(room);
     }
@@ -160,14 +218,18 @@ export class LiveHub {
 
   private async push(room: Room): Promise<void> {
     room.timer = null;
-    if (!this.rooms.has(room.key)) return;
+    if (!this.rooms.has(room.name)) return;
     room.running = true;
     room.lastPushAt = Date.now();
     try {
-      const data = await this.options.loadOverview(room.query);
-      this.options.io.to(roomName(room.key)).emit('overview', { key: room.key, data } satisfies OverviewPush);
+      const done = webMetrics().overviewDuration.startTimer({ source: 'live' });
+      const data = await room.load().finally(done);
+      if (data !== null) {
+        this.options.io.to(room.name).emit(room.push, { key: room.key, data } satisfies LivePush<unknown>);
+        webMetrics().livePushes.inc({ kind: 'update' });
+      }
     } catch (err) {
-      this.options.log.error({ err, key: room.key }, 'live updates: refresh failed');
+      this.options.log.error({ err, room: room.name }, 'live updates: refresh failed');
     } finally {
       room.running = false;
       if (room.dirtyWhileRunning) {

@@ -23,15 +23,19 @@ export const MINUTE_MS = 60_000;
 export const MAX_RANGE_MINUTES = 92 * 1440;
 export const DEFAULT_TIME_ZONE = 'UTC';
 
-/** The raw, serialisable form of a view: what the URL and a socket subscription carry. */
+/**
+ * The raw, serialisable form of a view: what the URL and a socket subscription carry. The four
+ * dimensions take several values (repeated keys in a URL, `?store=A&store=B`, or an array in a
+ * subscription); `toOverviewQuery` always gives arrays, hand-built queries may use a string.
+ */
 export interface OverviewQuery {
   range?: string;
   from?: string;
   to?: string;
-  store?: string;
-  region?: string;
-  channel?: string;
-  category?: string;
+  store?: DimensionValue;
+  region?: DimensionValue;
+  channel?: DimensionValue;
+  category?: DimensionValue;
   /** IANA time zone for calendar presets and hour/day buckets; default UTC. */
   tz?: string;
   /** Trend bucket size; default chosen from the range length. */
@@ -58,6 +62,29 @@ export const QUERY_KEYS = [
 
 export const TOP_LIMITS = [10, 25, 50] as const;
 
+/** The multi-valued filter dimensions. */
+export const DIMENSIONS = ['store', 'region', 'channel', 'category'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+export type DimensionValue = string | readonly string[];
+/** Most values one dimension may list (a link stays a reasonable length; queries stay cheap). */
+export const MAX_FILTER_VALUES = 50;
+const MAX_VALUE_LENGTH = 128;
+
+function isDimension(key: string): key is Dimension {
+  return (DIMENSIONS as readonly string[]).includes(key);
+}
+
+/**
+ * The values of one dimension in canonical form: empty values dropped (`store=` means all
+ * stores), duplicates removed, sorted. An empty list means no filter.
+ */
+export function dimensionValues(query: OverviewQuery, dimension: Dimension): string[] {
+  const value = query[dimension];
+  if (value === undefined) return [];
+  const list = typeof value === 'string' ? [value] : value;
+  return [...new Set(list.filter((v) => v !== ''))].sort();
+}
+
 export class ParamError extends Error {
   constructor(
     readonly param: string,
@@ -83,25 +110,51 @@ function parseInstant(param: 'from' | 'to', value: string): number {
   return ms;
 }
 
-function parseDimension(param: string, value: string | undefined): string | undefined {
-  if (value === undefined || value === '') return undefined;
-  if (value.length > 128) throw new ParamError(param, `${param} must be at most 128 characters`);
-  return value;
+/** Validated, canonical values of one dimension; undefined when it does not filter. */
+function parseDimension(query: OverviewQuery, dimension: Dimension): string[] | undefined {
+  const values = dimensionValues(query, dimension);
+  if (values.length > MAX_FILTER_VALUES) {
+    throw new ParamError(dimension, `${dimension} may list at most ${MAX_FILTER_VALUES} values`);
+  }
+  for (const value of values) {
+    if (value.length > MAX_VALUE_LENGTH) {
+      throw new ParamError(dimension, `${dimension} must be at most ${MAX_VALUE_LENGTH} characters`);
+    }
+  }
+  return values.length > 0 ? values : undefined;
 }
 
-/** Pick the known keys from URLSearchParams or a plain object; repeated keys are an error. */
+/**
+ * Pick the known keys from URLSearchParams or a plain object (a socket subscription). The four
+ * dimensions may repeat (URL) or be arrays (subscription) and come out as canonical arrays;
+ * any other key given twice is an error. Values are not split on commas: a store id or a
+ * category may contain one.
+ */
 export function toOverviewQuery(input: URLSearchParams | Record<string, unknown>): OverviewQuery {
   const query: OverviewQuery = {};
   for (const key of QUERY_KEYS) {
     let value: unknown;
     if (input instanceof URLSearchParams) {
       const all = input.getAll(key);
-      if (all.length > 1) throw new ParamError(key, `${key} may be given only once`);
-      value = all[0];
+      if (all.length > 1 && !isDimension(key)) throw new ParamError(key, `${key} may be given only once`);
+      value = isDimension(key) ? all : all[0];
     } else {
       value = input[key];
     }
     if (value === undefined || value === null) continue;
+    if (isDimension(key)) {
+      const list = Array.isArray(value) ? value : [value];
+      if (!list.every((v) => typeof v === 'string')) {
+        throw new ParamError(key, `${key} must be a string or an array of strings`);
+      }
+      // Bound the work before de-duplicating; parseOverviewQuery checks the distinct values again.
+      if (list.length > MAX_FILTER_VALUES) {
+        throw new ParamError(key, `${key} may list at most ${MAX_FILTER_VALUES} values`);
+      }
+      const values = dimensionValues({ [key]: list as string[] }, key);
+      if (values.length > 0) query[key] = values;
+      continue;
+    }
     if (typeof value !== 'string') throw new ParamError(key, `${key} must be a string`);
     query[key] = value;
   }
@@ -163,8 +216,8 @@ export function parseOverviewQuery(query: OverviewQuery, nowMs = Date.now()): Ov
     }
   }
 
-  const channel = parseDimension('channel', query.channel);
-  if (channel !== undefined && !(CHANNELS as readonly string[]).includes(channel)) {
+  const channel = parseDimension(query, 'channel');
+  if (channel?.some((c) => !(CHANNELS as readonly string[]).includes(c))) {
     throw new ParamError('channel', `channel must be one of ${CHANNELS.join(', ')}`);
   }
   return {
@@ -172,10 +225,10 @@ export function parseOverviewQuery(query: OverviewQuery, nowMs = Date.now()): Ov
     to: new Date(toMs),
     tz,
     granularity,
-    store: parseDimension('store', query.store),
-    region: parseDimension('region', query.region),
-    channel: channel as Channel | undefined,
-    category: parseDimension('category', query.category),
+    store: parseDimension(query, 'store'),
+    region: parseDimension(query, 'region'),
+    channel: channel as Channel[] | undefined,
+    category: parseDimension(query, 'category'),
   };
 }
 
@@ -195,12 +248,33 @@ export function trendBuckets(f: OverviewFilters): number[] {
   return bucketStarts(f.from.getTime(), f.to.getTime(), f.granularity, f.tz);
 }
 
-/** Canonical key of a view: identical subscriptions share one Socket.IO room and one query. */
+/**
+ * Canonical key of a view, also its URL query string: identical subscriptions share one
+ * Socket.IO room and one query. Keys in a fixed order, dimension values de-duplicated and
+ * sorted (`store=B&store=A` and `store=A&store=B&store=A` are the same view).
+ */
 export function viewKey(query: OverviewQuery): string {
   const params = new URLSearchParams();
   for (const key of QUERY_KEYS) {
+    if (isDimension(key)) {
+      for (const value of dimensionValues(query, key)) params.append(key, value);
+      continue;
+    }
     const value = query[key];
     if (value) params.set(key, value);
   }
   return params.toString();
+}
+
+/** Longest SKU a product view accepts (the event contract's ids are at most 128 characters). */
+export const MAX_SKU_LENGTH = 128;
+
+/**
+ * Canonical key of a product page view: the SKU and the view parameters the product's figures
+ * depend on (not the dashboard's top-N choice, which the page only carries for the way back).
+ */
+export function productViewKey(sku: string, query: OverviewQuery): string {
+  const { top: _top, top_by: _topBy, ...view } = query;
+  const rest = viewKey(view);
+  return `sku=${encodeURIComponent(sku)}${rest ? `&${rest}` : ''}`;
 }

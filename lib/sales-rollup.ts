@@ -6,10 +6,35 @@
 // in the minute of its own occurred_at, as retailers report net sales by refund date) and a
 // refund never counts as an order. The sales rollup also keeps the refunded amount and
 // quantity apart, so gross sales = net revenue + refunds.
-import { ageBand, customerType, lineRevenueCents, minuteBucket, type SaleEvent } from './sales-event';
+import type { Demographics } from './queries/overview.types';
+import { ALL_CATEGORIES, ageBand, customerType, lineRevenueCents, minuteBucket, type SaleEvent } from './sales-event';
 
 /** category value of whole-order rows (all categories together). */
-export const ALL_CATEGORIES = '*';
+export { ALL_CATEGORIES };
+
+/**
+ * First character of the category of "category set" rows. A sale with lines in two or more
+ * categories also counts once (orders = 1, revenue and units 0) under the set of its
+ * categories, so that the orders of a multi-category filter S stay exact:
+ *
+ *   orders(S) = Σ_{c∈S} orders_c − Σ_{set rows T} orders_T · max(|T∩S| − 1, 0)
+ *
+ * (an order whose categories are T is counted |T∩S| times by the per-category rows and must
+ * count once). The set row's category is CATEGORY_SET_PREFIX + a hash of the sorted
+ * categories, a short key whatever the number and length of the categories; the
+ * `category_set` table maps it back to the categories for the queries. Refunds are not
+ * orders, so they have no set rows. Like ALL_CATEGORIES, a real category starting with this
+ * control character would be misread.
+ */
+export const CATEGORY_SET_PREFIX = '\u0001';
+
+/**
+ * store_id and channel of the region-level rows of the product and demographic rollups:
+ * every store and channel of a region together. Views without a store or channel filter
+ * (the common case) read these, ~20× fewer rows than the store × channel rows. The empty
+ * string cannot be a real store id (the contract requires 1–128 characters) or channel.
+ */
+export const ALL = '';
 
 /** Rollup grains: UTC minute, hour and day cells. */
 export const GRAINS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -73,10 +98,19 @@ export interface StoreInfo {
   region: string;
 }
 
+/** The categories behind a category-set row (`id` = its category value). */
+export interface CategorySet {
+  id: string;
+  categories: string[];
+}
+
 export interface Rollup {
   sales: SalesDelta[];
   products: ProductDelta[];
   demographics: DemographicDelta[];
+  productDemographics: ProductDemographicDelta[];
+  /** Category sets of the batch's multi-category sales. */
+  categorySets: CategorySet[];
   /** Latest name/category per SKU in the batch. */
   catalog: ProductInfo[];
   /** Latest region per store in the batch. */
@@ -136,7 +170,8 @@ function coarsen<T extends Summable>(rows: T[], grain: Exclude<Grain, 'm'>, dims
 }
 
 const salesDims = (r: SalesDelta) => r.storeId + SEP + r.region + SEP + r.channel + SEP + r.category;
-const productDims = (r: ProductDelta) => r.storeId + SEP + r.region + SEP + r.channel + SEP + r.sku + SEP + r.category;
+const productDims = (r: Pick<ProductDelta, 'storeId' | 'region' | 'channel' | 'sku' | 'category'>) =>
+  r.storeId + SEP + r.region + SEP + r.channel + SEP + r.sku + SEP + r.category;
 const demographicDims = (r: DemographicDelta) =>
   r.storeId +
   SEP +
@@ -159,11 +194,32 @@ function withCoarserGrains<T extends Summable>(minutes: T[], dims: (row: T) => s
   return [...minutes, ...coarsen(minutes, 'h', dims), ...coarsen(minutes, 'd', dims)];
 }
 
+// Set ids by the JSON of their sorted categories: most orders repeat a few combinations, so
+// the hash is computed once per combination and process. Cleared when large (a bounded cache).
+const setIds = new Map<string, string>();
+const MAX_CACHED_SET_IDS = 50_000;
+
+/** Category-set id of distinct categories (any order): prefix + 22 base64url characters of SHA-256. */
+export function categorySetId(categories: Iterable<string>): { id: string; categories: string[] } {
+  const sorted = [...categories].sort();
+  const key = JSON.stringify(sorted); // unambiguous whatever characters the categories hold
+  let id = setIds.get(key);
+  if (id === undefined) {
+    // Loaded lazily: this module is also bundled for the browser (GRAINS), which never rolls up.
+    const { createHash } = process.getBuiltinModule('node:crypto');
+    id = CATEGORY_SET_PREFIX + createHash('sha256').update(key).digest('base64url').slice(0, 22);
+    if (setIds.size >= MAX_CACHED_SET_IDS) setIds.clear();
+    setIds.set(key, id);
+  }
+  return { id, categories: sorted };
+}
+
 /**
  * Order-level figures split by category, plus the whole-order part under ALL_CATEGORIES;
- * `sign` is -1 for a refund.
+ * `sign` is -1 for a refund. A sale with several categories adds its category-set part
+ * (orders only; see CATEGORY_SET_PREFIX), recorded in `sets`.
  */
-function partsOf(event: SaleEvent, sign: 1 | -1): Part[] {
+function partsOf(event: SaleEvent, sign: 1 | -1, sets: Map<string, CategorySet>): Part[] {
   const byCategory = new Map<string, Part>();
   const whole: Part = { category: ALL_CATEGORIES, revenueCents: 0, units: 0 };
   for (const line of event.lines) {
@@ -178,7 +234,84 @@ function partsOf(event: SaleEvent, sign: 1 | -1): Part[] {
     whole.revenueCents += revenue;
     whole.units += sign * line.quantity;
   }
-  return [whole, ...byCategory.values()];
+  const parts = [whole, ...byCategory.values()];
+  if (sign === 1 && byCategory.size > 1) {
+    const set = categorySetId(byCategory.keys());
+    sets.set(set.id, set);
+    parts.push({ category: set.id, revenueCents: 0, units: 0 });
+  }
+  return parts;
+}
+
+interface Who {
+  ageBand: string;
+  gender: string;
+  loyaltyTier: string;
+  customerType: string;
+}
+
+function addDemographic(
+  rows: Map<string, DemographicDelta>,
+  key: string,
+  bucket: number,
+  storeId: string,
+  region: string,
+  channel: string,
+  category: string,
+  who: Who,
+  revenueCents: number,
+  orders: number,
+): void {
+  const row = rows.get(key);
+  if (row) {
+    row.revenueCents += revenueCents;
+    row.orders += orders;
+    return;
+  }
+  rows.set(key, {
+    grain: 'm',
+    bucket,
+    storeId,
+    region,
+    channel,
+    category,
+    ageBand: who.ageBand,
+    gender: who.gender,
+    loyaltyTier: who.loyaltyTier,
+    customerType: who.customerType,
+    revenueCents,
+    orders,
+  });
+}
+
+function productRow(
+  rows: Map<string, ProductDelta>,
+  key: string,
+  bucket: number,
+  storeId: string,
+  region: string,
+  channel: string,
+  line: SaleEvent['lines'][number],
+): ProductDelta {
+  let row = rows.get(key);
+  if (!row) {
+    row = {
+      grain: 'm',
+      bucket,
+      storeId,
+      region,
+      channel,
+      sku: line.sku,
+      category: line.category,
+      revenueCents: 0,
+      units: 0,
+      orders: 0,
+      refundCents: 0,
+      refundUnits: 0,
+    };
+    rows.set(key, row);
+  }
+  return row;
 }
 
 /**
@@ -191,6 +324,7 @@ export function rollUp(events: readonly SaleEvent[]): Rollup {
   const demographics = new Map<string, DemographicDelta>();
   const catalog = new Map<string, ProductInfo>();
   const stores = new Map<string, string>();
+  const categorySets = new Map<string, CategorySet>();
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
 
@@ -201,15 +335,19 @@ export function rollUp(events: readonly SaleEvent[]): Rollup {
     const { storeId, region, channel } = event;
     stores.set(storeId, region);
     const dimKey = bucket + SEP + storeId + SEP + region + SEP + channel;
-    const band = ageBand(event.customer.age);
-    const { gender, loyaltyTier } = event.customer;
-    const type = customerType(event.customer);
-    const whoKey = band + SEP + gender + SEP + loyaltyTier + SEP + type;
+    const regionKey = bucket + SEP + ALL + SEP + region + SEP + ALL;
+    const who: Who = {
+      ageBand: ageBand(event.customer.age),
+      gender: event.customer.gender,
+      loyaltyTier: event.customer.loyaltyTier,
+      customerType: customerType(event.customer),
+    };
+    const whoKey = who.ageBand + SEP + who.gender + SEP + who.loyaltyTier + SEP + who.customerType;
     const refund = event.type === 'refund';
     const sign = refund ? -1 : 1;
     const order = refund ? 0 : 1;
 
-    for (const part of partsOf(event, sign)) {
+    for (const part of partsOf(event, sign, categorySets)) {
       const { category, revenueCents, units } = part;
       const salesKey = dimKey + SEP + category;
       let sale = sales.get(salesKey);
@@ -237,61 +375,41 @@ export function rollUp(events: readonly SaleEvent[]): Rollup {
         sale.refundUnits -= units;
       }
 
-      const demoKey = salesKey + SEP + whoKey;
-      let demo = demographics.get(demoKey);
-      if (!demo) {
-        demo = {
-          grain: 'm',
-          bucket,
-          storeId,
-          region,
-          channel,
-          category,
-          ageBand: band,
-          gender,
-          loyaltyTier,
-          customerType: type,
-          revenueCents: 0,
-          orders: 0,
-        };
-        demographics.set(demoKey, demo);
-      }
-      demo.revenueCents += revenueCents;
-      demo.orders += order;
+      const demoKey = SEP + category + SEP + whoKey;
+      addDemographic(
+        demographics,
+        dimKey + demoKey,
+        bucket,
+        storeId,
+        region,
+        channel,
+        category,
+        who,
+        revenueCents,
+        order,
+      );
+      addDemographic(demographics, regionKey + demoKey, bucket, ALL, region, ALL, category, who, revenueCents, order);
     }
 
     // A SKU on two lines of one order is still one order for that SKU; a refund is none.
     const counted = new Set<ProductDelta>();
     for (const line of event.lines) {
-      const productKey = dimKey + SEP + line.sku + SEP + line.category;
-      let product = products.get(productKey);
-      if (!product) {
-        product = {
-          grain: 'm',
-          bucket,
-          storeId,
-          region,
-          channel,
-          sku: line.sku,
-          category: line.category,
-          revenueCents: 0,
-          units: 0,
-          orders: 0,
-          refundCents: 0,
-          refundUnits: 0,
-        };
-        products.set(productKey, product);
-      }
       const lineRevenue = lineRevenueCents(line);
-      product.revenueCents += sign * lineRevenue;
-      product.units += sign * line.quantity;
-      if (refund) {
-        product.refundCents += lineRevenue;
-        product.refundUnits += line.quantity;
-      }
-      if (!refund && !counted.has(product)) {
-        counted.add(product);
-        product.orders += 1;
+      const lineKey = SEP + line.sku + SEP + line.category;
+      for (const product of [
+        productRow(products, dimKey + lineKey, bucket, storeId, region, channel, line),
+        productRow(products, regionKey + lineKey, bucket, ALL, region, ALL, line),
+      ]) {
+        product.revenueCents += sign * lineRevenue;
+        product.units += sign * line.quantity;
+        if (refund) {
+          product.refundCents += lineRevenue;
+          product.refundUnits += line.quantity;
+        }
+        if (!refund && !counted.has(product)) {
+          counted.add(product);
+          product.orders += 1;
+        }
       }
       catalog.set(line.sku, { sku: line.sku, name: line.name, category: line.category });
     }
@@ -301,8 +419,130 @@ export function rollUp(events: readonly SaleEvent[]): Rollup {
     sales: withCoarserGrains([...sales.values()], salesDims),
     products: withCoarserGrains([...products.values()], productDims),
     demographics: withCoarserGrains([...demographics.values()], demographicDims),
+    productDemographics: rollUpProductDemographics(events),
+    categorySets: [...categorySets.values()],
     catalog: [...catalog.values()],
     stores: [...stores].map(([storeId, region]) => ({ storeId, region })),
     buckets: events.length === 0 ? null : { min, max },
   };
+}
+
+// ---- Per-product customer segments (product_demographic_rollup) ----
+
+export type SegmentDimension = Exclude<keyof Demographics, 'region'>;
+
+/**
+ * Slot layout of product_demographic_rollup's arrays. APPEND ONLY: stored rows are positional,
+ * so a new value (a new loyalty tier, say) gets the next free slot, wherever its dimension is.
+ */
+export const PRODUCT_SEGMENTS: readonly { dimension: SegmentDimension; key: string }[] = [
+  { dimension: 'age_band', key: '<18' },
+  { dimension: 'age_band', key: '18-24' },
+  { dimension: 'age_band', key: '25-34' },
+  { dimension: 'age_band', key: '35-44' },
+  { dimension: 'age_band', key: '45-54' },
+  { dimension: 'age_band', key: '55-64' },
+  { dimension: 'age_band', key: '65+' },
+  { dimension: 'age_band', key: 'unknown' },
+  { dimension: 'gender', key: 'female' },
+  { dimension: 'gender', key: 'male' },
+  { dimension: 'gender', key: 'nonbinary' },
+  { dimension: 'gender', key: 'undisclosed' },
+  { dimension: 'loyalty_tier', key: 'none' },
+  { dimension: 'loyalty_tier', key: 'silver' },
+  { dimension: 'loyalty_tier', key: 'gold' },
+  { dimension: 'loyalty_tier', key: 'platinum' },
+  { dimension: 'customer_type', key: 'new' },
+  { dimension: 'customer_type', key: 'returning' },
+];
+
+const SEGMENT_SLOT = new Map(PRODUCT_SEGMENTS.map((s, i) => [s.dimension + SEP + s.key, i]));
+
+function slotOf(dimension: SegmentDimension, key: string): number {
+  const slot = SEGMENT_SLOT.get(dimension + SEP + key);
+  if (slot === undefined) throw new Error(`no product_demographic_rollup slot for ${dimension} ${key}`);
+  return slot;
+}
+
+/** One product cell (the dimensions of ProductDelta) with revenue and orders per segment slot. */
+export interface ProductDemographicDelta {
+  grain: Grain;
+  bucket: number;
+  storeId: string;
+  region: string;
+  channel: string;
+  sku: string;
+  category: string;
+  /** Indexed by PRODUCT_SEGMENTS slot. */
+  revenueCents: number[];
+  orders: number[];
+}
+
+function coarsenSegments(rows: ProductDemographicDelta[], grain: Exclude<Grain, 'm'>): ProductDemographicDelta[] {
+  const size = GRAINS[grain];
+  const cells = new Map<string, ProductDemographicDelta>();
+  for (const row of rows) {
+    const bucket = Math.floor(row.bucket / size) * size;
+    const key = bucket + SEP + productDims(row);
+    const cell = cells.get(key);
+    if (cell) {
+      for (let i = 0; i < row.revenueCents.length; i++) {
+        (cell.revenueCents[i] as number) += row.revenueCents[i] as number;
+        (cell.orders[i] as number) += row.orders[i] as number;
+      }
+    } else {
+      cells.set(key, { ...row, grain, bucket, revenueCents: [...row.revenueCents], orders: [...row.orders] });
+    }
+  }
+  return [...cells.values()];
+}
+
+/**
+ * Each product line's revenue under the customer's age band, gender, loyalty tier and
+ * new/returning slots; orders once per product and order (like ProductDelta), so every
+ * dimension's slots add up to the product's totals.
+ */
+export function rollUpProductDemographics(events: readonly SaleEvent[]): ProductDemographicDelta[] {
+  const cells = new Map<string, ProductDemographicDelta>();
+  const width = PRODUCT_SEGMENTS.length;
+  for (const event of events) {
+    const bucket = minuteBucket(event.occurredAt);
+    const { storeId, region, channel, customer } = event;
+    const slots = [
+      slotOf('age_band', ageBand(customer.age)),
+      slotOf('gender', customer.gender),
+      slotOf('loyalty_tier', customer.loyaltyTier),
+      slotOf('customer_type', customerType(customer)),
+    ];
+    const refund = event.type === 'refund';
+    const counted = new Set<ProductDemographicDelta>();
+    for (const line of event.lines) {
+      const key = bucket + SEP + storeId + SEP + region + SEP + channel + SEP + line.sku + SEP + line.category;
+      let cell = cells.get(key);
+      if (!cell) {
+        cell = {
+          grain: 'm',
+          bucket,
+          storeId,
+          region,
+          channel,
+          sku: line.sku,
+          category: line.category,
+          revenueCents: new Array<number>(width).fill(0),
+          orders: new Array<number>(width).fill(0),
+        };
+        cells.set(key, cell);
+      }
+      // A refund takes its amount back from the refund's customer segments and is no order.
+      const revenue = refund ? -lineRevenueCents(line) : lineRevenueCents(line);
+      const first = !refund && !counted.has(cell);
+      if (first) counted.add(cell);
+      for (const slot of slots) {
+        (cell.revenueCents[slot] as number) += revenue;
+        if (first) (cell.orders[slot] as number) += 1;
+      }
+    }
+  }
+  const minutes = [...cells.values()];
+  return [...minutes, ...coarsenSegments(minutes, 'h'), ...coarsenSegments(minutes, 'd')];
 }

@@ -88,10 +88,19 @@ async function main(): Promise<void> {
 
   const env = { DATABASE_URL: database.url, KAFKA_BROKERS: brokers, PORT: String(port), LOG_LEVEL: 'info' };
   const workerCount = Math.max(1, Number(values.workers));
-  for (let i = 1; i <= workerCount; i++) {
-    children.push(startNode(`worker-${i}`, 'workers/index.ts', [], env, logDir));
+  // Each worker serves /healthz, /readyz and /metrics on its own port: 9400, 9401, …
+  const opsBase = Number(process.env.WORKER_HTTP_PORT ?? 9400);
+  const opsPorts: number[] = [];
+  for (let i = 0; i < workerCount; i++) {
+    const opsPort = opsBase > 0 ? opsBase + i : 0;
+    if (opsPort > 0) opsPorts.push(opsPort);
+    children.push(
+      startNode(`worker-${i + 1}`, 'workers/index.ts', [], { ...env, WORKER_HTTP_PORT: String(opsPort) }, logDir),
+    );
   }
-  step(`started ${workerCount} worker(s)`);
+  step(
+    `started ${workerCount} worker(s)${opsPorts.length > 0 ? `; health and metrics: ${opsPorts.map((p) => `http://localhost:${p}/metrics`).join(', ')}` : ''}`,
+  );
   children.push(startNode('simulator', 'workers/simulator/index.ts', ['--rate', String(values.rate)], env, logDir));
   step(`simulator producing ~${values.rate} sales/s`);
   const web = startNode('web', 'server.ts', [], { ...env, NODE_ENV: 'production' }, logDir);
@@ -109,6 +118,7 @@ async function main(): Promise<void> {
   const base = `http://localhost:${port}`;
   await waitFor('the web server', () => httpOk(`${base}/readyz`), 60_000);
   step(`dashboard ready: \x1b[1m${base}\x1b[0m   (logs in ${path.relative(root, logDir)}/, Ctrl-C stops everything)`);
+  step(`web health and metrics: ${base}/readyz, ${base}/metrics`);
 
   const first = await waitFor(
     'the first counted sale',

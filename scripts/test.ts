@@ -48,10 +48,15 @@ async function vitestCounts(file: string): Promise<Counts> {
     numFailedTests: number;
     numPendingTests: number;
     numTodoTests: number;
+    numFailedTestSuites: number;
+    success: boolean;
   };
+  // A suite whose set-up fails (beforeAll) marks its tests skipped, not failed: count the
+  // suite as a failure, or a broken set-up would pass as "0 failed".
+  const failedSuites = report.success ? 0 : report.numFailedTestSuites;
   return {
     passed: report.numPassedTests,
-    failed: report.numFailedTests,
+    failed: Math.max(report.numFailedTests, failedSuites, report.success ? 0 : 1),
     skipped: report.numPendingTests + report.numTodoTests,
   };
 }
@@ -59,10 +64,12 @@ async function vitestCounts(file: string): Promise<Counts> {
 async function playwrightCounts(file: string): Promise<Counts> {
   const report = JSON.parse(await readFile(file, 'utf8')) as {
     stats: { expected: number; unexpected: number; flaky: number; skipped: number };
+    /** Failures outside a test, e.g. in globalSetup. */
+    errors?: unknown[];
   };
   return {
     passed: report.stats.expected + report.stats.flaky,
-    failed: report.stats.unexpected,
+    failed: report.stats.unexpected + (report.errors?.length ?? 0),
     skipped: report.stats.skipped,
   };
 }

@@ -3,7 +3,10 @@
 import type { PrismaClient } from '@prisma/client';
 import type { Batch, Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { env } from '../lib/env';
+import type { KafkaTrouble } from '../lib/kafka';
 import type { Logger } from '../lib/logger';
+import { workerMetrics } from '../lib/metrics';
+import { type Check, errorMessage } from '../lib/ops-http';
 import {
   type AcceptedMessage,
   applySalesBatch,
@@ -12,10 +15,12 @@ import {
   type RejectedMessage,
 } from '../lib/queries/apply-sales-batch';
 import { getStoredOffset, resetStoredOffset } from '../lib/queries/get-stored-offset';
+import { markCaughtUp } from '../lib/queries/mark-caught-up';
 import { decodeSaleEvent } from '../lib/sales-event';
 
 /** Messages per Postgres transaction: bounds transaction time and memory for huge backlogs. */
 const MAX_CHUNK = 5000;
+const CAUGHT_UP_EVERY_MS = 5000;
 
 export interface SalesConsumerStats {
   counted: number;
@@ -27,8 +32,10 @@ export interface SalesConsumerStats {
 
 export interface SalesConsumer {
   stats: SalesConsumerStats;
-  /** True while the consumer is in the group with partitions assigned (or idle but joined). */
-  isReady(): boolean;
+  /** Kafka side: joined the group and heard from the coordinator recently. */
+  kafkaCheck(): Check;
+  /** Batches: ok unless the latest attempt to apply one failed (it is being retried). */
+  processingCheck(): Check;
   stop(): Promise<void>;
 }
 
@@ -40,6 +47,16 @@ interface Options {
   prisma: PrismaClient;
   log: Logger;
   groupId?: string;
+  /** The consumer stopped for good (a crash kafkajs does not restart): the process should exit. */
+  onFatal?: (err: Error) => void;
+  /** Latest broker error kafkajs is retrying (from createKafka's onTrouble), for readiness. */
+  kafkaTrouble?: () => KafkaTrouble | null;
+}
+
+/** Retry a failed chunk after 0.5 s, 1 s, 2 s, … up to 30 s (±20 %). */
+export function retryDelayMs(attempt: number): number {
+  const base = Math.min(30_000, 500 * 2 ** Math.max(0, attempt - 1));
+  return Math.round(base * (0.8 + Math.random() * 0.4));
 }
 
 function dlqHeaders(message: KafkaMessage, batch: Batch, rejected: RejectedMessage): IHeaders {
@@ -61,13 +78,16 @@ export async function startSalesConsumer({
   prisma,
   log,
   groupId,
+  onFatal,
+  kafkaTrouble,
 }: Options): Promise<SalesConsumer> {
   const config = env();
   const topic = config.SALES_TOPIC;
+  const heartbeatInterval = Math.floor(config.WORKER_SESSION_TIMEOUT_MS / 10);
   const consumer: Consumer = kafka.consumer({
     groupId: groupId ?? config.WORKER_GROUP_ID,
     sessionTimeout: config.WORKER_SESSION_TIMEOUT_MS,
-    heartbeatInterval: Math.floor(config.WORKER_SESSION_TIMEOUT_MS / 10),
+    heartbeatInterval,
     // ~1,800 sales per fetch and partition: bounds the memory of a batch (every sale becomes up to
     // ~17 rollup rows across grains while catching up) and the time its transaction holds locks.
     maxBytesPerPartition: 1024 * 1024,
@@ -76,8 +96,23 @@ export async function startSalesConsumer({
     maxWaitTimeInMs: 1000,
   });
   const known = new KnownDimensions();
+  const metrics = workerMetrics();
   const stats: SalesConsumerStats = { counted: 0, duplicates: 0, rejected: 0, alreadyApplied: 0, batches: 0 };
+  // A member that has not heard from the coordinator for a session timeout has lost its
+  // partitions (or is about to): the broker is unreachable or the worker is stuck.
+  const kafkaStaleMs = config.WORKER_SESSION_TIMEOUT_MS;
   let joined = false;
+  let assigned: number[] = [];
+  let lastKafkaContactAt = 0;
+  /** Set while the latest attempt to apply a chunk failed; cleared by the next success. */
+  let failing: { since: number; attempts: number; error: string } | null = null;
+  /** Consecutive failures per partition, for the retry delay. */
+  const attempts = new Map<number, number>();
+  /**
+   * Highest offset per partition whose dead letter this process has published. A chunk that
+   * failed after publishing is fetched again; its dead letters are not sent a second time.
+   */
+  const dlqPublished = new Map<number, bigint>();
 
   // Partitions whose position has been checked against Postgres since the last (re)join.
   // Why: Kafka's committed offset can lag Postgres (crash between the two commits) or be
@@ -89,22 +124,115 @@ export async function startSalesConsumer({
   const checked = new Set<number>();
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     checked.clear();
+    dlqPublished.clear();
+    // Failures were about partitions we may no longer hold; the next batch tells anew.
+    failing = null;
+    attempts.clear();
     joined = true;
-    log.info({ memberId: payload.memberId, assignment: payload.memberAssignment }, 'joined consumer group');
+    lastKafkaContactAt = Date.now();
+    const previous = assigned;
+    assigned = [...(payload.memberAssignment[topic] ?? [])].sort((a, b) => a - b);
+    for (const partition of previous) {
+      if (!assigned.includes(partition)) metrics.lag.remove({ topic, partition: String(partition) });
+    }
+    metrics.assignedPartitions.set({ topic }, assigned.length);
+    metrics.rebalances.inc();
+    log.info(
+      { topic, memberId: payload.memberId, partitions: assigned, leader: payload.isLeader },
+      assigned.length > 0
+        ? 'joined consumer group'
+        : 'joined consumer group without partitions (more workers than partitions): standing by',
+    );
   });
-  consumer.on(consumer.events.REBALANCING, () => log.info('consumer group rebalancing'));
+  consumer.on(consumer.events.HEARTBEAT, () => {
+    lastKafkaContactAt = Date.now();
+  });
+  // An idle shop is not a stale dashboard: when a fetch finds nothing new on any assigned
+  // partition, record that the counted data is complete as of now (at most every 5 s), so
+  // "as of" keeps moving while no sales happen and stops only when the pipeline does.
+  let lastCaughtUpAt = 0;
+  consumer.on(consumer.events.FETCH, ({ payload }) => {
+    const now = Date.now();
+    if (payload.numberOfBatches > 0 || assigned.length === 0 || now - lastCaughtUpAt < CAUGHT_UP_EVERY_MS) return;
+    lastCaughtUpAt = now;
+    markCaughtUp(prisma, topic, assigned).catch((err: unknown) => log.warn({ err }, 'recording caught-up failed'));
+  });
+  consumer.on(consumer.events.REBALANCING, () => log.info({ topic }, 'consumer group rebalancing'));
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     joined = false;
-    log.error({ err: payload.error, restart: payload.restart }, 'consumer crashed');
+    metrics.crashes.inc();
+    metrics.assignedPartitions.set({ topic }, 0);
+    if (payload.restart) {
+      log.warn({ err: payload.error }, 'consumer crashed; kafkajs restarts it');
+      return;
+    }
+    log.fatal({ err: payload.error }, 'consumer crashed and will not restart');
+    onFatal?.(payload.error);
   });
   consumer.on(consumer.events.STOP, () => {
     joined = false;
   });
 
+  function kafkaCheck(): Check {
+    const sinceContactMs = lastKafkaContactAt === 0 ? null : Date.now() - lastKafkaContactAt;
+    const fresh = sinceContactMs !== null && sinceContactMs <= kafkaStaleMs;
+    // A broker error after the last good answer: kafkajs is retrying (broker down or moving).
+    // It clears with the next heartbeat or fetch, well before the session would time out.
+    const trouble = kafkaTrouble?.();
+    const troubled = trouble != null && trouble.at > lastKafkaContactAt;
+    let error: string | undefined;
+    if (!joined) error = 'not a member of the consumer group (connecting or rejoining)';
+    else if (troubled) error = `broker unreachable, retrying: ${trouble.message}`;
+    else if (!fresh) error = `no answer from the group coordinator for ${kafkaStaleMs / 1000} s`;
+    // A member with no partitions (more workers than partitions) is healthy: it takes
+    // partitions over as soon as another member leaves, so it reports ready as a standby.
+    return {
+      ok: error === undefined,
+      joined,
+      partitions: assigned,
+      ...(joined && assigned.length === 0 ? { standby: true } : {}),
+      lastContactMsAgo: sinceContactMs,
+      ...(error ? { error } : {}),
+    };
+  }
+
+  function processingCheck(): Check {
+    if (!failing) return { ok: true };
+    return {
+      ok: false,
+      error: failing.error,
+      failingSinceMs: Date.now() - failing.since,
+      attempts: failing.attempts,
+    };
+  }
+
+  /**
+   * A chunk failed (typically: the database is unreachable). Wait, heartbeating so the group
+   * keeps our partitions, then return without resolving: kafkajs fetches the same offsets
+   * again. Nothing was committed, so nothing is lost or doubled.
+   */
+  async function retryLater(
+    where: { topic: string; partition: number; firstOffset: string; lastOffset: string },
+    err: unknown,
+    heartbeat: () => Promise<void>,
+    isRunning: () => boolean,
+  ): Promise<void> {
+    const attempt = (attempts.get(where.partition) ?? 0) + 1;
+    attempts.set(where.partition, attempt);
+    failing = { since: failing?.since ?? Date.now(), attempts: (failing?.attempts ?? 0) + 1, error: errorMessage(err) };
+    metrics.batchFailures.inc({ topic: where.topic });
+    const delay = retryDelayMs(attempt);
+    log.warn({ ...where, err, attempt, retryInMs: delay }, 'batch failed; retrying from the same offset');
+    const until = Date.now() + delay;
+    while (isRunning() && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(1000, until - Date.now())));
+      await heartbeat();
+    }
+  }
+
   async function positionedAtStoredOffset(batch: Batch): Promise<boolean> {
     if (checked.has(batch.partition)) return true;
-    checked.add(batch.partition);
-    const where = { partition: batch.partition };
+    const where = { topic: batch.topic, partition: batch.partition };
     const first = BigInt(batch.firstOffset() ?? '0');
     let stored = await getStoredOffset(prisma, batch.topic, batch.partition);
     // Offsets of another cluster (a new broker, a migrated cluster) or beyond the end of the
@@ -126,13 +254,23 @@ export async function startSalesConsumer({
       stored = { nextOffset: 0n, clusterId };
     }
     const target = stored?.nextOffset ?? 0n;
+    // Marked only now that the database has answered: if a query above failed, the next
+    // delivery must be checked again, or a Kafka position ahead of Postgres would skip events.
+    checked.add(batch.partition);
+    metrics.lag.set(
+      { topic: batch.topic, partition: String(batch.partition) },
+      Number(BigInt(batch.highWatermark) - target),
+    );
     if (first === target) return true;
     log.info({ ...where, from: first.toString(), to: target.toString() }, 'seeking to offset stored in Postgres');
     consumer.seek({ topic: batch.topic, partition: batch.partition, offset: target.toString() });
     return false;
   }
 
-  async function applyChunk(batch: Batch, messages: KafkaMessage[]): Promise<BatchOutcome> {
+  async function applyChunk(
+    batch: Batch,
+    messages: KafkaMessage[],
+  ): Promise<{ outcome: BatchOutcome; rejected: RejectedMessage[]; commitSeconds: number }> {
     const accepted: AcceptedMessage[] = [];
     const rejected: RejectedMessage[] = [];
     const dlq: { key: Buffer | null; value: Buffer | null; headers: IHeaders }[] = [];
@@ -151,21 +289,34 @@ export async function startSalesConsumer({
         detail: result.detail,
         key: message.key?.toString('utf8') ?? null,
         value: message.value ?? Buffer.alloc(0),
+        // Set by the ops page's re-drive: a copy rejected again points at the dead letter it came from.
+        redriveOf: message.headers?.['x-redrive-of']?.toString().slice(0, 512) ?? null,
       };
       rejected.push(entry);
+      if (offset <= (dlqPublished.get(batch.partition) ?? -1n)) continue; // published before a failed attempt
       dlq.push({ key: message.key, value: message.value, headers: dlqHeaders(message, batch, entry) });
       log.warn(
-        { partition: batch.partition, offset: message.offset, reason: result.reason, detail: result.detail },
+        {
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: message.offset,
+          reason: result.reason,
+          detail: result.detail,
+        },
         'message rejected',
       );
     }
+    const last = messages.at(-1) as KafkaMessage;
     // Dead letters go out before the transaction: if we crash in between, the redelivered
     // message is dead-lettered again (at-least-once in the DLQ topic, each copy carrying
     // its source partition/offset); the dead_letter table stays exact.
-    if (dlq.length > 0) await producer.send({ topic: config.SALES_DLQ_TOPIC, messages: dlq });
+    if (dlq.length > 0) {
+      await producer.send({ topic: config.SALES_DLQ_TOPIC, messages: dlq });
+      dlqPublished.set(batch.partition, BigInt(last.offset));
+    }
 
-    const last = messages.at(-1) as KafkaMessage;
-    return applySalesBatch(
+    const started = performance.now();
+    const outcome = await applySalesBatch(
       prisma,
       {
         clusterId,
@@ -179,6 +330,27 @@ export async function startSalesConsumer({
       },
       known,
     );
+    return { outcome, rejected, commitSeconds: (performance.now() - started) / 1000 };
+  }
+
+  /** Counters of one committed chunk. Messages below the stored offset were counted before. */
+  function record(batch: Batch, chunk: KafkaMessage[], outcome: BatchOutcome, rejected: RejectedMessage[]): void {
+    const t = { topic: batch.topic };
+    stats.batches += 1;
+    stats.counted += outcome.counted;
+    stats.duplicates += outcome.duplicates;
+    stats.rejected += outcome.rejected;
+    stats.alreadyApplied += outcome.alreadyApplied;
+    metrics.consumed.inc(t, chunk.length);
+    metrics.accepted.inc(t, outcome.counted);
+    metrics.duplicates.inc(t, outcome.duplicates);
+    metrics.alreadyApplied.inc(t, outcome.alreadyApplied);
+    // Offsets ascend within a chunk, so the already-applied messages are its first ones.
+    const firstNew = chunk[outcome.alreadyApplied];
+    if (firstNew) {
+      const from = BigInt(firstNew.offset);
+      for (const r of rejected) if (r.offset >= from) metrics.rejected.inc({ ...t, reason: r.reason });
+    }
   }
 
   await consumer.connect();
@@ -188,28 +360,56 @@ export async function startSalesConsumer({
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: 3,
     eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-      if (batch.isEmpty() || !(await positionedAtStoredOffset(batch))) return;
+      lastKafkaContactAt = Date.now(); // a fetch with data just succeeded
+      if (batch.isEmpty()) return;
+      const { topic: batchTopic, partition } = batch;
+      const lag = { topic: batchTopic, partition: String(partition) };
+      let positioned: boolean;
+      try {
+        positioned = await positionedAtStoredOffset(batch);
+      } catch (err) {
+        const where = { topic: batchTopic, partition, firstOffset: batch.firstOffset() ?? '' };
+        await retryLater({ ...where, lastOffset: batch.lastOffset() }, err, heartbeat, isRunning);
+        return;
+      }
+      if (!positioned) return;
+      // Behind by this whole batch until it is applied (stays visible while applying fails).
+      metrics.lag.set(lag, Number(BigInt(batch.highWatermark) - BigInt(batch.firstOffset() ?? '0')));
       for (let i = 0; i < batch.messages.length; i += MAX_CHUNK) {
         // Stop between transactions on shutdown or when the partition was taken from us.
         if (!isRunning() || isStale()) return;
         const chunk = batch.messages.slice(i, i + MAX_CHUNK);
+        const range = {
+          topic: batchTopic,
+          partition,
+          firstOffset: (chunk[0] as KafkaMessage).offset,
+          lastOffset: (chunk.at(-1) as KafkaMessage).offset,
+        };
         const started = performance.now();
-        const outcome = await applyChunk(batch, chunk);
-        const lastOffset = (chunk.at(-1) as KafkaMessage).offset;
-        stats.batches += 1;
-        stats.counted += outcome.counted;
-        stats.duplicates += outcome.duplicates;
-        stats.rejected += outcome.rejected;
-        stats.alreadyApplied += outcome.alreadyApplied;
-        resolveOffset(lastOffset);
+        let applied: Awaited<ReturnType<typeof applyChunk>>;
+        try {
+          applied = await applyChunk(batch, chunk);
+        } catch (err) {
+          // Not resolved: kafkajs fetches this chunk again once retryLater returns.
+          await retryLater(range, err, heartbeat, isRunning);
+          return;
+        }
+        const { outcome, rejected, commitSeconds } = applied;
+        const seconds = (performance.now() - started) / 1000;
+        if (failing) log.info({ ...range, failedAttempts: failing.attempts }, 'batches are being applied again');
+        failing = null;
+        attempts.delete(partition);
+        record(batch, chunk, outcome, rejected);
+        metrics.batchDuration.observe({ topic: batchTopic }, seconds);
+        metrics.commitDuration.observe({ topic: batchTopic }, commitSeconds);
+        metrics.lag.set(lag, Number(BigInt(batch.highWatermark) - BigInt(range.lastOffset) - 1n));
+        resolveOffset(range.lastOffset);
         // Informative only (monitoring tools read it); Postgres holds the real position.
         await consumer
-          .commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(BigInt(lastOffset) + 1n) }])
-          .catch((err: unknown) =>
-            log.warn({ err, partition: batch.partition }, 'informative Kafka offset commit failed'),
-          );
+          .commitOffsets([{ topic: batchTopic, partition, offset: String(BigInt(range.lastOffset) + 1n) }])
+          .catch((err: unknown) => log.warn({ ...range, err }, 'informative Kafka offset commit failed'));
         log.debug(
-          { partition: batch.partition, offset: lastOffset, ...outcome, ms: Math.round(performance.now() - started) },
+          { ...range, ...outcome, ms: Math.round(seconds * 1000), commitMs: Math.round(commitSeconds * 1000) },
           'batch committed',
         );
         await heartbeat();
@@ -219,7 +419,8 @@ export async function startSalesConsumer({
 
   return {
     stats,
-    isReady: () => joined,
+    kafkaCheck,
+    processingCheck,
     stop: async () => {
       // disconnect() waits for the in-flight batch to finish before leaving the group.
       await consumer.disconnect();

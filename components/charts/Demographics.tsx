@@ -1,24 +1,24 @@
 'use client';
 
-import { useId, useState } from 'react';
+import { type ReactNode, useId, useState } from 'react';
 import { formatMoney, formatNumber, formatPercent } from '../../lib/format';
-import type { OverviewQuery } from '../../lib/overview-params';
 import {
   AGE_BANDS,
   CUSTOMER_TYPES,
+  type Demographics as DemographicFigures,
   type DemographicSlice,
   GENDERS,
   LOYALTY_TIERS,
-  type Overview,
 } from '../../lib/queries/overview.types';
 import { Card } from '../common/Card';
 import { cx } from '../common/cx';
 import { EmptyState } from '../common/EmptyState';
 import { ScrollRegion } from '../common/ScrollRegion';
 import { Segmented } from '../common/Segmented';
+import { TableHeader } from '../common/TableHeader';
 import { TableToggle } from '../common/TableToggle';
-import { TileMeta } from '../common/TileMeta';
 import { BreakdownBarChart, type BreakdownRow } from './BreakdownBarChart';
+import { SHARE_COLORS, SplitBar } from './ShareBars';
 
 const LABELS: Record<string, string> = {
   unknown: 'Unknown',
@@ -66,21 +66,29 @@ const METRIC_OPTIONS: readonly { value: Metric; label: string }[] = [
   { value: 'orders', label: 'Orders' },
 ];
 
-const SEGMENT_COLORS = ['bg-chart-1', 'bg-chart-2', 'bg-chart-3', 'bg-chart-4', 'bg-chart-5', 'bg-chart-6'];
-
+/**
+ * Revenue or orders by customer attribute: the dashboard's customers tile, and a product's
+ * ("of this product": orders are then the orders containing it).
+ */
 export function Demographics({
-  overview,
-  query,
+  demographics: d,
+  meta,
+  subject,
   className,
+  testId = 'demographics',
 }: {
-  overview: Overview;
-  query: OverviewQuery;
+  demographics: DemographicFigures;
+  /** Right side of the header (freshness, CSV link). */
+  meta?: ReactNode;
+  /** Whose customers, when not the whole view's: "this product". */
+  subject?: string;
   className?: string;
+  /** Test id of the tile; its controls are `<testId>-metric`, `<testId>-table-toggle` and `<testId>-table`. */
+  testId?: string;
 }) {
   const [metric, setMetric] = useState<Metric>('revenue');
   const money = metric === 'revenue';
   const what = money ? 'Revenue' : 'Orders';
-  const d = overview.demographics;
   const age = rowsOf(d.age_band, metric, AGE_BANDS);
   const gender = rowsOf(d.gender, metric, GENDERS);
   const customer = rowsOf(d.customer_type, metric, CUSTOMER_TYPES);
@@ -99,17 +107,17 @@ export function Demographics({
   return (
     <Card
       title="Customers"
-      description={`${what} by customer attributes`}
+      description={`${what}${subject ? ` of ${subject}` : ''} by customer attributes`}
       className={className}
-      data-testid="demographics"
+      data-testid={testId}
       action={
         <div className="flex flex-col items-end gap-2">
-          <TileMeta tile="demographics" overview={overview} query={query} subject="the customer figures" />
+          {meta}
           {hasData && (
             <div className="flex items-center gap-2">
               <Segmented
                 label="Customer figures by"
-                testId="demographics-metric"
+                testId={`${testId}-metric`}
                 value={metric}
                 options={METRIC_OPTIONS}
                 onChange={setMetric}
@@ -119,7 +127,7 @@ export function Demographics({
                 pressed={showTable}
                 onPressedChange={setShowTable}
                 subject="revenue by customer attributes"
-                testId="demographics-table-toggle"
+                testId={`${testId}-table-toggle`}
               />
             </div>
           )}
@@ -129,7 +137,7 @@ export function Demographics({
       {!hasData ? (
         <EmptyState title="No customer data in this range" hint="Demographics appear with the first sale." />
       ) : showTable ? (
-        <DemographicsTable groups={groups} />
+        <DemographicsTable groups={groups} testId={`${testId}-table`} />
       ) : (
         <div className="flex flex-col gap-5">
           <section aria-label={`${what} by age band`}>
@@ -155,8 +163,8 @@ export function Demographics({
               />
             </section>
             <div className="flex flex-col gap-4">
-              <SplitBar title="New vs returning" rows={customer} what={what} money={money} />
-              <SplitBar title="Loyalty tier" rows={loyalty} what={what} money={money} />
+              <SplitSection title="New vs returning" rows={customer} what={what} money={money} />
+              <SplitSection title="Loyalty tier" rows={loyalty} what={what} money={money} />
             </div>
           </div>
           <section aria-label={`${what} by region`}>
@@ -174,29 +182,32 @@ function SectionTitle({ children }: { children: string }) {
 }
 
 /** One 100 % bar split by share, with a legend: compact for 2–4 categories. */
-function SplitBar({ title, rows, what, money }: { title: string; rows: BreakdownRow[]; what: string; money: boolean }) {
-  const visible = rows.filter((r) => r.share > 0);
+function SplitSection({
+  title,
+  rows,
+  what,
+  money,
+}: {
+  title: string;
+  rows: BreakdownRow[];
+  what: string;
+  money: boolean;
+}) {
   return (
     <section aria-label={`${what} by ${title.toLowerCase()}`}>
       <SectionTitle>{title}</SectionTitle>
-      {/* The legend below carries the same figures as text. */}
-      <div aria-hidden="true" className="flex h-2 overflow-hidden rounded-full bg-muted">
-        {visible.map((r) => (
-          <div
-            key={r.key}
-            className={cx(
-              'h-full border-r border-card last:border-r-0',
-              SEGMENT_COLORS[rows.indexOf(r) % SEGMENT_COLORS.length],
-            )}
-            style={{ width: `${r.share * 100}%` }}
-            title={`${r.label}: ${formatPercent(r.share)} · ${money ? formatMoney(r.value) : `${formatNumber(r.value)} orders`}`}
-          />
-        ))}
-      </div>
+      <SplitBar
+        thin
+        parts={rows.map((r) => ({
+          key: r.key,
+          share: r.share,
+          title: `${r.label}: ${formatPercent(r.share)} · ${money ? formatMoney(r.value) : `${formatNumber(r.value)} orders`}`,
+        }))}
+      />
       <ul className="mt-2 flex flex-wrap gap-x-3 gap-y-1 text-xs">
         {rows.map((r, i) => (
           <li key={r.key} className="flex items-center gap-1.5 tabular-nums">
-            <span className={cx('size-2 rounded-sm', SEGMENT_COLORS[i % SEGMENT_COLORS.length])} />
+            <span className={cx('size-2 rounded-sm', SHARE_COLORS[i % SHARE_COLORS.length])} />
             <span className="text-muted-foreground">{r.label}</span>
             <span className="font-medium">{formatPercent(r.share)}</span>
           </li>
@@ -237,30 +248,22 @@ interface TableGroup {
 }
 
 /** Every figure of the tile: one row group per attribute. */
-function DemographicsTable({ groups }: { groups: TableGroup[] }) {
+function DemographicsTable({ groups, testId }: { groups: TableGroup[]; testId: string }) {
   const captionId = useId();
   return (
     <ScrollRegion labelledBy={captionId} className="max-h-[520px]">
-      <table data-testid="demographics-table" className="w-full text-[13px] tabular-nums">
+      <table data-testid={testId} className="w-full text-[13px] tabular-nums">
         <caption id={captionId} className="sr-only">
           Revenue and orders by customer attribute
         </caption>
-        <thead className="sticky top-0 z-[1] bg-card">
-          <tr className="border-b border-border text-left text-xs text-muted-foreground">
-            <th scope="col" className="py-2 pl-1 font-medium">
-              Segment
-            </th>
-            <th scope="col" className="py-2 text-right font-medium">
-              Revenue
-            </th>
-            <th scope="col" className="py-2 text-right font-medium">
-              Orders
-            </th>
-            <th scope="col" className="py-2 pr-1 text-right font-medium">
-              Share
-            </th>
-          </tr>
-        </thead>
+        <TableHeader
+          columns={[
+            { key: 'segment', label: 'Segment', className: 'pl-1' },
+            { key: 'revenue', label: 'Revenue', align: 'right' },
+            { key: 'orders', label: 'Orders', align: 'right' },
+            { key: 'share', label: 'Share', align: 'right', className: 'pr-1' },
+          ]}
+        />
         {groups.map((g) => (
           <tbody key={g.title}>
             <tr>

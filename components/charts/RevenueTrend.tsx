@@ -1,15 +1,15 @@
 'use client';
 
-import { useId, useMemo, useState } from 'react';
+import { type ReactNode, useId, useMemo, useState } from 'react';
 import { Area, CartesianGrid, ComposedChart, Line, Tooltip, type TooltipContentProps, XAxis, YAxis } from 'recharts';
 import { formatMoney, formatMoneyCompact, formatNumber, formatNumberCompact } from '../../lib/format';
-import type { OverviewQuery } from '../../lib/overview-params';
-import type { Overview } from '../../lib/queries/overview.types';
+import type { Totals, TrendPoint } from '../../lib/queries/overview.types';
 import { Card } from '../common/Card';
+import { cx } from '../common/cx';
 import { ScrollRegion } from '../common/ScrollRegion';
 import { Segmented } from '../common/Segmented';
+import { TableHeader } from '../common/TableHeader';
 import { TableToggle } from '../common/TableToggle';
-import { TileMeta } from '../common/TileMeta';
 import { trendSummary } from './chart-summary';
 import {
   bucketLabel,
@@ -20,6 +20,7 @@ import {
   METRICS,
   PER_GRANULARITY,
   type TrendMetric,
+  type TrendSeries,
   tickIndices,
   tickLabel,
 } from './trend-buckets';
@@ -29,18 +30,44 @@ const METRIC_OPTIONS = (Object.keys(METRICS) as TrendMetric[]).map((value) => ({
   label: value === 'aov' ? 'AOV' : METRICS[value].label,
 }));
 
-export function RevenueTrend({ overview, query, live }: { overview: Overview; query: OverviewQuery; live: boolean }) {
+export interface RevenueTrendProps {
+  /** The view's trend and totals (an overview, or one product's detail). */
+  data: TrendSeries & { totals: Totals };
+  /** The previous period of equal length: its totals, and its trend when it is to be drawn (dashed). */
+  previous: { totals: Totals; trend?: TrendPoint[] };
+  title?: ReactNode;
+  /** Marks the tile as following the newest minutes. */
+  live?: boolean;
+  /** Right side of the header, beside the table toggle (freshness, CSV link). */
+  meta?: ReactNode;
+  /** Test id of the chart; its controls are `<testId>-metric`, `<testId>-table-toggle` and `<testId>-table`. */
+  testId?: string;
+  /** Shown over an empty chart. */
+  emptyText?: string;
+}
+
+/** The trend tile: one metric per bucket of the view, optionally against the previous period. */
+export function RevenueTrend({
+  data,
+  previous,
+  title = 'Sales trend',
+  live = false,
+  meta,
+  testId = 'trend',
+  emptyText = 'No sales in this range yet',
+}: RevenueTrendProps) {
   const gradientId = `trend-fill-${useId().replace(/[^a-zA-Z0-9_-]/g, '')}`;
   const [metric, setMetric] = useState<TrendMetric>('revenue');
   const [showTable, setShowTable] = useState(false);
   const { label, money } = METRICS[metric];
-  const { granularity, tz } = overview;
-  const points = useMemo(() => chartPoints(overview, metric), [overview, metric]);
-  const totalRevenue = useMemo(() => overview.trend.reduce((sum, p) => sum + p.revenue_cents, 0), [overview.trend]);
-  const total = metric === 'aov' ? overview.totals.aov_cents : overview.totals[METRICS[metric].key];
-  const previousTotal = overview.previous?.totals ? overview.previous.totals[METRICS[metric].key] : 0;
+  const { granularity, tz } = data;
+  const points = useMemo(() => chartPoints(data, metric, previous.trend), [data, metric, previous.trend]);
+  const totalRevenue = useMemo(() => data.trend.reduce((sum, p) => sum + p.revenue_cents, 0), [data.trend]);
+  const total = data.totals[METRICS[metric].key];
+  const previousTotal = previous.totals[METRICS[metric].key];
   const multiDay = isMultiDay(points);
   const ticks = useMemo(() => tickIndices(points, granularity, tz), [points, granularity, tz]);
+  const drawsPrevious = previous.trend !== undefined;
   const hasPrevious = points.some((p) => p.previous !== null && p.previous > 0);
   const fmt = money ? formatMoney : formatNumber;
   const subject = `${label.toLowerCase()} over time`;
@@ -50,7 +77,7 @@ export function RevenueTrend({ overview, query, live }: { overview: Overview; qu
       className="h-full"
       title={
         <span className="flex items-center gap-2">
-          Sales trend
+          {title}
           {live && (
             <span className="rounded-full bg-accent-soft px-1.5 py-px text-[11px] font-medium text-accent">Live</span>
           )}
@@ -59,20 +86,22 @@ export function RevenueTrend({ overview, query, live }: { overview: Overview; qu
       description={
         <>
           {label} {PER_GRANULARITY[granularity]} · {tz}
-          <span className="ml-2 inline-flex items-center gap-1 align-middle">
-            <span aria-hidden="true" className="inline-block w-4 border-t-2 border-dashed border-subtle-foreground" />
-            previous period
-          </span>
+          {drawsPrevious && (
+            <span className="ml-2 inline-flex items-center gap-1 align-middle">
+              <span aria-hidden="true" className="inline-block w-4 border-t-2 border-dashed border-subtle-foreground" />
+              previous period
+            </span>
+          )}
         </>
       }
       action={
         <div className="flex items-center gap-2">
-          <TileMeta tile="trend" overview={overview} query={query} subject="the sales trend" />
+          {meta}
           <TableToggle
             pressed={showTable}
             onPressedChange={setShowTable}
             subject={subject}
-            testId="trend-table-toggle"
+            testId={`${testId}-table-toggle`}
           />
         </div>
       }
@@ -80,7 +109,7 @@ export function RevenueTrend({ overview, query, live }: { overview: Overview; qu
       <div className="mb-2 flex flex-wrap items-center justify-between gap-x-4 gap-y-2">
         <Segmented
           label="Trend metric"
-          testId="trend-metric"
+          testId={`${testId}-metric`}
           value={metric}
           options={METRIC_OPTIONS}
           onChange={setMetric}
@@ -93,14 +122,22 @@ export function RevenueTrend({ overview, query, live }: { overview: Overview; qu
         </p>
       </div>
       <div
-        data-testid="trend"
+        data-testid={testId}
         data-metric={metric}
         data-total-revenue={totalRevenue}
-        data-points={overview.trend.length}
+        data-points={data.trend.length}
         className="relative h-[232px] tv:h-[clamp(232px,34vh,520px)]"
       >
         {showTable ? (
-          <TrendTable points={points} metric={metric} granularity={granularity} tz={tz} multiDay={multiDay} />
+          <TrendTable
+            testId={`${testId}-table`}
+            points={points}
+            metric={metric}
+            granularity={granularity}
+            tz={tz}
+            multiDay={multiDay}
+            withPrevious={drawsPrevious}
+          />
         ) : (
           // The summary stands in for the drawing; the table view has every figure.
           <div
@@ -175,24 +212,26 @@ export function RevenueTrend({ overview, query, live }: { overview: Overview; qu
                 isAnimationActive={false}
                 activeDot={{ r: 3.5, strokeWidth: 2, stroke: 'var(--card)' }}
               />
-              <Line
-                type="monotone"
-                dataKey="previous"
-                name={`${label}, previous period`}
-                stroke="var(--subtle-foreground)"
-                strokeWidth={1.25}
-                strokeDasharray="4 4"
-                dot={false}
-                activeDot={false}
-                isAnimationActive={false}
-              />
+              {drawsPrevious && (
+                <Line
+                  type="monotone"
+                  dataKey="previous"
+                  name={`${label}, previous period`}
+                  stroke="var(--subtle-foreground)"
+                  strokeWidth={1.25}
+                  strokeDasharray="4 4"
+                  dot={false}
+                  activeDot={false}
+                  isAnimationActive={false}
+                />
+              )}
             </ComposedChart>
           </div>
         )}
         {total === 0 && !showTable && (
           <div className="pointer-events-none absolute inset-0 flex items-center justify-center pb-6">
             <p className="rounded-md border border-border bg-card px-3 py-1.5 text-xs text-muted-foreground shadow-xs">
-              No sales in this range yet
+              {emptyText}
             </p>
           </div>
         )}
@@ -203,49 +242,45 @@ export function RevenueTrend({ overview, query, live }: { overview: Overview; qu
 
 /** One row per bucket, oldest first like the chart, with the previous period's bucket. */
 function TrendTable({
+  testId,
   points,
   metric,
   granularity,
   tz,
   multiDay,
+  withPrevious,
 }: {
+  testId: string;
   points: ChartPoint[];
   metric: TrendMetric;
   granularity: Granularity;
   tz: string;
   multiDay: boolean;
+  withPrevious: boolean;
 }) {
   const captionId = useId();
   const { label, money } = METRICS[metric];
   const fmt = money ? formatMoney : formatNumber;
   return (
     <ScrollRegion labelledBy={captionId} className="h-full">
-      <table data-testid="trend-table" className="w-full text-[13px] tabular-nums tv:text-base">
+      <table data-testid={testId} className="w-full text-[13px] tabular-nums tv:text-base">
         <caption id={captionId} className="sr-only">
           Revenue {PER_GRANULARITY[granularity]}, time zone {tz}
         </caption>
-        <thead className="sticky top-0 bg-card">
-          <tr className="border-b border-border text-left text-xs text-muted-foreground">
-            <th scope="col" className="py-2 pl-1 font-medium">
-              {granularity === 'minute' ? 'Minute' : granularity === 'hour' ? 'Hour' : 'Day'}
-            </th>
-            <th scope="col" className="py-2 text-right font-medium">
-              Revenue
-            </th>
-            <th scope="col" className="py-2 text-right font-medium">
-              Orders
-            </th>
-            <th scope="col" className="py-2 text-right font-medium">
-              Units
-            </th>
-            <th scope="col" className="py-2 text-right font-medium">
-              AOV
-            </th>
-            <th scope="col" className="py-2 pr-1 text-right font-medium">
-              {label}, previous period
-            </th>
-          </tr>
-        </thead>
+        <TableHeader
+          columns={[
+            {
+              key: 'bucket',
+              label: granularity === 'minute' ? 'Minute' : granularity === 'hour' ? 'Hour' : 'Day',
+              className: 'pl-1',
+            },
+            { key: 'revenue', label: 'Revenue', align: 'right' },
+            { key: 'orders', label: 'Orders', align: 'right' },
+            { key: 'units', label: 'Units', align: 'right' },
+            { key: 'aov', label: 'AOV', align: 'right', className: withPrevious ? undefined : 'pr-1' },
+            withPrevious && { key: 'previous', label: `${label}, previous period`, align: 'right', className: 'pr-1' },
+          ]}
+        />
         <tbody>
           {points.map((p) => (
             <tr
@@ -261,10 +296,12 @@ function TrendTable({
               <td className="py-1.5 text-right font-medium">{formatMoney(p.revenue_cents)}</td>
               <td className="py-1.5 text-right">{formatNumber(p.orders)}</td>
               <td className="py-1.5 text-right">{formatNumber(p.units)}</td>
-              <td className="py-1.5 text-right">{formatMoney(p.aov_cents)}</td>
-              <td className="py-1.5 pr-1 text-right text-muted-foreground">
-                {p.previous === null ? '—' : fmt(p.previous)}
-              </td>
+              <td className={cx('py-1.5 text-right', !withPrevious && 'pr-1')}>{formatMoney(p.aov_cents)}</td>
+              {withPrevious && (
+                <td className="py-1.5 pr-1 text-right text-muted-foreground">
+                  {p.previous === null ? '—' : fmt(p.previous)}
+                </td>
+              )}
             </tr>
           ))}
         </tbody>

@@ -37,20 +37,27 @@ export interface ChartPoint {
 
 const NOMINAL_MS: Record<Granularity, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
 
+/** A trend in the view's buckets, as the overview and the product API send it. */
+export type TrendSeries = Pick<Overview, 'trend' | 'range' | 'granularity' | 'tz' | 'freshness'>;
+
 /**
  * The newest bucket is still filling while the pipeline has not committed past its end (or
  * the range cuts it short); drawn like the others it reads as a sudden drop, so it becomes a
- * separate dashed segment.
+ * separate dashed segment. `previousTrend` is the previous period, aligned bucket by bucket.
  */
-export function chartPoints(overview: Overview, metric: TrendMetric): ChartPoint[] {
+export function chartPoints(
+  series: TrendSeries,
+  metric: TrendMetric,
+  previousTrend: readonly (TrendPoint | undefined)[] = [],
+): ChartPoint[] {
   const { key } = METRICS[metric];
-  const trend = overview.trend;
-  const previous: readonly (TrendPoint | undefined)[] = overview.previous?.trend ?? [];
-  const rangeToMs = Date.parse(overview.range.to);
-  const asOfMs = overview.freshness.as_of === null ? null : Date.parse(overview.freshness.as_of);
+  const trend = series.trend;
+  const previous = previousTrend;
+  const rangeToMs = Date.parse(series.range.to);
+  const asOfMs = series.freshness.as_of === null ? null : Date.parse(series.freshness.as_of);
   const n = trend.length;
   const last = trend[n - 1];
-  const lastEnd = last ? Date.parse(last.bucket) + NOMINAL_MS[overview.granularity] : 0;
+  const lastEnd = last ? Date.parse(last.bucket) + NOMINAL_MS[series.granularity] : 0;
   const filling = last !== undefined && n > 1 && (lastEnd > rangeToMs || asOfMs === null || asOfMs < lastEnd);
   return trend.map((p, i) => {
     const prev = previous[i];

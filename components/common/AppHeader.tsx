@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { ThemeSelect } from '../theme/ThemeSelect';
 
@@ -12,6 +13,14 @@ export function AppHeader({ children }: { children?: ReactNode }) {
           <span className="text-muted-foreground tv:hidden">— live retail analytics</span>
         </h1>
         <div className="flex items-center gap-2">
+          <Link
+            href="/ops/dead-letters"
+            data-testid="ops-link"
+            title="Operations: dead letters and re-drive"
+            className="inline-flex h-8 items-center rounded-lg px-2.5 text-[13px] font-medium text-muted-foreground transition-colors hover:bg-muted hover:text-foreground focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-ring tv:hidden"
+          >
+            Ops
+          </Link>
           {children}
           <ThemeSelect className="tv:hidden" />
         </div>

@@ -2,13 +2,16 @@
 
 import { formatAgo, formatDateTime, formatDuration, formatNumber } from '../../lib/format';
 import type { Freshness } from '../../lib/queries/overview.types';
-import type { LiveStatus } from '../hooks/useLiveOverview';
+import type { LiveStatus } from '../hooks/useLiveView';
 import { useNow } from '../hooks/useNow';
 import { cx } from './cx';
 
 /** Lag above which the pipeline is called behind (amber). */
 export const LAG_WARN_MS = 10_000;
-/** Without a worker commit for this long the numbers are called stale (red). */
+/**
+ * Without a worker commit or an idle worker's caught-up check for this long the numbers are
+ * called stale (red): no worker is reading.
+ */
 export const STALE_AFTER_MS = 60_000;
 
 export type FreshnessState = 'live' | 'polling' | 'stale';
@@ -79,6 +82,7 @@ export function FreshnessBadge({ status, freshness }: { status: LiveStatus; fres
     <div
       data-testid="freshness"
       data-state={state}
+      data-connection={status}
       data-tone={tone}
       data-behind-ms={behindMs}
       data-backlog={backlog}

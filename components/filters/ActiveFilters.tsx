@@ -1,17 +1,29 @@
 'use client';
 
-import type { OverviewQuery } from '../../lib/overview-params';
+import { type Dimension, dimensionValues, type OverviewQuery } from '../../lib/overview-params';
 import { activePreset, CHANNEL_LABELS, CustomRange, RANGE_TITLES } from './FilterBar';
+
+const NAMES: Record<Dimension, [string, string]> = {
+  store: ['Store', 'Stores'],
+  region: ['Region', 'Regions'],
+  channel: ['Channel', 'Channels'],
+  category: ['Category', 'Categories'],
+};
+/** Values listed by name in the legend; more are counted ("+3 more"). */
+const LISTED = 6;
 
 /** Read-only summary of the view, shown instead of the filter bar in TV mode. */
 export function ActiveFilters({ query }: { query: OverviewQuery }) {
   const preset = activePreset(query);
-  const dimensions = [
-    query.store && { name: 'Store', value: query.store },
-    query.region && { name: 'Region', value: query.region },
-    query.channel && { name: 'Channel', value: CHANNEL_LABELS[query.channel] ?? query.channel },
-    query.category && { name: 'Category', value: query.category },
-  ].filter((d) => !!d);
+  const dimensions = (Object.keys(NAMES) as Dimension[]).flatMap((dimension) => {
+    const values = dimensionValues(query, dimension).map((v) =>
+      dimension === 'channel' ? (CHANNEL_LABELS[v] ?? v) : v,
+    );
+    if (values.length === 0) return [];
+    const shown = values.slice(0, LISTED).join(', ');
+    const rest = values.length - LISTED;
+    return [{ name: NAMES[dimension][values.length > 1 ? 1 : 0], value: rest > 0 ? `${shown} +${rest} more` : shown }];
+  });
 
   return (
     <ul

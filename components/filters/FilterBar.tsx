@@ -4,6 +4,9 @@ import { type ChangeEvent, type FormEvent, type ReactNode, useId, useState } fro
 import { formatDateTime, formatInZone } from '../../lib/format';
 import {
   DEFAULT_RANGE,
+  DIMENSIONS,
+  type Dimension,
+  dimensionValues,
   MAX_RANGE_MINUTES,
   type OverviewQuery,
   RANGE_PRESETS,
@@ -13,6 +16,7 @@ import type { FilterOptions } from '../../lib/queries/overview.types';
 import { localTime, MAX_BUCKETS, zonedTimeToUtc } from '../../lib/time-buckets';
 import { cx } from '../common/cx';
 import { useIsClient } from '../hooks/useIsClient';
+import { MultiSelect } from './MultiSelect';
 
 const RANGE_LABELS: Record<RangePreset, string> = {
   '15m': '15 min',
@@ -42,7 +46,12 @@ export const CHANNEL_LABELS: Record<string, string> = {
   marketplace: 'Marketplace',
 };
 
-type Dimension = 'store' | 'region' | 'channel' | 'category';
+const NOUNS: Record<Dimension, readonly [string, string]> = {
+  store: ['store', 'stores'],
+  region: ['region', 'regions'],
+  channel: ['channel', 'channels'],
+  category: ['category', 'categories'],
+};
 type Granularity = 'minute' | 'hour' | 'day';
 const GRANULARITY_MINUTES: Record<Granularity, number> = { minute: 1, hour: 60, day: 1440 };
 const GRANULARITY_LABELS: Record<Granularity, string> = { minute: 'Minute', hour: 'Hour', day: 'Day' };
@@ -125,22 +134,29 @@ export function FilterBar({
   const setGranularity = (event: ChangeEvent<HTMLSelectElement>) =>
     onChange({ ...query, granularity: event.target.value || undefined });
 
-  const setDimension = (dimension: Dimension) => (event: ChangeEvent<HTMLSelectElement>) => {
-    const next: OverviewQuery = { ...query, [dimension]: event.target.value || undefined };
-    // A store belongs to one region: drop a store that the new region does not contain.
-    if (dimension === 'region' && next.region && next.store) {
-      const store = options.stores.find((s) => s.id === next.store);
-      if (store && store.region !== next.region) next.store = undefined;
+  const selected = (dimension: Dimension) => dimensionValues(query, dimension);
+  const setDimension = (dimension: Dimension) => (values: string[]) => {
+    const next: OverviewQuery = { ...query, [dimension]: values.length > 0 ? values : undefined };
+    // A store belongs to one region: drop the chosen stores that the new regions do not contain.
+    if (dimension === 'region' && values.length > 0) {
+      const regionOf = new Map(options.stores.map((s) => [s.id, s.region]));
+      const kept = selected('store').filter((id) => {
+        const region = regionOf.get(id);
+        return region === undefined || values.includes(region);
+      });
+      next.store = kept.length > 0 ? kept : undefined;
     }
     onChange(next);
   };
 
-  const hasDimensionFilter = Boolean(query.store || query.region || query.channel || query.category);
+  const hasDimensionFilter = DIMENSIONS.some((d) => selected(d).length > 0);
 
-  // Stores of the selected region (all stores otherwise), grouped by region.
-  const stores = options.stores.filter((s) => !query.region || s.region === query.region);
-  const storesByRegion = new Map<string, string[]>();
-  for (const s of stores) storesByRegion.set(s.region, [...(storesByRegion.get(s.region) ?? []), s.id]);
+  // Stores of the selected regions (all stores otherwise), grouped by region.
+  const regions = selected('region');
+  const stores = options.stores
+    .filter((s) => regions.length === 0 || regions.includes(s.region))
+    .sort((a, b) => (a.region === b.region ? (a.id < b.id ? -1 : 1) : a.region < b.region ? -1 : 1))
+    .map((s) => ({ value: s.id, group: s.region }));
 
   return (
     <div
@@ -208,50 +224,38 @@ export function FilterBar({
       )}
 
       <div className="ml-auto flex flex-wrap items-center gap-2">
-        <FilterSelect label="Store" testId="filter-store" value={query.store} onChange={setDimension('store')}>
-          <option value="">All stores</option>
-          {query.store && !stores.some((s) => s.id === query.store) && (
-            <option value={query.store}>{query.store}</option>
-          )}
-          {[...storesByRegion].map(([region, ids]) => (
-            <optgroup key={region} label={region}>
-              {ids.map((id) => (
-                <option key={id} value={id}>
-                  {id}
-                </option>
-              ))}
-            </optgroup>
-          ))}
-        </FilterSelect>
-        <FilterSelect label="Region" testId="filter-region" value={query.region} onChange={setDimension('region')}>
-          <option value="">All regions</option>
-          {withCurrent(options.regions, query.region).map((r) => (
-            <option key={r} value={r}>
-              {r}
-            </option>
-          ))}
-        </FilterSelect>
-        <FilterSelect label="Channel" testId="filter-channel" value={query.channel} onChange={setDimension('channel')}>
-          <option value="">All channels</option>
-          {withCurrent(options.channels, query.channel).map((c) => (
-            <option key={c} value={c}>
-              {CHANNEL_LABELS[c] ?? c}
-            </option>
-          ))}
-        </FilterSelect>
-        <FilterSelect
+        <MultiSelect
+          label="Store"
+          noun={NOUNS.store}
+          testId="filter-store"
+          options={stores}
+          selected={selected('store')}
+          onChange={setDimension('store')}
+        />
+        <MultiSelect
+          label="Region"
+          noun={NOUNS.region}
+          testId="filter-region"
+          options={options.regions.map((value) => ({ value }))}
+          selected={selected('region')}
+          onChange={setDimension('region')}
+        />
+        <MultiSelect
+          label="Channel"
+          noun={NOUNS.channel}
+          testId="filter-channel"
+          options={options.channels.map((value) => ({ value, label: CHANNEL_LABELS[value] ?? value }))}
+          selected={selected('channel')}
+          onChange={setDimension('channel')}
+        />
+        <MultiSelect
           label="Category"
+          noun={NOUNS.category}
           testId="filter-category"
-          value={query.category}
+          options={options.categories.map((value) => ({ value }))}
+          selected={selected('category')}
           onChange={setDimension('category')}
-        >
-          <option value="">All categories</option>
-          {withCurrent(options.categories, query.category).map((c) => (
-            <option key={c} value={c}>
-              {c}
-            </option>
-          ))}
-        </FilterSelect>
+        />
         <FilterSelect
           label="Trend granularity"
           testId="filter-granularity"
@@ -369,11 +373,6 @@ function CustomRangeForm({
       )}
     </form>
   );
-}
-
-/** Keep a value from the URL selectable even if the options list does not (yet) have it. */
-function withCurrent(values: readonly string[], current: string | undefined): string[] {
-  return current && !values.includes(current) ? [...values, current] : [...values];
 }
 
 function FilterSelect({

@@ -4,6 +4,9 @@ import { usePathname, useRouter } from 'next/navigation';
 import { useCallback, useOptimistic, useTransition } from 'react';
 import { type OverviewQuery, QUERY_KEYS, viewKey } from '../../lib/overview-params';
 
+/** Where a view is shown: a page may send some views elsewhere (the store page, several stores). */
+export type ViewRoute = (next: OverviewQuery) => string;
+
 /**
  * The dashboard view lives in the URL only. `query` is what the server parsed from the
  * URL, shown optimistically as the new value while a navigation is in flight, so the
@@ -13,7 +16,7 @@ import { type OverviewQuery, QUERY_KEYS, viewKey } from '../../lib/overview-para
  * views the user looked at; the page is never reloaded either way. Completing the URL
  * (adding the viewer's time zone) replaces instead: it is the same view.
  */
-export function useViewQuery(serverQuery: OverviewQuery) {
+export function useViewQuery(serverQuery: OverviewQuery, route?: ViewRoute) {
   const router = useRouter();
   const pathname = usePathname();
   const [isPending, startTransition] = useTransition();
@@ -22,14 +25,15 @@ export function useViewQuery(serverQuery: OverviewQuery) {
   const navigate = useCallback(
     (next: OverviewQuery, { replace = false }: { replace?: boolean } = {}) => {
       const search = withDisplayParams(viewKey(next));
-      const href = search ? `${pathname}?${search}` : pathname;
+      const path = route?.(next) ?? pathname;
+      const href = search ? `${path}?${search}` : path;
       startTransition(() => {
         setOptimisticQuery(next);
         if (replace) router.replace(href, { scroll: false });
         else router.push(href, { scroll: false });
       });
     },
-    [pathname, router, setOptimisticQuery],
+    [pathname, route, router, setOptimisticQuery],
   );
 
   return { query, navigate, isPending };

@@ -5,6 +5,7 @@ import type { Overview, ProductChange } from '../../lib/queries/overview.types';
 import { productHref } from '../common/Breadcrumbs';
 import { Card } from '../common/Card';
 import { cx } from '../common/cx';
+import { TEXT_LINK } from '../common/link-class';
 import { TileMeta } from '../common/TileMeta';
 
 /** Products whose revenue moved most against the previous period of equal length. */
@@ -80,7 +81,7 @@ function MoverList({
                 <Link
                   href={productHref(p.sku, query)}
                   data-testid="product-link"
-                  className="block truncate rounded font-medium underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-ring"
+                  className={cx(TEXT_LINK, 'block truncate font-medium')}
                   title={`${p.name} (${p.sku})`}
                 >
                   {p.name}

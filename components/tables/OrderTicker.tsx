@@ -5,10 +5,11 @@ import { useState } from 'react';
 import { formatInZone, formatMoney, formatNumber } from '../../lib/format';
 import type { OverviewQuery } from '../../lib/overview-params';
 import type { Overview, RecentOrder } from '../../lib/queries/overview.types';
-import { storeHref } from '../common/Breadcrumbs';
+import { productHref, storeHref } from '../common/Breadcrumbs';
 import { Card } from '../common/Card';
 import { cx } from '../common/cx';
 import { EmptyState } from '../common/EmptyState';
+import { TEXT_LINK } from '../common/link-class';
 import { TileMeta } from '../common/TileMeta';
 import { CHANNEL_LABELS } from '../filters/FilterBar';
 import { useIsClient } from '../hooks/useIsClient';
@@ -99,7 +100,21 @@ export function OrderTicker({
                 className="grid grid-cols-[1fr_auto] gap-x-3 border-b border-border/70 px-5 py-1.5 transition-[opacity,translate,background-color] duration-700 ease-out last:border-b-0 starting:-translate-y-1.5 starting:bg-accent-soft starting:opacity-0"
               >
                 <span className="truncate font-medium" title={itemsLabel(o)}>
-                  {itemsLabel(o)}
+                  {o.top_sku === null ? (
+                    o.top_item
+                  ) : (
+                    // Not a tab stop, like the store links below.
+                    <Link
+                      href={productHref(o.top_sku, query)}
+                      tabIndex={-1}
+                      data-testid="ticker-product-link"
+                      data-sku={o.top_sku}
+                      className={TEXT_LINK}
+                    >
+                      {o.top_item}
+                    </Link>
+                  )}
+                  {o.items > 1 && <span className="font-normal text-muted-foreground"> +{o.items - 1}</span>}
                 </span>
                 <span className={cx('text-right font-medium', o.kind === 'refund' && 'text-danger-foreground')}>
                   {o.kind === 'refund' ? (
@@ -122,7 +137,7 @@ export function OrderTicker({
                     tabIndex={-1}
                     data-testid="store-link"
                     data-store={o.store_id}
-                    className="rounded underline-offset-2 hover:text-foreground hover:underline focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-ring"
+                    className={cx(TEXT_LINK, 'hover:text-foreground')}
                   >
                     {o.store_id}
                   </Link>{' '}

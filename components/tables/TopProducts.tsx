@@ -2,20 +2,21 @@
 
 import Link from 'next/link';
 import { type ChangeEvent, type KeyboardEvent, useId, useState } from 'react';
-import { formatMoney, formatNumber, formatPercent } from '../../lib/format';
+import { formatMoney, formatNumber } from '../../lib/format';
 import { type OverviewQuery, TOP_LIMITS } from '../../lib/overview-params';
 import type { Overview, TopProduct } from '../../lib/queries/overview.types';
+import { ShareBar } from '../charts/ShareBars';
 import { productHref } from '../common/Breadcrumbs';
 import { Card } from '../common/Card';
 import { cx } from '../common/cx';
 import { EmptyState } from '../common/EmptyState';
+import { TEXT_LINK } from '../common/link-class';
 import { ScrollRegion } from '../common/ScrollRegion';
 import { Segmented } from '../common/Segmented';
+import { TableHeader } from '../common/TableHeader';
 import { TileMeta } from '../common/TileMeta';
 
 type Sort = 'revenue' | 'units';
-const LINK =
-  'rounded underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-ring';
 const SORT_OPTIONS: readonly { value: Sort; label: string }[] = [
   { value: 'revenue', label: 'Revenue' },
   { value: 'units', label: 'Units' },
@@ -116,32 +117,25 @@ export function TopProducts({
               <col className="w-[100px]" />
               <col className="w-[100px]" />
             </colgroup>
-            <thead className="sticky top-0 z-[1] bg-card">
-              <tr className="border-b border-border text-left text-xs text-muted-foreground">
-                <th scope="col" className="py-2 pl-5 font-medium">
-                  #
-                </th>
-                <th scope="col" className="py-2 font-medium">
-                  <span className="sr-only">Rank change</span>
-                  <span aria-hidden="true">±</span>
-                </th>
-                <th scope="col" className="py-2 font-medium">
-                  Product
-                </th>
-                <th scope="col" className="py-2 font-medium">
-                  Category
-                </th>
-                <th scope="col" className="py-2 text-right font-medium">
-                  Units
-                </th>
-                <th scope="col" className="py-2 text-right font-medium">
-                  Revenue
-                </th>
-                <th scope="col" className="py-2 pr-5 pl-3 font-medium">
-                  Share
-                </th>
-              </tr>
-            </thead>
+            <TableHeader
+              columns={[
+                { key: 'rank', label: '#', className: 'pl-5' },
+                {
+                  key: 'move',
+                  label: (
+                    <>
+                      <span className="sr-only">Rank change</span>
+                      <span aria-hidden="true">±</span>
+                    </>
+                  ),
+                },
+                { key: 'product', label: 'Product' },
+                { key: 'category', label: 'Category' },
+                { key: 'units', label: 'Units', align: 'right' },
+                { key: 'revenue', label: 'Revenue', align: 'right' },
+                { key: 'share', label: 'Share', className: 'pr-5 pl-3' },
+              ]}
+            />
             <tbody onKeyDown={moveLink}>
               {products.map((p, i) => (
                 <tr
@@ -162,7 +156,7 @@ export function TopProducts({
                       tabIndex={i === Math.min(activeLink, products.length - 1) ? 0 : -1}
                       onFocus={() => setActiveLink(i)}
                       aria-keyshortcuts="ArrowUp ArrowDown"
-                      className={LINK}
+                      className={TEXT_LINK}
                     >
                       {p.name}
                     </Link>
@@ -175,15 +169,7 @@ export function TopProducts({
                     {formatMoney(p.revenue_cents)}
                   </td>
                   <td className="py-2 pr-5 pl-3">
-                    <div className="flex items-center gap-2" title={`${formatPercent(p.share)} of revenue`}>
-                      <div className="h-1.5 flex-1 overflow-hidden rounded-full bg-muted">
-                        <div
-                          className="h-full rounded-full bg-chart-1"
-                          style={{ width: `${maxShare > 0 ? (p.share / maxShare) * 100 : 0}%` }}
-                        />
-                      </div>
-                      <span className="w-10 text-right text-xs text-muted-foreground">{formatPercent(p.share, 1)}</span>
-                    </div>
+                    <ShareBar share={p.share} max={maxShare} />
                   </td>
                 </tr>
               ))}

@@ -6,7 +6,14 @@
 import type { Prisma, PrismaClient } from '@prisma/client';
 import { SALES_UPDATED_CHANNEL, type SalesUpdatedNotice } from '../live-channel';
 import { lineRevenueCents, orderRevenueCents, type RejectReason, type SaleEvent } from '../sales-event';
-import { type ProductInfo, type Rollup, rollUp, type StoreInfo } from '../sales-rollup';
+import {
+  type CategorySet,
+  type ProductDemographicDelta,
+  type ProductInfo,
+  type Rollup,
+  rollUp,
+  type StoreInfo,
+} from '../sales-rollup';
 
 type Tx = Prisma.TransactionClient;
 
@@ -21,6 +28,8 @@ export interface RejectedMessage {
   detail: string;
   key: string | null;
   value: Buffer;
+  /** `x-redrive-of` of a re-driven copy: the dead letter it came from. */
+  redriveOf?: string | null;
 }
 
 export interface SalesBatch {
@@ -75,6 +84,12 @@ async function claimEventIds(tx: Tx, ids: string[]): Promise<Set<string>> {
 export class KnownDimensions {
   private readonly products = new Map<string, string>();
   private readonly stores = new Map<string, string>();
+  // A set id is a hash of its categories: once written, the row never changes.
+  private readonly categorySets = new Set<string>();
+
+  newCategorySets(sets: CategorySet[]): CategorySet[] {
+    return sets.filter((s) => !this.categorySets.has(s.id));
+  }
 
   changedProducts(catalog: ProductInfo[]): ProductInfo[] {
     return catalog.filter((p) => this.products.get(p.sku) !== p.name + SEP + p.category);
@@ -85,9 +100,10 @@ export class KnownDimensions {
   }
 
   /** After commit: the values are in the database now. */
-  remember(catalog: ProductInfo[], stores: StoreInfo[]): void {
+  remember(catalog: ProductInfo[], stores: StoreInfo[], categorySets: CategorySet[] = []): void {
     for (const p of catalog) this.products.set(p.sku, p.name + SEP + p.category);
     for (const s of stores) this.stores.set(s.storeId, s.region);
+    for (const s of categorySets) this.categorySets.add(s.id);
   }
 }
 
@@ -103,6 +119,7 @@ async function writeRollup(
   rollup: Rollup,
   catalog: ProductInfo[],
   stores: StoreInfo[],
+  categorySets: CategorySet[] = [],
 ): Promise<void> {
   const { sales, products, demographics } = rollup;
   if (sales.length > 0) {
@@ -162,6 +179,15 @@ async function writeRollup(
       ON CONFLICT (sku) DO UPDATE SET name = EXCLUDED.name, category = EXCLUDED.category, updated_at = now()
       WHERE (p.name, p.category) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.category)`;
   }
+  if (categorySets.length > 0) {
+    // Sets are immutable (the id is a hash of the categories): an existing row is left alone.
+    await tx.$executeRaw`
+      INSERT INTO category_set (id, categories)
+      SELECT id, ARRAY(SELECT jsonb_array_elements_text(categories))
+      FROM jsonb_to_recordset(${JSON.stringify(categorySets)}::jsonb) AS x(id text, categories jsonb)
+      ORDER BY 1
+      ON CONFLICT (id) DO NOTHING`;
+  }
   if (stores.length > 0) {
     await tx.$executeRaw`
       INSERT INTO store AS s (store_id, region)
@@ -170,6 +196,25 @@ async function writeRollup(
       ON CONFLICT (store_id) DO UPDATE SET region = EXCLUDED.region, updated_at = now()
       WHERE s.region IS DISTINCT FROM EXCLUDED.region`;
   }
+}
+
+/**
+ * Per-product customer segments: slot arrays add up element by element (a slot missing on
+ * either side — a row older than a newly appended segment — counts as 0).
+ */
+async function writeProductDemographics(tx: Tx, shard: number, rows: ProductDemographicDelta[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.$executeRaw`
+    INSERT INTO product_demographic_rollup AS t (shard, grain, sku, bucket, store_id, region, channel, category, revenue_cents, orders)
+    SELECT ${shard}::smallint, grain, sku, to_timestamp(bucket / 1000.0), "storeId", region, channel, category, "revenueCents", orders
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(grain text, sku text, bucket bigint, "storeId" text,
+      region text, channel text, category text, "revenueCents" bigint[], orders bigint[])
+    ORDER BY 2, 3, 4, 5, 6, 7, 8
+    ON CONFLICT (grain, sku, bucket, store_id, region, channel, category, shard) DO UPDATE SET
+      revenue_cents = ARRAY(SELECT COALESCE(a, 0) + COALESCE(b, 0)
+        FROM unnest(t.revenue_cents, EXCLUDED.revenue_cents) WITH ORDINALITY AS u(a, b, i) ORDER BY i),
+      orders = ARRAY(SELECT COALESCE(a, 0) + COALESCE(b, 0)
+        FROM unnest(t.orders, EXCLUDED.orders) WITH ORDINALITY AS u(a, b, i) ORDER BY i)`;
 }
 
 /** Counted sales and refunds for the live ticker (one row per event, pruned after a day). */
@@ -195,26 +240,33 @@ async function recordRecentOrders(tx: Tx, events: SaleEvent[]): Promise<void> {
       units,
       revenueCents: orderRevenueCents(e),
       topItem: top.name,
+      topSku: top.sku,
     };
   });
   await tx.$executeRaw`
     INSERT INTO recent_order (event_id, kind, order_id, occurred_at, store_id, region, channel, categories, items, units,
-      revenue_cents, top_item)
+      revenue_cents, top_item, top_sku)
     SELECT "eventId", kind, "orderId", "occurredAt", "storeId", region, channel,
-      ARRAY(SELECT jsonb_array_elements_text(categories)), items, units, "revenueCents", "topItem"
+      ARRAY(SELECT jsonb_array_elements_text(categories)), items, units, "revenueCents", "topItem", "topSku"
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x("eventId" text, kind text, "orderId" text, "occurredAt" timestamptz,
-      "storeId" text, region text, channel text, categories jsonb, items int, units int, "revenueCents" bigint, "topItem" text)
+      "storeId" text, region text, channel text, categories jsonb, items int, units bigint, "revenueCents" bigint, "topItem" text,
+      "topSku" text)
     ON CONFLICT (event_id) DO NOTHING`;
 }
+
+// A key or a parser message (which quotes the input) may contain U+0000, which PostgreSQL text
+// rejects — failing the whole batch on every retry. The raw bytes stay intact in `payload`.
+const storableText = (value: string | null) => value?.replaceAll('\u0000', '\uFFFD') ?? null;
 
 async function recordDeadLetters(tx: Tx, topic: string, partition: number, rejected: RejectedMessage[]) {
   if (rejected.length === 0) return;
   await tx.$executeRaw`
-    INSERT INTO dead_letter (topic, partition, "offset", reason, detail, key, payload)
-    SELECT ${topic}, ${partition}, o, r, d, k, decode(p, 'base64')
+    INSERT INTO dead_letter (topic, partition, "offset", reason, detail, key, payload, redrive_of)
+    SELECT ${topic}, ${partition}, o, r, d, k, decode(p, 'base64'), f
     FROM unnest(${rejected.map((m) => m.offset.toString())}::bigint[], ${rejected.map((m) => m.reason)}::text[],
-      ${rejected.map((m) => m.detail)}::text[], ${rejected.map((m) => m.key)}::text[],
-      ${rejected.map((m) => m.value.toString('base64'))}::text[]) AS x(o, r, d, k, p)
+      ${rejected.map((m) => storableText(m.detail))}::text[], ${rejected.map((m) => storableText(m.key))}::text[],
+      ${rejected.map((m) => m.value.toString('base64'))}::text[],
+      ${rejected.map((m) => m.redriveOf ?? null)}::text[]) AS x(o, r, d, k, p, f)
     ON CONFLICT (topic, partition, "offset") DO NOTHING`;
 }
 
@@ -264,7 +316,9 @@ export async function applySalesBatch(
         rollup,
         known.changedProducts(rollup.catalog),
         known.changedStores(rollup.stores),
+        known.newCategorySets(rollup.categorySets),
       );
+      await writeProductDemographics(tx, batch.partition, rollup.productDemographics);
       await recordDeadLetters(tx, batch.topic, batch.partition, rejected);
       await recordRecentOrders(tx, counted);
 
@@ -292,7 +346,7 @@ export async function applySalesBatch(
     },
     { maxWait: 10_000, timeout: 60_000 },
   );
-  known.remember(rollup.catalog, rollup.stores);
+  known.remember(rollup.catalog, rollup.stores, rollup.categorySets);
   return outcome;
 }
 
@@ -307,6 +361,6 @@ export async function applySalesBatch(
  *   ticker, names). Written during the replay and thrown away; the live tables stay.
  */
 export const REPLAY_TABLES = {
-  rebuild: ['sales_rollup', 'product_rollup', 'demographic_rollup'],
-  scratch: ['processed_event', 'consumer_offset', 'dead_letter', 'recent_order', 'product', 'store'],
+  rebuild: ['sales_rollup', 'product_rollup', 'demographic_rollup', 'product_demographic_rollup'],
+  scratch: ['processed_event', 'consumer_offset', 'dead_letter', 'recent_order', 'product', 'store', 'category_set'],
 } as const;

@@ -34,11 +34,25 @@ export async function compareReplayTables(
   const result: TableComparison[] = [];
   for (const table of tables) {
     const columns = (await getColumns(q, liveSchema, table)).filter((c) => c.name !== 'shard');
-    const keys = columns.filter((c) => c.inPrimaryKey || !c.numeric).map((c) => ident(c.name));
+    // Numeric arrays (per-segment slots of product_demographic_rollup) are compared slot by
+    // slot: each array element becomes a figure of the cell extended by its slot number.
+    const isArray = (c: { type: string }) => c.type.endsWith('[]');
+    const arrays = columns.filter((c) => !c.inPrimaryKey && isArray(c)).map((c) => c.name);
+    const keys = columns.filter((c) => c.inPrimaryKey || (!c.numeric && !isArray(c))).map((c) => ident(c.name));
     const metrics = columns.filter((c) => !c.inPrimaryKey && c.numeric).map((c) => c.name);
+    const unnested = arrays.length
+      ? ` CROSS JOIN LATERAL unnest(${arrays.map(ident).join(', ')}) WITH ORDINALITY AS u(${arrays
+          .map((a) => ident(`${a}_v`))
+          .join(', ')}, slot)`
+      : '';
+    const cellKeys = arrays.length ? [...keys, 'u.slot'] : keys;
+    const cellSums = [
+      ...metrics.map((m) => `sum(${ident(m)}) AS ${ident(m)}`),
+      ...arrays.map((a) => `sum(${ident(`${a}_v`)}) AS ${ident(a)}`),
+    ];
     const cells = (schema: string) =>
-      `SELECT ${[...keys, ...metrics.map((m) => `sum(${ident(m)}) AS ${ident(m)}`)].join(', ')}
-       FROM ${qualified(schema, table)} GROUP BY ${keys.map((_, i) => i + 1).join(', ')}`;
+      `SELECT ${[...cellKeys, ...cellSums].join(', ')}
+       FROM ${qualified(schema, table)}${unnested} GROUP BY ${cellKeys.map((_, i) => i + 1).join(', ')}`;
     const { rows } = await q.query<{ live_rows: number; replay_rows: number; only_live: number; only_replay: number }>(
       `WITH l AS (${cells(liveSchema)}), r AS (${cells(replaySchema)})
        SELECT (SELECT count(*) FROM l)::int AS live_rows, (SELECT count(*) FROM r)::int AS replay_rows,

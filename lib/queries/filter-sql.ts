@@ -1,9 +1,9 @@
 import { Prisma } from '@prisma/client';
-import { ALL_CATEGORIES } from '../sales-rollup';
+import { ALL, ALL_CATEGORIES, CATEGORY_SET_PREFIX } from '../sales-rollup';
 import type { Cell } from '../time-buckets';
 import type { OverviewFilters } from './overview.types';
 
-export type RollupTable = 'sales_rollup' | 'product_rollup' | 'demographic_rollup';
+export type RollupTable = 'sales_rollup' | 'product_rollup' | 'demographic_rollup' | 'product_demographic_rollup';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -14,26 +14,84 @@ const iso = (ms: number) => new Date(ms).toISOString();
  *
  * Why LATERAL … OFFSET 0: the planner cannot see how few cells an array parameter holds and,
  * past a few dozen, prefers a hash join over a sequential scan of the whole table (seconds
- * on a month of data). The fence keeps it to one index range scan per cell.
+ * on a month of data). The fence keeps it to one index range scan per cell — and keeps
+ * conditions outside it from reaching the scan, so `scanWhere` (a condition on alias `x`,
+ * such as one SKU) is applied inside, where the index can use it.
  */
-export function fromCells(table: RollupTable, cells: Cell[]): Prisma.Sql {
+export function fromCells(table: RollupTable, cells: Cell[], scanWhere: Prisma.Sql = Prisma.empty): Prisma.Sql {
   return Prisma.sql`unnest(${cells.map((c) => c.grain)}::text[], ${cells.map((c) => iso(c.from))}::timestamptz[],
       ${cells.map((c) => iso(c.to))}::timestamptz[], ${cells.map((c) => c.bucket)}::int[]) AS c(grain, lo, hi, idx)
     CROSS JOIN LATERAL (
-      SELECT * FROM ${Prisma.raw(table)} x WHERE x.grain = c.grain AND x.bucket >= c.lo AND x.bucket < c.hi OFFSET 0
+      SELECT * FROM ${Prisma.raw(table)} x
+      WHERE x.grain = c.grain AND x.bucket >= c.lo AND x.bucket < c.hi ${scanWhere === Prisma.empty ? Prisma.empty : Prisma.sql`AND ${scanWhere}`}
+      OFFSET 0
     ) r`;
 }
 
-/** Store, region and channel filters on alias `r` (always a valid boolean expression). */
+/** Store, region and channel filters on alias `r`, any listed value matching (always a valid boolean expression). */
 export function dimensionWhere(f: Pick<OverviewFilters, 'store' | 'region' | 'channel'>): Prisma.Sql {
   const parts: Prisma.Sql[] = [Prisma.sql`TRUE`];
-  if (f.store) parts.push(Prisma.sql`r.store_id = ${f.store}`);
-  if (f.region) parts.push(Prisma.sql`r.region = ${f.region}`);
-  if (f.channel) parts.push(Prisma.sql`r.channel = ${f.channel}`);
+  if (f.store) parts.push(Prisma.sql`r.store_id = ANY(${f.store}::text[])`);
+  if (f.region) parts.push(Prisma.sql`r.region = ANY(${f.region}::text[])`);
+  if (f.channel) parts.push(Prisma.sql`r.channel = ANY(${f.channel}::text[])`);
   return Prisma.join(parts, ' AND ');
 }
 
-/** Rows under ALL_CATEGORIES answer views without a category filter. */
-export function categoryOrAll(f: Pick<OverviewFilters, 'category'>): string {
-  return f.category ?? ALL_CATEGORIES;
+/** The real categories of sales_rollup: neither whole-order nor category-set rows. */
+export function isRealCategory(column: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`${column} <> ${ALL_CATEGORIES} AND left(${column}, 1) <> ${CATEGORY_SET_PREFIX}`;
+}
+
+/**
+ * Which rows of sales_rollup or demographic_rollup (alias `r`) answer the view's category
+ * filter, and what each row's `orders` counts for. Use as
+ * `SELECT SUM(${orders}) … FROM ${fromCells(…)} ${join} WHERE ${where} AND …`.
+ */
+export interface CategoryScope {
+  join: Prisma.Sql;
+  where: Prisma.Sql;
+  /** Expression of a row's orders in the view. */
+  orders: Prisma.Sql;
+}
+
+export function categoryScope(f: Pick<OverviewFilters, 'category'>): CategoryScope {
+  const categories = f.category ?? [];
+  if (categories.length <= 1) {
+    // No filter: the whole-order rows; one category: its rows ("orders with a line in it").
+    const category = categories[0] ?? ALL_CATEGORIES;
+    return { join: Prisma.empty, where: Prisma.sql`r.category = ${category}`, orders: Prisma.sql`r.orders` };
+  }
+  // Several categories S: each category's rows with weight 1, and the category-set rows of
+  // every set T with |T∩S| ≥ 2 with weight 1 − |T∩S|, so that an order spanning k of the
+  // selected categories counts k − (k − 1) = 1 (lib/sales-rollup.ts CATEGORY_SET_PREFIX).
+  // Set rows have no revenue or units, so those sums need no weight.
+  // Why one jsonb object probed per row rather than a JOIN on the weights: the planner cannot
+  // estimate the weights' rows and chose a nested loop comparing every rollup row with every
+  // weight (8× slower on a week of data); the object is built once (an InitPlan-like scan).
+  const list = Prisma.sql`${categories}::text[]`;
+  return {
+    join: Prisma.sql`CROSS JOIN (
+      SELECT jsonb_object_agg(u.category, u.weight) AS weights FROM (
+        SELECT s.category, 1 AS weight FROM unnest(${list}) AS s(category)
+        UNION ALL
+        SELECT t.id, 1 - t.hits FROM (
+          SELECT cs.id, (SELECT count(*)::int FROM unnest(cs.categories) AS x WHERE x = ANY(${list})) AS hits
+          FROM category_set cs WHERE cs.categories && ${list}
+        ) t WHERE t.hits > 1
+      ) u
+    ) w`,
+    where: Prisma.sql`(w.weights -> r.category) IS NOT NULL`,
+    orders: Prisma.sql`r.orders * (w.weights ->> r.category)::int`,
+  };
+}
+
+/**
+ * Which rows of product_rollup / demographic_rollup answer the view: the region-level rows
+ * (store_id = channel = ALL) when no store or channel is filtered, else the store-level rows.
+ * Both levels hold every event once, so either gives the same exact sums.
+ */
+export function levelWhere(f: Pick<OverviewFilters, 'store' | 'channel'>): Prisma.Sql {
+  return f.store || f.channel
+    ? Prisma.sql`r.store_id <> ${ALL}`
+    : Prisma.sql`r.store_id = ${ALL} AND r.channel = ${ALL}`;
 }

@@ -1,7 +1,6 @@
 import { Prisma, type PrismaClient } from '@prisma/client';
-import { ALL_CATEGORIES } from '../sales-rollup';
 import type { Cell } from '../time-buckets';
-import { categoryOrAll, dimensionWhere, fromCells } from './filter-sql';
+import { categoryScope, dimensionWhere, fromCells, isRealCategory } from './filter-sql';
 import type { MixSlice, OverviewFilters } from './overview.types';
 
 type Row = { key: string; revenue: bigint; orders: bigint };
@@ -25,7 +24,11 @@ export async function getMix(
   f: OverviewFilters,
   cells: Cell[],
 ): Promise<{ category: MixSlice[]; channel: MixSlice[] }> {
-  const category = f.category ? Prisma.sql`r.category = ${f.category}` : Prisma.sql`r.category <> ${ALL_CATEGORIES}`;
+  // One slice per category: its own rows are exact ("orders with a line in it") for any filter.
+  const category = f.category
+    ? Prisma.sql`r.category = ANY(${f.category}::text[])`
+    : isRealCategory(Prisma.sql`r.category`);
+  const scope = categoryScope(f);
   const [byCategory, byChannel] = await Promise.all([
     prisma.$queryRaw<Row[]>`
       SELECT r.category AS key, SUM(r.revenue_cents)::bigint AS revenue, SUM(r.orders)::bigint AS orders
@@ -33,9 +36,9 @@ export async function getMix(
       WHERE ${category} AND ${dimensionWhere(f)}
       GROUP BY r.category`,
     prisma.$queryRaw<Row[]>`
-      SELECT r.channel AS key, SUM(r.revenue_cents)::bigint AS revenue, SUM(r.orders)::bigint AS orders
-      FROM ${fromCells('sales_rollup', cells)}
-      WHERE r.category = ${categoryOrAll(f)} AND ${dimensionWhere(f)}
+      SELECT r.channel AS key, SUM(r.revenue_cents)::bigint AS revenue, SUM(${scope.orders})::bigint AS orders
+      FROM ${fromCells('sales_rollup', cells)} ${scope.join}
+      WHERE ${scope.where} AND ${dimensionWhere(f)}
       GROUP BY r.channel`,
   ]);
   return { category: toSlices(byCategory), channel: toSlices(byChannel) };

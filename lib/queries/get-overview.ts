@@ -54,10 +54,10 @@ export async function getOverview(
     tz: f.tz,
     granularity: f.granularity,
     filters: {
-      store: f.store ?? null,
-      region: f.region ?? null,
-      channel: f.channel ?? null,
-      category: f.category ?? null,
+      store: f.store ?? [],
+      region: f.region ?? [],
+      channel: f.channel ?? [],
+      category: f.category ?? [],
     },
     totals,
     top_products: topProducts.map((p, i) => ({

@@ -1,22 +1,28 @@
 import { Prisma, type PrismaClient } from '@prisma/client';
 import { db } from '../db';
+import { env } from '../env';
 import { type OverviewQuery, parseOverviewQuery, trendBuckets } from '../overview-params';
+import { ALL } from '../sales-rollup';
 import { planCells, previousPeriod } from '../time-buckets';
 import { dimensionWhere, fromCells } from './filter-sql';
+import { getFreshness } from './get-freshness';
 import { toSlices } from './get-mix';
+import { getProductDemographics } from './get-product-demographics';
 import { toTrendPoints, totalsOf } from './get-sales-trend';
 import type { OverviewFilters, ProductDetail } from './overview.types';
 
 type Sums = { revenue: bigint; units: bigint; orders: bigint; refunds: bigint };
 
-function productWhere(f: OverviewFilters, sku: string): Prisma.Sql {
-  const category = f.category ? Prisma.sql`AND r.category = ${f.category}` : Prisma.empty;
-  return Prisma.sql`r.sku = ${sku} AND ${dimensionWhere(f)} ${category}`;
+function productWhere(f: OverviewFilters): Prisma.Sql {
+  const category = f.category ? Prisma.sql`AND r.category = ANY(${f.category}::text[])` : Prisma.empty;
+  // Store-level rows: the page breaks the product down by store and channel.
+  return Prisma.sql`r.store_id <> ${ALL} AND ${dimensionWhere(f)} ${category}`;
 }
 
 /**
- * One product in a view (drill-down): its trend, totals against the previous period, and
- * where it sells (stores, channels). `orders` counts orders containing the product.
+ * One product in a view (drill-down): its trend, totals against the previous period, where
+ * it sells (stores, channels, regions) and who buys it. `orders` counts orders containing
+ * the product.
  */
 export async function getProductDetail(
   sku: string,
@@ -28,31 +34,35 @@ export async function getProductDetail(
   const prev = previousPeriod(fromMs, toMs);
   const starts = trendBuckets(f);
   const current = planCells([fromMs], toMs);
-  const where = productWhere(f, sku);
-  const [product, trendRows, previousRows, stores, channels] = await Promise.all([
+  const where = productWhere(f);
+  const only = Prisma.sql`x.sku = ${sku}`;
+  const [product, trendRows, previousRows, breakdown, segments, freshness] = await Promise.all([
     prisma.$queryRaw<{ sku: string; name: string; category: string }[]>`
       SELECT sku, name, category FROM product WHERE sku = ${sku}`,
     prisma.$queryRaw<(Sums & { idx: number })[]>`
       SELECT c.idx, SUM(r.revenue_cents)::bigint AS revenue, SUM(r.units)::bigint AS units, SUM(r.orders)::bigint AS orders,
         SUM(r.refund_cents)::bigint AS refunds
-      FROM ${fromCells('product_rollup', planCells(starts, toMs))} WHERE ${where} GROUP BY c.idx`,
+      FROM ${fromCells('product_rollup', planCells(starts, toMs), only)} WHERE ${where} GROUP BY c.idx`,
     prisma.$queryRaw<Sums[]>`
       SELECT COALESCE(SUM(r.revenue_cents), 0)::bigint AS revenue, COALESCE(SUM(r.units), 0)::bigint AS units,
              COALESCE(SUM(r.orders), 0)::bigint AS orders, COALESCE(SUM(r.refund_cents), 0)::bigint AS refunds
-      FROM ${fromCells('product_rollup', planCells([prev.from], prev.to))} WHERE ${where}`,
-    prisma.$queryRaw<(Sums & { key: string })[]>`
-      SELECT r.store_id AS key, SUM(r.revenue_cents)::bigint AS revenue, SUM(r.units)::bigint AS units,
-             SUM(r.orders)::bigint AS orders
-      FROM ${fromCells('product_rollup', current)} WHERE ${where} GROUP BY r.store_id`,
-    prisma.$queryRaw<(Sums & { key: string })[]>`
-      SELECT r.channel AS key, SUM(r.revenue_cents)::bigint AS revenue, SUM(r.units)::bigint AS units,
-             SUM(r.orders)::bigint AS orders
-      FROM ${fromCells('product_rollup', current)} WHERE ${where} GROUP BY r.channel`,
+      FROM ${fromCells('product_rollup', planCells([prev.from], prev.to), only)} WHERE ${where}`,
+    prisma.$queryRaw<{ dimension: 'store' | 'channel' | 'region'; key: string; revenue: bigint; orders: bigint }[]>`
+      SELECT CASE WHEN GROUPING(r.store_id) = 0 THEN 'store' WHEN GROUPING(r.channel) = 0 THEN 'channel' ELSE 'region' END
+               AS dimension,
+             COALESCE(r.store_id, r.channel, r.region) AS key,
+             SUM(r.revenue_cents)::bigint AS revenue, SUM(r.orders)::bigint AS orders
+      FROM ${fromCells('product_rollup', current, only)} WHERE ${where}
+      GROUP BY GROUPING SETS ((r.store_id), (r.channel), (r.region))`,
+    getProductDemographics(prisma, sku, f, current),
+    getFreshness(prisma, env().SALES_TOPIC),
   ]);
   const info = product[0];
   if (!info) return null;
   const trend = toTrendPoints(starts, trendRows, f.granularity, f.tz);
   const before = previousRows[0];
+  const slicesOf = (dimension: 'store' | 'channel' | 'region') =>
+    toSlices(breakdown.filter((r) => r.dimension === dimension));
   return {
     product: info,
     range: { from: f.from.toISOString(), to: f.to.toISOString() },
@@ -69,8 +79,13 @@ export async function getProductDetail(
       },
     ]),
     trend,
-    stores: toSlices(stores),
-    channels: toSlices(channels),
+    stores: slicesOf('store'),
+    channels: slicesOf('channel'),
+    demographics: {
+      ...segments,
+      region: slicesOf('region').map(({ key, revenue_cents, orders }) => ({ key, revenue_cents, orders })),
+    },
+    freshness,
   };
 }
 

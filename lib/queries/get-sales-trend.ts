@@ -1,7 +1,7 @@
 import type { PrismaClient } from '@prisma/client';
 import { averageOrderValueCents } from '../sales-event';
 import { bucketLabel, type Granularity, planCells } from '../time-buckets';
-import { categoryOrAll, dimensionWhere, fromCells } from './filter-sql';
+import { categoryScope, dimensionWhere, fromCells } from './filter-sql';
 import type { OverviewFilters, Totals, TrendPoint } from './overview.types';
 
 export interface BucketSums {
@@ -24,11 +24,12 @@ export async function getSalesTrend(
   toMs: number,
   granularity: Granularity = f.granularity,
 ): Promise<TrendPoint[]> {
+  const scope = categoryScope(f);
   const rows = await prisma.$queryRaw<BucketSums[]>`
-    SELECT c.idx, SUM(r.revenue_cents)::bigint AS revenue, SUM(r.orders)::bigint AS orders, SUM(r.units)::bigint AS units,
+    SELECT c.idx, SUM(r.revenue_cents)::bigint AS revenue, SUM(${scope.orders})::bigint AS orders, SUM(r.units)::bigint AS units,
       SUM(r.refund_cents)::bigint AS refunds
-    FROM ${fromCells('sales_rollup', planCells(starts, toMs))}
-    WHERE r.category = ${categoryOrAll(f)} AND ${dimensionWhere(f)}
+    FROM ${fromCells('sales_rollup', planCells(starts, toMs))} ${scope.join}
+    WHERE ${scope.where} AND ${dimensionWhere(f)}
     GROUP BY c.idx`;
   return toTrendPoints(starts, rows, granularity, f.tz);
 }

@@ -1,6 +1,6 @@
 import { Prisma, type PrismaClient } from '@prisma/client';
 import type { Cell } from '../time-buckets';
-import { dimensionWhere, fromCells } from './filter-sql';
+import { dimensionWhere, fromCells, levelWhere } from './filter-sql';
 import type { OverviewFilters } from './overview.types';
 
 export const TOP_SORTS = ['revenue', 'units'] as const;
@@ -15,7 +15,7 @@ export interface ProductTotal {
 }
 
 function categoryFilter(f: Pick<OverviewFilters, 'category'>): Prisma.Sql {
-  return f.category ? Prisma.sql`AND r.category = ${f.category}` : Prisma.empty;
+  return f.category ? Prisma.sql`AND r.category = ANY(${f.category}::text[])` : Prisma.empty;
 }
 
 function orderBy(sort: TopSort): Prisma.Sql {
@@ -37,7 +37,7 @@ export async function getTopProducts(
     FROM (
       SELECT r.sku, SUM(r.revenue_cents)::bigint AS revenue, SUM(r.units)::bigint AS units
       FROM ${fromCells('product_rollup', cells)}
-      WHERE ${dimensionWhere(f)} ${categoryFilter(f)}
+      WHERE ${dimensionWhere(f)} AND ${levelWhere(f)} ${categoryFilter(f)}
       GROUP BY r.sku
       ORDER BY ${orderBy(sort)}
       LIMIT ${limit}
@@ -68,7 +68,7 @@ export async function getProductRanks(
       FROM (
         SELECT r.sku, SUM(r.revenue_cents) AS revenue, SUM(r.units) AS units
         FROM ${fromCells('product_rollup', cells)}
-        WHERE ${dimensionWhere(f)} ${categoryFilter(f)}
+        WHERE ${dimensionWhere(f)} AND ${levelWhere(f)} ${categoryFilter(f)}
         GROUP BY r.sku
       ) r
     ) ranked
@@ -95,11 +95,11 @@ export async function getMovers(
     WITH cur AS (
       SELECT r.sku, SUM(r.revenue_cents) AS revenue, SUM(r.units) AS units
       FROM ${fromCells('product_rollup', current)}
-      WHERE ${dimensionWhere(f)} ${categoryFilter(f)} GROUP BY r.sku
+      WHERE ${dimensionWhere(f)} AND ${levelWhere(f)} ${categoryFilter(f)} GROUP BY r.sku
     ), prev AS (
       SELECT r.sku, SUM(r.revenue_cents) AS revenue
       FROM ${fromCells('product_rollup', previous)}
-      WHERE ${dimensionWhere(f)} ${categoryFilter(f)} GROUP BY r.sku
+      WHERE ${dimensionWhere(f)} AND ${levelWhere(f)} ${categoryFilter(f)} GROUP BY r.sku
     ), delta AS (
       SELECT COALESCE(cur.sku, prev.sku) AS sku, COALESCE(cur.revenue, 0)::bigint AS now,
              COALESCE(prev.revenue, 0)::bigint AS before, COALESCE(cur.units, 0)::bigint AS units

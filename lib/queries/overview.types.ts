@@ -16,17 +16,22 @@ export type LoyaltyTier = (typeof LOYALTY_TIERS)[number];
 export const CUSTOMER_TYPES = ['new', 'returning'] as const;
 export type CustomerType = (typeof CUSTOMER_TYPES)[number];
 
-/** Filters of the dashboard; `from`/`to` are minute-aligned UTC instants, `to` exclusive. */
+/**
+ * Filters of the dashboard; `from`/`to` are minute-aligned UTC instants, `to` exclusive.
+ * A dimension is either absent (no filter) or a non-empty, sorted list of distinct values
+ * (any of them matches).
+ */
 export interface OverviewFilters {
   from: Date;
   to: Date;
   /** IANA time zone of calendar presets and hour/day buckets. */
   tz: string;
   granularity: 'minute' | 'hour' | 'day';
-  store?: string;
-  region?: string;
-  channel?: Channel;
-  category?: string;
+  store?: string[];
+  region?: string[];
+  channel?: Channel[];
+  /** Revenue and units count the lines in these categories; orders those with at least one such line. */
+  category?: string[];
 }
 
 /** Revenue and units are net of refunds; a refund counts in the bucket of its own time. */
@@ -106,7 +111,10 @@ export interface TrendPoint {
 }
 
 export interface Freshness {
-  /** Time of the newest worker commit (ISO 8601), or null before the first event. */
+  /**
+   * Since when the counted data is known complete (ISO 8601): the newest worker commit, or
+   * the newest check by an idle worker that found nothing new; null before the first event.
+   */
   as_of: string | null;
   /** Delay between the newest committed message's arrival in Kafka and its commit to Postgres. */
   lag_ms: number | null;
@@ -135,6 +143,8 @@ export interface RecentOrder {
   revenue_cents: number;
   /** Name of the order's biggest line, for display ("Classic Hoodie +2"). */
   top_item: string;
+  /** Its SKU (the ticker links to the product page); null for sales counted before it was recorded. */
+  top_sku: string | null;
 }
 
 export interface Overview {
@@ -143,7 +153,8 @@ export interface Overview {
   range: { from: string; to: string };
   tz: string;
   granularity: 'minute' | 'hour' | 'day';
-  filters: { store: string | null; region: string | null; channel: Channel | null; category: string | null };
+  /** The view's filters; an empty list means no filter on that dimension. */
+  filters: { store: string[]; region: string[]; channel: Channel[]; category: string[] };
   totals: Totals;
   top_products: TopProduct[];
   top: { limit: number; sort: 'revenue' | 'units' };
@@ -179,4 +190,7 @@ export interface ProductDetail {
   trend: TrendPoint[];
   stores: MixSlice[];
   channels: MixSlice[];
+  /** Who buys it: the product's revenue and orders (orders containing it) per customer attribute. */
+  demographics: Demographics;
+  freshness: Freshness;
 }

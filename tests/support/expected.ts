@@ -16,6 +16,36 @@ export interface Expected {
     'age_band' | 'gender' | 'loyalty_tier' | 'customer_type' | 'region',
     Record<string, { revenue_cents: number; orders: number }>
   >;
+  /** Channel mix: net revenue and orders per channel. */
+  channels: Record<string, { revenue_cents: number; orders: number }>;
+  /** Orders per UTC minute (ISO start of the minute). */
+  orders_by_minute: Record<string, number>;
+}
+
+/** A filter value as the API takes it: one value or several (any of them matches). */
+export type FilterValue = string | string[];
+export interface ExpectedFilter {
+  store?: FilterValue;
+  region?: FilterValue;
+  channel?: FilterValue;
+  category?: FilterValue;
+}
+
+/** Does `value` pass a filter (absent or empty = everything passes)? */
+export function passes(filter: FilterValue | undefined, value: string): boolean {
+  if (filter === undefined) return true;
+  const list = typeof filter === 'string' ? [filter] : filter;
+  return list.length === 0 || list.includes(value);
+}
+
+/** Events matching store, region and channel, with at least one line in the categories (the ticker). */
+export function matchesFilter(e: SaleJson, filter: ExpectedFilter): boolean {
+  return (
+    passes(filter.store, e.store_id) &&
+    passes(filter.region, e.region) &&
+    passes(filter.channel, e.channel) &&
+    e.lines.some((l) => passes(filter.category, l.category))
+  );
 }
 
 function band(age: number | null): string {
@@ -31,10 +61,24 @@ function band(age: number | null): string {
   return bands.find(([limit]) => age < limit)?.[1] ?? '65+';
 }
 
-export function expectedOverview(
-  events: SaleJson[],
-  filter: { store?: string; region?: string; channel?: string; category?: string } = {},
-): Expected {
+/** Revenue (negative for a refund) and orders under the buyer's segment in every dimension. */
+function countBuyer(demographics: Expected['demographics'], e: SaleJson, revenue: number, orders: number): void {
+  const keys = {
+    age_band: band(e.customer.age),
+    gender: e.customer.gender,
+    loyalty_tier: e.customer.loyalty_tier,
+    customer_type: e.customer.first_order ? 'new' : 'returning',
+    region: e.region,
+  };
+  for (const [dim, key] of Object.entries(keys) as [keyof Expected['demographics'], string][]) {
+    const slot = demographics[dim][key] ?? { revenue_cents: 0, orders: 0 };
+    demographics[dim][key] = slot;
+    slot.revenue_cents += revenue;
+    slot.orders += orders;
+  }
+}
+
+export function expectedOverview(events: SaleJson[], filter: ExpectedFilter = {}): Expected {
   const products = new Map<
     string,
     { sku: string; name: string; category: string; revenue_cents: number; units: number }
@@ -46,15 +90,18 @@ export function expectedOverview(
     customer_type: {},
     region: {},
   };
+  const channels: Expected['channels'] = {};
+  const ordersByMinute: Expected['orders_by_minute'] = {};
   let gross = 0;
   let refunds = 0;
   let orders = 0;
   let units = 0;
   for (const e of events) {
-    if (filter.store && e.store_id !== filter.store) continue;
-    if (filter.region && e.region !== filter.region) continue;
-    if (filter.channel && e.channel !== filter.channel) continue;
-    const lines = e.lines.filter((l) => !filter.category || l.category === filter.category);
+    if (!passes(filter.store, e.store_id) || !passes(filter.region, e.region) || !passes(filter.channel, e.channel)) {
+      continue;
+    }
+    // With categories, only their lines count; the order counts once if it has any of them.
+    const lines = e.lines.filter((l) => passes(filter.category, l.category));
     if (lines.length === 0) continue;
     // A refund takes its amount and units back (net sales) and is not an order.
     const refund = e.type === 'refund';
@@ -73,20 +120,14 @@ export function expectedOverview(
     else {
       gross += amount;
       orders += 1;
+      const minute = new Date(Math.floor(Date.parse(e.occurred_at) / 60_000) * 60_000).toISOString();
+      ordersByMinute[minute] = (ordersByMinute[minute] ?? 0) + 1;
     }
-    const keys = {
-      age_band: band(e.customer.age),
-      gender: e.customer.gender,
-      loyalty_tier: e.customer.loyalty_tier,
-      customer_type: e.customer.first_order ? 'new' : 'returning',
-      region: e.region,
-    };
-    for (const [dim, key] of Object.entries(keys) as [keyof Expected['demographics'], string][]) {
-      const slot = demographics[dim][key] ?? { revenue_cents: 0, orders: 0 };
-      demographics[dim][key] = slot;
-      slot.revenue_cents += sign * amount;
-      slot.orders += refund ? 0 : 1;
-    }
+    const channel = channels[e.channel] ?? { revenue_cents: 0, orders: 0 };
+    channels[e.channel] = channel;
+    channel.revenue_cents += sign * amount;
+    channel.orders += refund ? 0 : 1;
+    countBuyer(demographics, e, sign * amount, refund ? 0 : 1);
   }
   const revenue = gross - refunds;
   const top = [...products.values()]
@@ -103,5 +144,48 @@ export function expectedOverview(
     },
     top_products: top,
     demographics,
+    channels,
+    orders_by_minute: ordersByMinute,
   };
+}
+
+/** A line's contribution to net sales: negative on a refund. */
+export function netLineRevenue(e: SaleJson, l: SaleJson['lines'][number]): number {
+  const amount = l.quantity * l.unit_price_cents - (l.discount_cents ?? 0);
+  return e.type === 'refund' ? -amount : amount;
+}
+
+export interface ExpectedProduct {
+  totals: { revenue_cents: number; units: number; orders: number };
+  stores: Record<string, number>;
+  /** Revenue and orders (orders containing the product) by customer attribute and region. */
+  demographics: Expected['demographics'];
+}
+
+/**
+ * One product in a view: its lines' net revenue and units (refunds subtract), orders
+ * containing it, by store and by customer.
+ */
+export function expectedProduct(events: SaleJson[], sku: string, filter: ExpectedFilter = {}): ExpectedProduct {
+  const result: ExpectedProduct = {
+    totals: { revenue_cents: 0, units: 0, orders: 0 },
+    stores: {},
+    demographics: { age_band: {}, gender: {}, loyalty_tier: {}, customer_type: {}, region: {} },
+  };
+  for (const e of events) {
+    if (!passes(filter.store, e.store_id) || !passes(filter.region, e.region) || !passes(filter.channel, e.channel)) {
+      continue;
+    }
+    const lines = e.lines.filter((l) => l.sku === sku && passes(filter.category, l.category));
+    if (lines.length === 0) continue;
+    const sign = e.type === 'refund' ? -1 : 1;
+    const orders = e.type === 'refund' ? 0 : 1;
+    const revenue = sign * lines.reduce((n, l) => n + l.quantity * l.unit_price_cents - (l.discount_cents ?? 0), 0);
+    result.totals.revenue_cents += revenue;
+    result.totals.units += sign * lines.reduce((n, l) => n + l.quantity, 0);
+    result.totals.orders += orders;
+    result.stores[e.store_id] = (result.stores[e.store_id] ?? 0) + revenue;
+    countBuyer(result.demographics, e, revenue, orders);
+  }
+  return result;
 }

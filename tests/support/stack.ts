@@ -19,7 +19,10 @@ export function uniqueName(prefix: string): string {
   return `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
 }
 
-const serverUrl = () => process.env.TEST_DATABASE_SERVER_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+export const serverUrl = () => process.env.TEST_DATABASE_SERVER_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+/** Connections of the tests themselves carry this name (fault tests cut everyone else's). */
+export const TEST_APPLICATION_NAME = 'pulse-tests';
 
 export interface TestDatabase {
   url: string;
@@ -33,7 +36,8 @@ export async function createTestDatabase(prefix: string): Promise<TestDatabase> 
   const databaseUrl = url.toString();
   await ensureDatabase(databaseUrl);
   await migrate(databaseUrl);
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2, application_name: TEST_APPLICATION_NAME });
+  pool.on('error', () => undefined); // an idle connection cut by a fault test is simply replaced
   return {
     url: databaseUrl,
     query: async (sql, params) => (await pool.query(sql, params)).rows,
@@ -99,8 +103,15 @@ export async function waitUntilConsumed(
 
 const logDir = path.join(root, '.pulse', 'test-logs');
 
+/** A worker process; its ops endpoint is off unless `env` sets WORKER_HTTP_PORT (tests run several). */
 export function startWorker(env: Record<string, string>, name = 'worker'): Managed {
-  return startNode(`${name}-${process.pid}`, 'workers/index.ts', [], { LOG_LEVEL: 'info', ...env }, logDir);
+  return startNode(
+    `${name}-${process.pid}`,
+    'workers/index.ts',
+    [],
+    { LOG_LEVEL: 'info', WORKER_HTTP_PORT: '0', ...env },
+    logDir,
+  );
 }
 
 /** The production web server (needs `next build`, which scripts/test.ts runs first). */

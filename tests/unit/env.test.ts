@@ -24,8 +24,15 @@ describe('parseEnv', () => {
     ['SALES_TOPIC', 'bad topic'],
     ['LOG_LEVEL', 'loud'],
     ['DEDUP_RETENTION_DAYS', '0'],
+    ['OPS_TOKEN', 'short'],
   ])('a bad %s stops start-up with a message naming it', (variable, value) => {
     expect(() => parseEnv({ [variable]: value })).toThrow(ConfigError);
     expect(() => parseEnv({ [variable]: value })).toThrow(new RegExp(`^Invalid configuration: ${variable} `));
+  });
+
+  it('never echoes the ops token in the error', () => {
+    expect(() => parseEnv({ OPS_TOKEN: 'hunter2' })).toThrow(/OPS_TOKEN expected at least 16 characters/);
+    expect(() => parseEnv({ OPS_TOKEN: 'hunter2' })).not.toThrow(/hunter2/);
+    expect(parseEnv({}).OPS_TOKEN).toBeUndefined();
   });
 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ParamError, parseOverviewQuery, parseTopOptions, toOverviewQuery, viewKey } from '../../lib/overview-params';
+import {
+  ParamError,
+  parseOverviewQuery,
+  parseTopOptions,
+  productViewKey,
+  toOverviewQuery,
+  viewKey,
+} from '../../lib/overview-params';
 
 const NOW = Date.parse('2026-03-01T10:15:42Z');
 const parse = (qs: string) => parseOverviewQuery(toOverviewQuery(new URLSearchParams(qs)), NOW);
@@ -32,13 +39,42 @@ describe('parseOverviewQuery', () => {
     expect(f.to.toISOString()).toBe('2026-03-01T09:30:00.000Z');
   });
 
-  it('passes dimension filters through', () => {
+  it('passes dimension filters through as lists', () => {
     expect(parse('store=NYC-01&region=us-east&channel=app&category=Toys')).toMatchObject({
-      store: 'NYC-01',
-      region: 'us-east',
-      channel: 'app',
-      category: 'Toys',
+      store: ['NYC-01'],
+      region: ['us-east'],
+      channel: ['app'],
+      category: ['Toys'],
     });
+    const f = parse('');
+    expect([f.store, f.region, f.channel, f.category]).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
+  it('takes repeated dimension keys as several values: sorted, de-duplicated, commas kept', () => {
+    const f = parse(
+      'store=NYC-01&store=BOS-02&store=NYC-01&category=Home&category=Toys%2C+Games&channel=web&channel=app',
+    );
+    expect(f.store).toEqual(['BOS-02', 'NYC-01']);
+    expect(f.category).toEqual(['Home', 'Toys, Games']);
+    expect(f.channel).toEqual(['app', 'web']);
+    // An empty value means "all", as with a single key.
+    expect(parse('store=&store=').store).toBeUndefined();
+    expect(parse('store=&store=A').store).toEqual(['A']);
+  });
+
+  it('accepts up to 50 values per dimension', () => {
+    const qs = (n: number) => Array.from({ length: n }, (_, i) => `store=S${i}`).join('&');
+    expect(parse(qs(50)).store).toHaveLength(50);
+    const err = paramError(qs(51));
+    expect(err.param).toBe('store');
+    expect(err.message).toMatch(/store may list at most 50 values/);
+  });
+
+  it('takes arrays (or strings) for dimensions in a socket subscription', () => {
+    const query = toOverviewQuery({ store: ['B', 'A', 'B'], channel: 'web', category: [], range: '15m' });
+    expect(query).toEqual({ store: ['A', 'B'], channel: ['web'], range: '15m' });
+    expect(() => toOverviewQuery({ store: ['A', 7] })).toThrow(/store must be a string or an array of strings/);
+    expect(() => toOverviewQuery({ range: ['1h'] })).toThrow(/range must be a string/);
   });
 
   it.each([
@@ -52,8 +88,10 @@ describe('parseOverviewQuery', () => {
     ['range=30d&granularity=minute', 'granularity', /more than 10080 buckets/],
     ['range=1h&from=2026-03-01T09:00:00Z', 'range', /either range or from\/to/],
     ['channel=fax', 'channel', /channel must be one of web, app, store, marketplace/],
-    ['store=a&store=b', 'store', /store may be given only once/],
-    [`category=${'x'.repeat(129)}`, 'category', /at most 128 characters/],
+    ['range=1h&range=4h', 'range', /range may be given only once/],
+    ['tz=UTC&tz=Europe/Paris', 'tz', /tz may be given only once/],
+    ['channel=web&channel=fax', 'channel', /channel must be one of web, app, store, marketplace/],
+    [`category=Home&category=${'x'.repeat(129)}`, 'category', /at most 128 characters/],
   ])('%s → 400 naming %s', (qs, param, message) => {
     const err = paramError(qs);
     expect(err.param).toBe(param);
@@ -80,6 +118,7 @@ describe('parseOverviewQuery', () => {
 
   it('rejects non-string values from socket subscriptions', () => {
     expect(() => toOverviewQuery({ store: 42 })).toThrow(/store must be a string/);
+    expect(() => toOverviewQuery({ tz: 42 })).toThrow(/tz must be a string/);
   });
 });
 
@@ -99,5 +138,32 @@ describe('viewKey', () => {
   it('is canonical: order and empty values do not matter', () => {
     expect(viewKey({ store: 'A', range: '1h', channel: '' })).toBe(viewKey({ range: '1h', store: 'A' }));
     expect(viewKey({ range: '1h' })).not.toBe(viewKey({ range: '15m' }));
+  });
+
+  it('sorts and de-duplicates dimension values, so identical views share a room', () => {
+    const a = viewKey({ store: ['NYC-01', 'BOS-02', 'NYC-01'], category: ['Toys', 'Home'], range: '1h' });
+    const b = viewKey({ range: '1h', category: ['Home', 'Toys'], store: ['BOS-02', 'NYC-01'] });
+    expect(a).toBe(b);
+    expect(a).toBe('range=1h&store=BOS-02&store=NYC-01&category=Home&category=Toys');
+    expect(viewKey({ store: 'A' })).toBe(viewKey({ store: ['A'] }));
+    expect(viewKey({ store: ['A'] })).not.toBe(viewKey({ store: ['A', 'B'] }));
+  });
+
+  it('round-trips through the URL: repeated keys, values with commas and spaces', () => {
+    const query = toOverviewQuery(new URLSearchParams('category=Toys%2C+Games&category=Home+%26+Kitchen&store=A'));
+    const key = viewKey(query);
+    expect(toOverviewQuery(new URLSearchParams(key))).toEqual(query);
+    expect(query.category).toEqual(['Home & Kitchen', 'Toys, Games']);
+  });
+});
+
+describe('productViewKey', () => {
+  it('keys a product page by SKU and the parameters its figures depend on', () => {
+    expect(productViewKey('SKU 1/2', { range: '1h', top: '25', top_by: 'units' })).toBe('sku=SKU%201%2F2&range=1h');
+    expect(productViewKey('A', { channel: 'web', range: '1h' })).toBe(
+      productViewKey('A', { range: '1h', channel: 'web' }),
+    );
+    expect(productViewKey('A', { range: '1h' })).not.toBe(productViewKey('B', { range: '1h' }));
+    expect(productViewKey('A', {})).toBe('sku=A');
   });
 });

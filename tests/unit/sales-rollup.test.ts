@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { AGE_BANDS, CUSTOMER_TYPES, GENDERS, LOYALTY_TIERS } from '../../lib/queries/overview.types';
 import { decodeSaleEvent, type SaleEvent } from '../../lib/sales-event';
-import { ALL_CATEGORIES, rollUp } from '../../lib/sales-rollup';
+import {
+  ALL,
+  ALL_CATEGORIES,
+  CATEGORY_SET_PREFIX,
+  categorySetId,
+  PRODUCT_SEGMENTS,
+  rollUp,
+  rollUpProductDemographics,
+  type SalesDelta,
+} from '../../lib/sales-rollup';
 import { bytes, type SaleJson, sale } from '../support/events';
 
 function event(overrides: Partial<SaleJson>): SaleEvent {
@@ -116,7 +126,31 @@ describe('rollUp', () => {
         }),
       ]),
     );
-    expect(demographics.filter((r) => r.category === 'Apparel' && r.grain === 'm')).toHaveLength(1);
+    const apparel = demographics.filter((r) => r.category === 'Apparel' && r.grain === 'm');
+    expect(apparel.filter((r) => r.storeId !== ALL)).toHaveLength(1);
+  });
+
+  it('adds region-level rows (all stores and channels) that sum to the store-level rows', () => {
+    const other = event({ event_id: 'o', store_id: 'BOS-01', channel: 'app' });
+    const { products, demographics } = rollUp([mixed, later, other, event({ event_id: 'o2' })]);
+    const sum = <T extends { storeId: string; revenueCents: number; orders: number }>(
+      rows: T[],
+      level: 'store' | 'region',
+    ) =>
+      rows
+        .filter((r) => (level === 'region') === (r.storeId === ALL))
+        .reduce((a, r) => ({ revenue: a.revenue + r.revenueCents, orders: a.orders + r.orders }), {
+          revenue: 0,
+          orders: 0,
+        });
+    for (const rows of [products, demographics] as { storeId: string; revenueCents: number; orders: number }[][]) {
+      expect(sum(rows, 'region')).toEqual(sum(rows, 'store'));
+    }
+    const regionRows = products.filter(
+      (p) => p.storeId === ALL && p.grain === 'm' && p.sku === 'SKU-1' && p.bucket === T,
+    );
+    // NYC-01/web and BOS-01/app in one region: one row, both orders.
+    expect(regionRows).toEqual([expect.objectContaining({ region: 'us-east', channel: ALL, orders: 2, units: 4 })]);
   });
 
   it('keeps the latest name per SKU and region per store', () => {
@@ -155,6 +189,166 @@ describe('rollUp', () => {
   });
 
   it('returns no rows for an empty batch', () => {
-    expect(rollUp([])).toEqual({ sales: [], products: [], demographics: [], catalog: [], stores: [], buckets: null });
+    expect(rollUp([])).toEqual({
+      sales: [],
+      products: [],
+      demographics: [],
+      productDemographics: [],
+      categorySets: [],
+      catalog: [],
+      stores: [],
+      buckets: null,
+    });
+  });
+});
+
+describe('rollUpProductDemographics', () => {
+  const slot = (dimension: string, key: string) =>
+    PRODUCT_SEGMENTS.findIndex((s) => s.dimension === dimension && s.key === key);
+  const bySlot = (values: number[]) =>
+    Object.fromEntries(
+      values.flatMap((v, i) => (v === 0 ? [] : [[`${PRODUCT_SEGMENTS[i]?.dimension}:${PRODUCT_SEGMENTS[i]?.key}`, v]])),
+    );
+
+  it('has one slot for every value of every dimension, each once', () => {
+    const expected = [
+      ...AGE_BANDS.map((k) => `age_band:${k}`),
+      ...GENDERS.map((k) => `gender:${k}`),
+      ...LOYALTY_TIERS.map((k) => `loyalty_tier:${k}`),
+      ...CUSTOMER_TYPES.map((k) => `customer_type:${k}`),
+    ];
+    const layout = PRODUCT_SEGMENTS.map((s) => `${s.dimension}:${s.key}`);
+    expect(new Set(layout).size).toBe(layout.length);
+    expect([...layout].sort()).toEqual([...expected].sort());
+  });
+
+  it("puts a product's revenue and orders under the buyer's segment in each dimension", () => {
+    const rows = rollUpProductDemographics([mixed, later]).filter((r) => r.grain === 'm');
+    const shirt = rows.find((r) => r.sku === 'S1');
+    // mixed: 31-year-old returning gold female; S1 on two lines = one order.
+    expect(bySlot(shirt?.revenueCents ?? [])).toEqual({
+      'age_band:25-34': 2900,
+      'gender:female': 2900,
+      'loyalty_tier:gold': 2900,
+      'customer_type:returning': 2900,
+    });
+    expect(shirt?.orders[slot('gender', 'female')]).toBe(1);
+    const mug = rows.find((r) => r.sku === 'SKU-1' && r.bucket === Date.parse('2026-03-01T10:17:00Z'));
+    expect(bySlot(mug?.orders ?? [])).toEqual({
+      'age_band:unknown': 1,
+      'gender:male': 1,
+      'loyalty_tier:none': 1,
+      'customer_type:new': 1,
+    });
+  });
+
+  it('keeps the product cell dimensions, and hour and day cells sum the minutes slot by slot', () => {
+    const other = event({ event_id: 'o', occurred_at: '2026-03-01T10:40:00Z', channel: 'app' });
+    const third = event({ event_id: 't', occurred_at: '2026-03-01T11:05:00Z' });
+    const rows = rollUpProductDemographics([mixed, later, other, third]);
+    // Product demographics keep store-level cells only (the product page reads store-level rows).
+    const products = rollUp([mixed, later, other, third]).products.filter((p) => p.storeId !== ALL);
+    for (const grain of ['m', 'h', 'd']) {
+      const cells = rows.filter((r) => r.grain === grain);
+      const productCells = products.filter((r) => r.grain === grain);
+      expect(cells.map((r) => [r.bucket, r.storeId, r.channel, r.sku, r.category].join()).sort()).toEqual(
+        productCells.map((r) => [r.bucket, r.storeId, r.channel, r.sku, r.category].join()).sort(),
+      );
+      for (const cell of cells) {
+        const product = productCells.find(
+          (p) => p.bucket === cell.bucket && p.channel === cell.channel && p.sku === cell.sku,
+        );
+        for (const dimension of ['age_band', 'gender', 'loyalty_tier', 'customer_type']) {
+          const sum = (values: number[]) =>
+            values.reduce((n, v, i) => n + (PRODUCT_SEGMENTS[i]?.dimension === dimension ? v : 0), 0);
+          expect(sum(cell.revenueCents)).toBe(product?.revenueCents);
+          expect(sum(cell.orders)).toBe(product?.orders);
+        }
+      }
+    }
+    const day = rows.find((r) => r.grain === 'd' && r.sku === 'SKU-1' && r.channel === 'web');
+    expect(day?.orders[slot('customer_type', 'returning')]).toBe(1);
+    expect(day?.orders[slot('customer_type', 'new')]).toBe(1);
+    expect(day?.revenueCents[slot('gender', 'male')]).toBe(2000);
+  });
+});
+
+describe('category sets (orders of multi-category filters)', () => {
+  const line = (category: string, sku = `SKU-${category}`) => ({
+    sku,
+    name: sku,
+    category,
+    quantity: 1,
+    unit_price_cents: 100,
+  });
+  const order = (id: string, categories: string[], type: 'sale' | 'refund' = 'sale') =>
+    event({ event_id: id, type, lines: categories.map((c) => line(c)) });
+
+  it('gives a sale spanning several categories one set row: orders 1, no revenue or units', () => {
+    const { sales, demographics, categorySets } = rollUp([mixed]);
+    const set = categorySetId(['Home', 'Apparel']);
+    expect(set).toEqual(categorySetId(['Apparel', 'Home'])); // order of lines does not matter
+    expect(set.id.startsWith(CATEGORY_SET_PREFIX)).toBe(true);
+    expect(set.id).toHaveLength(23);
+    expect(categorySets).toEqual([{ id: set.id, categories: ['Apparel', 'Home'] }]);
+    for (const grain of ['m', 'h', 'd']) {
+      const rows = sales.filter((r) => r.grain === grain && r.category === set.id);
+      expect(rows).toEqual([expect.objectContaining({ orders: 1, revenueCents: 0, units: 0, refundCents: 0 })]);
+    }
+    // Store-level and region-level demographic rows alike.
+    expect(demographics.filter((r) => r.grain === 'm' && r.category === set.id)).toEqual([
+      expect.objectContaining({ storeId: 'NYC-01', orders: 1, revenueCents: 0, ageBand: '25-34', gender: 'female' }),
+      expect.objectContaining({ storeId: ALL, channel: ALL, orders: 1, revenueCents: 0, ageBand: '25-34' }),
+    ]);
+  });
+
+  it('writes no set row for single-category sales or for refunds', () => {
+    const { sales, categorySets } = rollUp([
+      order('one', ['Home', 'Home']),
+      order('refund', ['Home', 'Toys'], 'refund'),
+    ]);
+    expect(categorySets).toEqual([]);
+    expect(sales.some((r) => r.category.startsWith(CATEGORY_SET_PREFIX))).toBe(false);
+  });
+
+  it('distinguishes sets whatever characters the categories hold', () => {
+    expect(categorySetId(['a,b', 'c']).id).not.toBe(categorySetId(['a', 'b,c']).id);
+    expect(categorySetId(['a\u0001b', 'c']).id).not.toBe(categorySetId(['a', 'b\u0001c']).id);
+  });
+
+  // The query's formula, evaluated over the rollup rows: orders(S) = Σ_{c∈S} orders_c −
+  // Σ_{sets T} orders_T · max(|T∩S| − 1, 0) must equal the orders with a line in S.
+  it('corrects per-category order counts to distinct orders for every category filter', () => {
+    const baskets = [
+      ['Home'],
+      ['Home', 'Toys'],
+      ['Toys', 'Home'],
+      ['Home', 'Toys', 'Garden'],
+      ['Garden', 'Books'],
+      ['Books'],
+      ['Toys', 'Books', 'Garden', 'Home'],
+    ];
+    const { sales, categorySets } = rollUp([
+      ...baskets.map((b, i) => order(`o${i}`, b)),
+      order('ret', ['Home', 'Toys'], 'refund'),
+    ]);
+    const members = new Map(categorySets.map((s) => [s.id, s.categories]));
+    const minute = sales.filter((r: SalesDelta) => r.grain === 'm');
+    const ordersOf = (selected: string[]) => {
+      let n = 0;
+      for (const r of minute) {
+        if (selected.includes(r.category)) n += r.orders;
+        const set = members.get(r.category);
+        if (set) n -= r.orders * Math.max(set.filter((c) => selected.includes(c)).length - 1, 0);
+      }
+      return n;
+    };
+    const all = ['Home', 'Toys', 'Garden', 'Books'];
+    // Every non-empty subset of the four categories.
+    for (let mask = 1; mask < 16; mask++) {
+      const selected = all.filter((_, i) => mask & (1 << i));
+      const expected = baskets.filter((b) => b.some((c) => selected.includes(c))).length;
+      expect(ordersOf(selected), selected.join('+')).toBe(expected);
+    }
   });
 });

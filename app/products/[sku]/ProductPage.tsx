@@ -2,27 +2,32 @@
 
 import Link from 'next/link';
 import { useEffect, useId, useMemo } from 'react';
+import { Demographics } from '../../../components/charts/Demographics';
+import { RevenueTrend } from '../../../components/charts/RevenueTrend';
+import { ShareBar, ShareBreakdown } from '../../../components/charts/ShareBars';
 import { AppHeader } from '../../../components/common/AppHeader';
 import { Breadcrumbs, dashboardHref, storeHref } from '../../../components/common/Breadcrumbs';
 import { Card } from '../../../components/common/Card';
 import { cx } from '../../../components/common/cx';
 import { EmptyState } from '../../../components/common/EmptyState';
+import { FreshnessBadge } from '../../../components/common/FreshnessBadge';
+import { TEXT_LINK } from '../../../components/common/link-class';
+import { PollingNotice } from '../../../components/common/PollingNotice';
 import { ScrollRegion } from '../../../components/common/ScrollRegion';
+import { TableHeader } from '../../../components/common/TableHeader';
 import { CHANNEL_LABELS, FilterBar } from '../../../components/filters/FilterBar';
-import { PRODUCT_POLL_MS, useProductDetail } from '../../../components/hooks/useProductDetail';
+import { useLiveProduct } from '../../../components/hooks/useLiveProduct';
 import { useViewQuery } from '../../../components/hooks/useViewQuery';
 import {
   formatChangePercent,
   formatDuration,
   formatMoney,
   formatNumber,
-  formatPercent,
   formatSigned,
   setReportingCurrency,
 } from '../../../lib/format';
-import { type OverviewQuery, viewKey } from '../../../lib/overview-params';
+import { type OverviewQuery, productViewKey } from '../../../lib/overview-params';
 import type { FilterOptions, MixSlice, ProductDetail, Totals } from '../../../lib/queries/overview.types';
-import { ProductTrend } from './ProductTrend';
 
 export interface ProductPageProps {
   sku: string;
@@ -38,8 +43,11 @@ export interface ProductPageProps {
 export function ProductPage({ sku, query: serverQuery, initialDetail, filterOptions, currency }: ProductPageProps) {
   setReportingCurrency(currency);
   const { query, navigate, isPending } = useViewQuery(serverQuery);
-  const initial = useMemo(() => ({ key: viewKey(serverQuery), data: initialDetail }), [serverQuery, initialDetail]);
-  const live = useProductDetail(sku, query, initial);
+  const initial = useMemo(
+    () => ({ key: productViewKey(sku, serverQuery), data: initialDetail }),
+    [sku, serverQuery, initialDetail],
+  );
+  const live = useLiveProduct(sku, query, initial);
   const detail = live.data;
   const loading = !live.isCurrent || isPending;
 
@@ -54,17 +62,7 @@ export function ProductPage({ sku, query: serverQuery, initialDetail, filterOpti
   return (
     <div className="min-h-screen">
       <AppHeader>
-        <span
-          data-testid="product-refresh"
-          className="hidden items-center gap-1.5 rounded-full border border-border px-2 py-0.5 text-[11px] text-muted-foreground sm:inline-flex"
-          title={live.error ? `Last refresh failed: ${live.error}` : undefined}
-        >
-          <span
-            aria-hidden="true"
-            className={cx('size-1.5 rounded-full', live.error ? 'bg-warning' : 'bg-success-foreground')}
-          />
-          Updates every {PRODUCT_POLL_MS / 1000} s
-        </span>
+        <FreshnessBadge status={live.status} freshness={detail.freshness} />
       </AppHeader>
 
       <main className="mx-auto flex max-w-[1280px] flex-col gap-4 px-6 pt-5 pb-10">
@@ -85,7 +83,6 @@ export function ProductPage({ sku, query: serverQuery, initialDetail, filterOpti
               <span className="rounded bg-muted px-1.5 py-px font-medium text-foreground">{product.category}</span>
             </p>
           </div>
-          <p className="text-xs text-subtle-foreground">Customer demographics per product are not available yet.</p>
         </header>
 
         <FilterBar
@@ -97,24 +94,33 @@ export function ProductPage({ sku, query: serverQuery, initialDetail, filterOpti
           tz={detail.tz}
         />
 
-        {live.error && (
-          <p
-            role="status"
-            className="rounded-lg border border-warning/40 bg-warning-soft px-3 py-2 text-xs text-warning-foreground"
-          >
-            Refresh failed: {live.error}. Retrying every {PRODUCT_POLL_MS / 1000} s.
-          </p>
-        )}
+        <PollingNotice status={live.status} pollError={live.pollError} />
 
         <div
           aria-busy={loading || undefined}
           className={cx('flex flex-col gap-4 transition-opacity duration-200', !live.isCurrent && 'opacity-60')}
         >
           <ProductKpis detail={detail} />
-          <ProductTrend detail={detail} />
+          <div className="grid grid-cols-1 gap-4 lg:grid-cols-12">
+            <div className="lg:col-span-8">
+              <RevenueTrend
+                data={detail}
+                previous={{ totals: detail.previous_totals }}
+                title="Trend"
+                testId="product-trend"
+                emptyText="No sales of this product in this range"
+              />
+            </div>
+            <ChannelMix channels={detail.channels} className="lg:col-span-4" />
+          </div>
           <div className="grid grid-cols-1 gap-4 lg:grid-cols-12">
             <StoresTable stores={detail.stores} query={query} className="lg:col-span-7" />
-            <ChannelMix channels={detail.channels} className="lg:col-span-5" />
+            <Demographics
+              demographics={detail.demographics}
+              subject="this product"
+              testId="product-demographics"
+              className="lg:col-span-5"
+            />
           </div>
         </div>
       </main>
@@ -219,22 +225,14 @@ function StoresTable({ stores, query, className }: { stores: MixSlice[]; query: 
               <col className="w-20" />
               <col className="w-[120px]" />
             </colgroup>
-            <thead className="sticky top-0 z-[1] bg-card">
-              <tr className="border-b border-border text-left text-xs text-muted-foreground">
-                <th scope="col" className="py-2 pl-5 font-medium">
-                  Store
-                </th>
-                <th scope="col" className="py-2 text-right font-medium">
-                  Revenue
-                </th>
-                <th scope="col" className="py-2 text-right font-medium">
-                  Orders
-                </th>
-                <th scope="col" className="py-2 pr-5 pl-3 font-medium">
-                  Share
-                </th>
-              </tr>
-            </thead>
+            <TableHeader
+              columns={[
+                { key: 'store', label: 'Store', className: 'pl-5' },
+                { key: 'revenue', label: 'Revenue', align: 'right' },
+                { key: 'orders', label: 'Orders', align: 'right' },
+                { key: 'share', label: 'Share', className: 'pr-5 pl-3' },
+              ]}
+            />
             <tbody>
               {rows.map((s) => (
                 <tr
@@ -245,26 +243,14 @@ function StoresTable({ stores, query, className }: { stores: MixSlice[]; query: 
                   className="border-b border-border/70 last:border-b-0 hover:bg-muted/60"
                 >
                   <td className="truncate py-2 pl-5 font-medium">
-                    <Link
-                      href={storeHref(s.key, query)}
-                      data-testid="store-link"
-                      className="rounded underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-ring"
-                    >
+                    <Link href={storeHref(s.key, query)} data-testid="store-link" className={TEXT_LINK}>
                       {s.key}
                     </Link>
                   </td>
                   <td className="py-2 text-right font-medium">{formatMoney(s.revenue_cents)}</td>
                   <td className="py-2 text-right">{formatNumber(s.orders)}</td>
                   <td className="py-2 pr-5 pl-3">
-                    <div className="flex items-center gap-2" title={`${formatPercent(s.share)} of revenue`}>
-                      <div className="h-1.5 flex-1 overflow-hidden rounded-full bg-muted">
-                        <div
-                          className="h-full rounded-full bg-chart-1"
-                          style={{ width: `${maxShare > 0 ? (s.share / maxShare) * 100 : 0}%` }}
-                        />
-                      </div>
-                      <span className="w-10 text-right text-xs text-muted-foreground">{formatPercent(s.share, 1)}</span>
-                    </div>
+                    <ShareBar share={s.share} max={maxShare} />
                   </td>
                 </tr>
               ))}
@@ -276,10 +262,8 @@ function StoresTable({ stores, query, className }: { stores: MixSlice[]; query: 
   );
 }
 
-const COLORS = ['bg-chart-1', 'bg-chart-2', 'bg-chart-3', 'bg-chart-4', 'bg-chart-5', 'bg-chart-6'];
-
 function ChannelMix({ channels, className }: { channels: MixSlice[]; className?: string }) {
-  const slices = [...channels].sort((a, b) => b.revenue_cents - a.revenue_cents);
+  const slices = channels.map((s) => ({ ...s, label: CHANNEL_LABELS[s.key] ?? s.key }));
   return (
     <Card
       title="Channel mix"
@@ -290,34 +274,7 @@ function ChannelMix({ channels, className }: { channels: MixSlice[]; className?:
       {slices.length === 0 ? (
         <EmptyState title="Not sold in this range" hint="The mix appears with the first sale." />
       ) : (
-        <>
-          {/* The legend below carries the same figures as text. */}
-          <div aria-hidden="true" className="flex h-3 overflow-hidden rounded-full bg-muted">
-            {slices
-              .filter((s) => s.share > 0)
-              .map((s) => (
-                <div
-                  key={s.key}
-                  className={cx(
-                    'h-full border-r-2 border-card last:border-r-0',
-                    COLORS[slices.indexOf(s) % COLORS.length],
-                  )}
-                  style={{ width: `${s.share * 100}%` }}
-                />
-              ))}
-          </div>
-          <ul className="mt-3 flex flex-col gap-1.5 text-xs tabular-nums">
-            {slices.map((s, i) => (
-              <li key={s.key} data-key={s.key} data-share={s.share} className="flex items-center gap-2">
-                <span aria-hidden="true" className={cx('size-2 shrink-0 rounded-sm', COLORS[i % COLORS.length])} />
-                <span className="min-w-0 flex-1 truncate text-foreground">{CHANNEL_LABELS[s.key] ?? s.key}</span>
-                <span className="text-muted-foreground">{formatNumber(s.orders)} orders</span>
-                <span className="w-20 text-right text-muted-foreground">{formatMoney(s.revenue_cents)}</span>
-                <span className="w-11 text-right font-medium">{formatPercent(s.share, 1)}</span>
-              </li>
-            ))}
-          </ul>
-        </>
+        <ShareBreakdown dimension="channel" slices={slices} showOrders />
       )}
     </Card>
   );

@@ -1,11 +1,22 @@
 'use client';
 
 import { Breadcrumbs, dashboardHref } from '../../../components/common/Breadcrumbs';
+import { dimensionValues, type OverviewQuery } from '../../../lib/overview-params';
 import { DashboardPage, type DashboardPageProps } from '../../DashboardPage';
 
 /**
+ * Where a view chosen on a store page is shown: one store → that store's page (this one or
+ * another); several stores, or none ("All stores", Clear) → the dashboard with them selected,
+ * as a store page is the dashboard of exactly one store.
+ */
+function storeRoute(next: OverviewQuery): string {
+  const stores = dimensionValues(next, 'store');
+  return stores.length === 1 ? `/stores/${encodeURIComponent(stores[0] as string)}` : '/';
+}
+
+/**
  * One store's dashboard: the full dashboard with the store filter fixed by the path. The
- * filter bar navigates within /stores/{id} (useViewQuery keeps the pathname).
+ * filter bar stays on store pages while one store is chosen (storeRoute).
  *
  * DashboardPage has no slot for a page heading, so its root is flattened (`display:
  * contents`) and the heading is placed between its sticky header and its main column.
@@ -21,7 +32,7 @@ export function StorePage({ store, ...props }: DashboardPageProps & { store: { i
           Store {store.id} <span className="font-normal text-muted-foreground">· {store.region}</span>
         </h2>
       </div>
-      <DashboardPage {...props} />
+      <DashboardPage {...props} route={storeRoute} />
     </div>
   );
 }

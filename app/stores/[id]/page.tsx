@@ -25,13 +25,15 @@ export default async function Page({
 }) {
   const { id } = await params;
   const search = toSearchParams(await searchParams);
-  // The path names the store. The filter bar writes its choice to `store`: another store moves
-  // to that store's page; the same one (or none, "All stores") stays on this one.
-  const chosen = search.get('store');
+  // The path names the store; `store` in the query (a link, or the filter bar) may move away:
+  // one other store → that store's page, several → the dashboard with them selected. None,
+  // or this store, stays here.
+  const chosen = [...new Set(search.getAll('store').filter((s) => s !== ''))];
+  if (chosen.length > 1) redirect(`/?${search}`);
   search.delete('store');
-  if (chosen && chosen !== id) {
+  if (chosen.length === 1 && chosen[0] !== id) {
     const rest = search.toString();
-    redirect(`/stores/${encodeURIComponent(chosen)}${rest ? `?${rest}` : ''}`);
+    redirect(`/stores/${encodeURIComponent(chosen[0] as string)}${rest ? `?${rest}` : ''}`);
   }
   search.set('store', id);
   let query: OverviewQuery;

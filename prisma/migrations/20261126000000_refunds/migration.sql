@@ -1,5 +1,5 @@
 -- Refunds (contract type "refund"): revenue_cents/units become net of refunds (no rewrite needed:
--- data before this migration has no refunds) — refunds are also kept apart.
+-- data before this migration has no refunds), and refunds are also kept apart. (No semicolons in comments: the migration runner splits on them.)
 
 -- AlterTable
 ALTER TABLE "product_rollup" ADD COLUMN     "refund_cents" BIGINT NOT NULL DEFAULT 0,

@@ -1,0 +1,38 @@
+// GET /ops/dead-letters — rejected messages with their reasons, and re-drive once the cause is fixed.
+import type { Metadata } from 'next';
+import { ParamErrorState } from '../../../components/common/ParamErrorState';
+import { db } from '../../../lib/db';
+import { type DeadLetterQuery, parseDeadLetterQuery } from '../../../lib/dead-letter-params';
+import { env } from '../../../lib/env';
+import { opsActionsEnabled } from '../../../lib/ops-auth';
+import { ParamError } from '../../../lib/overview-params';
+import { getDeadLetters } from '../../../lib/queries/get-dead-letters';
+import { type PageSearchParams, toSearchParams } from '../../../lib/search-params';
+import { DeadLettersPage } from './DeadLettersPage';
+
+export const dynamic = 'force-dynamic';
+
+export const metadata: Metadata = { title: 'Dead letters — Pulse' };
+
+export default async function Page({ searchParams }: { searchParams: Promise<PageSearchParams> }) {
+  const search = toSearchParams(await searchParams);
+  let query: DeadLetterQuery;
+  try {
+    // Only the filter lives in the URL; pages are loaded as the list is scrolled.
+    query = parseDeadLetterQuery(new URLSearchParams(search.getAll('reason').map((r) => ['reason', r])));
+  } catch (err) {
+    if (err instanceof ParamError) {
+      return <ParamErrorState param={err.param} message={err.message} given={search.getAll(err.param)} />;
+    }
+    throw err;
+  }
+  const initial = await getDeadLetters(db(), query);
+  return (
+    <DeadLettersPage
+      initial={initial}
+      initialReason={query.reason}
+      salesTopic={env().SALES_TOPIC}
+      redriveEnabled={opsActionsEnabled()}
+    />
+  );
+}

@@ -1,0 +1,29 @@
+'use client';
+
+import { useMemo } from 'react';
+import { type OverviewQuery, productViewKey, viewKey } from '../../lib/overview-params';
+import type { ProductDetail } from '../../lib/queries/overview.types';
+import { type LiveData, useLiveView } from './useLiveView';
+
+const EVENTS = { subscribe: 'product:subscribe', push: 'product' } as const;
+
+/**
+ * Live data for one product page (Socket.IO `product:subscribe` → `product`; polls the product
+ * API while the socket is down). `initial.key` is productViewKey(sku, query).
+ */
+export function useLiveProduct(
+  sku: string,
+  query: OverviewQuery,
+  initial: { key: string; data: ProductDetail },
+): LiveData<ProductDetail> {
+  const key = productViewKey(sku, query);
+  const subscription = useMemo(() => ({ ...query, sku }), [query, sku]);
+  const search = viewKey(query);
+  return useLiveView({
+    key,
+    subscription,
+    events: EVENTS,
+    url: `/api/v1/products/${encodeURIComponent(sku)}${search ? `?${search}` : ''}`,
+    initial,
+  });
+}

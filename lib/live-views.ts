@@ -1,0 +1,53 @@
+// The kinds of live view the web process serves over Socket.IO (see lib/live-hub.ts): the
+// dashboard overview (`subscribe` → `overview`) and a product page (`product:subscribe` →
+// `product`). Both use the HTTP API's parameters and answer exactly what the API answers.
+import { type AnyLiveView, type LiveView, liveView } from './live-hub';
+import {
+  MAX_SKU_LENGTH,
+  type OverviewQuery,
+  ParamError,
+  parseOverviewQuery,
+  parseTopOptions,
+  productViewKey,
+  toOverviewQuery,
+  viewKey,
+} from './overview-params';
+import { getOverviewForQuery } from './queries/get-overview';
+import { getProductDetailForQuery } from './queries/get-product-detail';
+import type { Overview, ProductDetail } from './queries/overview.types';
+import { previousPeriod } from './time-buckets';
+
+/** The range and the previous period of equal length: both are on screen (KPI changes, movers). */
+function spanWithPrevious(query: OverviewQuery, nowMs: number): { from: number; to: number } {
+  const f = parseOverviewQuery(query, nowMs);
+  return { from: previousPeriod(f.from.getTime(), f.to.getTime()).from, to: f.to.getTime() };
+}
+
+export const overviewViewSpec: LiveView<OverviewQuery, Overview> = {
+  events: { subscribe: 'subscribe', push: 'overview', error: 'overview:error' },
+  parse(raw) {
+    const query = toOverviewQuery(raw);
+    parseOverviewQuery(query);
+    parseTopOptions(query);
+    return { key: viewKey(query), subscription: query };
+  },
+  covers: spanWithPrevious,
+  load: (query) => getOverviewForQuery(query),
+};
+
+export const productViewSpec: LiveView<{ sku: string; query: OverviewQuery }, ProductDetail> = {
+  events: { subscribe: 'product:subscribe', push: 'product', error: 'product:error' },
+  parse(raw) {
+    const { sku } = raw;
+    if (typeof sku !== 'string' || sku === '' || sku.length > MAX_SKU_LENGTH) {
+      throw new ParamError('sku', `sku must be a string of 1–${MAX_SKU_LENGTH} characters`);
+    }
+    const query = toOverviewQuery(raw);
+    parseOverviewQuery(query);
+    return { key: productViewKey(sku, query), subscription: { sku, query } };
+  },
+  covers: ({ query }, nowMs) => spanWithPrevious(query, nowMs),
+  load: ({ sku, query }) => getProductDetailForQuery(sku, query),
+};
+
+export const LIVE_VIEWS: AnyLiveView[] = [liveView(overviewViewSpec), liveView(productViewSpec)];

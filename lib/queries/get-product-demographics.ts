@@ -1,0 +1,39 @@
+import { Prisma, type PrismaClient } from '@prisma/client';
+import { PRODUCT_SEGMENTS } from '../sales-rollup';
+import type { Cell } from '../time-buckets';
+import { dimensionWhere, fromCells } from './filter-sql';
+import { fixedDimensions } from './get-demographics';
+import type { DemographicSlice, Demographics, OverviewFilters } from './overview.types';
+
+/**
+ * Who buys one product: its revenue and orders (orders containing it) by age band, gender,
+ * loyalty tier and new vs returning, summed slot by slot over its product_demographic_rollup
+ * cells. Every dimension adds up to the product's totals. Region is not a segment slot (the
+ * rows carry it as a dimension), so the caller adds it from the product's own breakdown.
+ */
+export async function getProductDemographics(
+  prisma: PrismaClient,
+  sku: string,
+  f: OverviewFilters,
+  cells: Cell[],
+): Promise<Omit<Demographics, 'region'>> {
+  const category = f.category ? Prisma.sql`AND r.category = ANY(${f.category}::text[])` : Prisma.empty;
+  const rows = await prisma.$queryRaw<{ slot: number; revenue: bigint; orders: bigint }[]>`
+    SELECT u.slot::int AS slot, SUM(u.revenue)::bigint AS revenue, SUM(u.orders)::bigint AS orders
+    FROM ${fromCells('product_demographic_rollup', cells, Prisma.sql`x.sku = ${sku}`)}
+    CROSS JOIN LATERAL unnest(r.revenue_cents, r.orders) WITH ORDINALITY AS u(revenue, orders, slot)
+    WHERE ${dimensionWhere(f)} ${category}
+    GROUP BY u.slot`;
+
+  const found = new Map<string, DemographicSlice>();
+  for (const r of rows) {
+    const segment = PRODUCT_SEGMENTS[r.slot - 1]; // ORDINALITY is 1-based
+    if (!segment) continue;
+    found.set(`${segment.dimension}:${segment.key}`, {
+      key: segment.key,
+      revenue_cents: Number(r.revenue ?? 0),
+      orders: Number(r.orders ?? 0),
+    });
+  }
+  return fixedDimensions(found);
+}

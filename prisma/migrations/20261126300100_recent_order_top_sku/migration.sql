@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "recent_order" ADD COLUMN     "top_sku" TEXT;
