@@ -25,13 +25,16 @@ let stopping = false;
 const databaseCheck = probeCheck(() => pingDatabase(db(), 2000));
 // The web process reads Postgres only (worker progress included); it never talks to Kafka,
 // so a broker outage does not make it unready — the dashboard shows the lag instead.
-const readiness = async (): Promise<Checks> => ({
-  shutdown: { ok: !stopping, ...(stopping ? { error: 'shutting down' } : {}) },
-  database: await databaseCheck(),
-  live: hub?.isListening()
-    ? { ok: true }
-    : { ok: false, error: 'LISTEN connection for worker commits is down (reconnecting)' },
-});
+const readiness = async (): Promise<Checks> => {
+  if (stopping) return { shutdown: { ok: false, error: 'shutting down' } };
+  return {
+    shutdown: { ok: true },
+    database: await databaseCheck(),
+    live: hub?.isListening()
+      ? { ok: true }
+      : { ok: false, error: 'LISTEN connection for worker commits is down (reconnecting)' },
+  };
+};
 const httpServer = createServer((req, res) => {
   if (handleOpsRequest(req, res, { readiness })) return;
   void handle(req, res);

@@ -17,6 +17,20 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        // Fault injection (npm run test:faults): SIGKILLed workers, broker restarts, cut database
+        // connections, decoder fuzzing — real broker (scripts/test-faults.ts) and PostgreSQL.
+        test: {
+          name: 'faults',
+          include: ['tests/faults/**/*.test.ts'],
+          environment: 'node',
+          // Progress lines (produced counts, kills, restarts) go straight to the terminal.
+          disableConsoleIntercept: true,
+          testTimeout: 900_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

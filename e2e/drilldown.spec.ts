@@ -156,8 +156,8 @@ test.describe('drill-down', () => {
   test('a produced sale updates the product page without a reload', async ({ page, sell }) => {
     // The fixture's sales are of SKU-E2E-1, bought by a 40-year-old new gold-tier woman on the web.
     await sell({ quantity: 1, unitPriceCents: 500 });
-    await expect.poll(async () => (await page.request.get('/api/v1/products/SKU-E2E-1?range=15m')).status()).toBe(200);
-    await openProduct(page, '/products/SKU-E2E-1?range=15m');
+    await expect.poll(async () => (await page.request.get('/api/v1/products/SKU-E2E-1?range=1h')).status()).toBe(200);
+    await openProduct(page, '/products/SKU-E2E-1?range=1h');
     await page.evaluate(() => {
       (window as unknown as { notReloaded: boolean }).notReloaded = true;
     });
@@ -192,10 +192,10 @@ test.describe('drill-down', () => {
 
   test('without a live connection the product page says so and refreshes by polling', async ({ page, sell }) => {
     await sell({ quantity: 1, unitPriceCents: 700 });
-    await expect.poll(async () => (await page.request.get('/api/v1/products/SKU-E2E-1?range=15m')).status()).toBe(200);
+    await expect.poll(async () => (await page.request.get('/api/v1/products/SKU-E2E-1?range=1h')).status()).toBe(200);
     // Socket.IO's handshake goes over HTTP first: refusing it keeps the socket down for good.
     await page.route(/\/socket\.io\//, (route) => route.abort());
-    await page.goto('/products/SKU-E2E-1?range=15m');
+    await page.goto('/products/SKU-E2E-1?range=1h');
     await expect(page.getByTestId('polling-notice')).toBeVisible({ timeout: 20_000 });
     await expect(page.getByTestId('polling-notice')).toContainText('refreshing every 5 s');
     await expect(page.getByTestId('freshness')).toHaveAttribute('data-state', /polling|stale/);

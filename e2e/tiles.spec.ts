@@ -119,7 +119,8 @@ test.describe('tiles', () => {
   });
 
   test('a produced sale appears in the ticker and moves the KPIs', async ({ page, sell }) => {
-    await openDashboard(page, '/?range=15m');
+    // 1 h, not 15 min: the seeded sales must not slide out of the range while the test counts.
+    await openDashboard(page, '/?range=1h');
     const orders = await kpi(page, 'orders');
     const change = Number(await page.getByTestId('kpi-orders-change').getAttribute('data-change'));
 
@@ -202,7 +203,8 @@ test.describe('tiles', () => {
   });
 
   test('hovering the ticker pauses it until the pointer leaves', async ({ page, sell }) => {
-    await openDashboard(page, '/?range=15m');
+    // 1 h, not 15 min: the seeded sales must not slide out of the range while the test counts.
+    await openDashboard(page, '/?range=1h');
     const ticker = page.getByTestId('ticker');
     await expect(page.getByTestId('ticker-row').first()).toBeVisible();
     const orders = await kpi(page, 'orders');

@@ -34,6 +34,12 @@ export interface SaleEventJson {
 }
 
 /**
+ * Category of the rollups' whole-order rows. A line in a category of that name was counted into
+ * those rows a second time (the order twice, its line's revenue twice), so it is rejected.
+ */
+export const ALL_CATEGORIES = '*';
+
+/**
  * `sale`: an order placed. `refund`: money returned for lines of an earlier order (same
  * fields; `order_id` names the original sale, `lines` the refunded quantities and amounts).
  */
@@ -118,11 +124,20 @@ function field(obj: Json, name: string, path: string): unknown {
   return value;
 }
 
+// PostgreSQL text and jsonb cannot hold U+0000 or a lone UTF-16 surrogate (JSON escapes such
+// as "\u0000" or "\ud800" decode to them). An event carrying one failed its batch's
+// transaction on every retry and stalled the partition for good; such text is invalid here.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const storable = (value: string) => !value.includes('\u0000') && !LONE_SURROGATE.test(value);
+
 function text(obj: Json, name: string, path: string, max = MAX_TEXT): string {
   const value = field(obj, name, path);
   if (typeof value !== 'string') throw new Rejection('invalid_field', `${path} must be a string`);
   if (value.length === 0 || value.length > max) {
     throw new Rejection('invalid_field', `${path} must be 1–${max} characters`);
+  }
+  if (!storable(value)) {
+    throw new Rejection('invalid_field', `${path} must be valid Unicode text without NUL characters`);
   }
   return value;
 }
@@ -169,7 +184,7 @@ function decodeCustomer(value: unknown): Customer {
     throw new Rejection(value === undefined ? 'missing_field' : 'invalid_field', 'customer must be an object');
   }
   const id = field(value, 'id', 'customer.id');
-  if (id !== null && (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID)) {
+  if (id !== null && (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID || !storable(id))) {
     throw new Rejection('invalid_field', `customer.id must be a 1–${MAX_ID} character string or null`);
   }
   const age = field(value, 'age', 'customer.age');
@@ -198,10 +213,18 @@ function decodeLine(value: unknown, i: number): SaleLine {
   if (discountCents > gross) {
     throw new Rejection('invalid_field', `${path}.discount_cents must not exceed quantity × unit_price_cents`);
   }
+  const category = text(value, 'category', `${path}.category`, MAX_ID);
+  if (category === ALL_CATEGORIES) {
+    throw new Rejection('invalid_field', `${path}.category "${ALL_CATEGORIES}" is reserved (all categories)`);
+  }
+  // Category-set rows of the rollups start with U+0001 (lib/sales-rollup.ts CATEGORY_SET_PREFIX).
+  if (category.startsWith('\u0001')) {
+    throw new Rejection('invalid_field', `${path}.category must not start with the control character U+0001`);
+  }
   return {
     sku: text(value, 'sku', `${path}.sku`, MAX_ID),
     name: text(value, 'name', `${path}.name`),
-    category: text(value, 'category', `${path}.category`, MAX_ID),
+    category,
     quantity,
     unitPriceCents,
     discountCents,

@@ -7,10 +7,10 @@
 // refund never counts as an order. The sales rollup also keeps the refunded amount and
 // quantity apart, so gross sales = net revenue + refunds.
 import type { Demographics } from './queries/overview.types';
-import { ageBand, customerType, lineRevenueCents, minuteBucket, type SaleEvent } from './sales-event';
+import { ALL_CATEGORIES, ageBand, customerType, lineRevenueCents, minuteBucket, type SaleEvent } from './sales-event';
 
 /** category value of whole-order rows (all categories together). */
-export const ALL_CATEGORIES = '*';
+export { ALL_CATEGORIES };
 
 /**
  * First character of the category of "category set" rows. A sale with lines in two or more

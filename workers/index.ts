@@ -25,13 +25,16 @@ async function main(): Promise<void> {
   let consumer: SalesConsumer | null = null;
   let stopping = false;
   const databaseCheck = probeCheck(() => pingDatabase(db(), DB_CHECK_TIMEOUT_MS));
-  const readiness = async (): Promise<Checks> => ({
-    // Checked first so that a worker told to stop drops out of rotation at once.
-    shutdown: { ok: !stopping, ...(stopping ? { error: 'shutting down' } : {}) },
-    kafka: consumer?.kafkaCheck() ?? { ok: false, error: 'starting' },
-    database: await databaseCheck(),
-    processing: consumer?.processingCheck() ?? { ok: true },
-  });
+  const readiness = async (): Promise<Checks> => {
+    // A worker told to stop answers at once, without waiting for the database probe.
+    if (stopping) return { shutdown: { ok: false, error: 'shutting down' } };
+    return {
+      shutdown: { ok: true },
+      kafka: consumer?.kafkaCheck() ?? { ok: false, error: 'starting' },
+      database: await databaseCheck(),
+      processing: consumer?.processingCheck() ?? { ok: true },
+    };
+  };
   // Up before Kafka: probes get answers (not ready yet) while the worker connects.
   let opsServer: Server | null = null;
   if (config.WORKER_HTTP_PORT > 0) {

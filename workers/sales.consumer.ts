@@ -386,6 +386,9 @@ export async function startSalesConsumer({
           lastOffset: (chunk.at(-1) as KafkaMessage).offset,
         };
         const started = performance.now();
+        // Heartbeat while the chunk is applied: a slow transaction (a loaded machine, a big
+        // backlog) must not cost the partitions; rebalance errors surface at the heartbeat below.
+        const beating = setInterval(() => heartbeat().catch(() => undefined), heartbeatInterval);
         let applied: Awaited<ReturnType<typeof applyChunk>>;
         try {
           applied = await applyChunk(batch, chunk);
@@ -393,6 +396,8 @@ export async function startSalesConsumer({
           // Not resolved: kafkajs fetches this chunk again once retryLater returns.
           await retryLater(range, err, heartbeat, isRunning);
           return;
+        } finally {
+          clearInterval(beating);
         }
         const { outcome, rejected, commitSeconds } = applied;
         const seconds = (performance.now() - started) / 1000;

@@ -249,10 +249,14 @@ async function recordRecentOrders(tx: Tx, events: SaleEvent[]): Promise<void> {
     SELECT "eventId", kind, "orderId", "occurredAt", "storeId", region, channel,
       ARRAY(SELECT jsonb_array_elements_text(categories)), items, units, "revenueCents", "topItem", "topSku"
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x("eventId" text, kind text, "orderId" text, "occurredAt" timestamptz,
-      "storeId" text, region text, channel text, categories jsonb, items int, units int, "revenueCents" bigint, "topItem" text,
+      "storeId" text, region text, channel text, categories jsonb, items int, units bigint, "revenueCents" bigint, "topItem" text,
       "topSku" text)
     ON CONFLICT (event_id) DO NOTHING`;
 }
+
+// A key or a parser message (which quotes the input) may contain U+0000, which PostgreSQL text
+// rejects — failing the whole batch on every retry. The raw bytes stay intact in `payload`.
+const storableText = (value: string | null) => value?.replaceAll('\u0000', '\uFFFD') ?? null;
 
 async function recordDeadLetters(tx: Tx, topic: string, partition: number, rejected: RejectedMessage[]) {
   if (rejected.length === 0) return;
@@ -260,7 +264,7 @@ async function recordDeadLetters(tx: Tx, topic: string, partition: number, rejec
     INSERT INTO dead_letter (topic, partition, "offset", reason, detail, key, payload, redrive_of)
     SELECT ${topic}, ${partition}, o, r, d, k, decode(p, 'base64'), f
     FROM unnest(${rejected.map((m) => m.offset.toString())}::bigint[], ${rejected.map((m) => m.reason)}::text[],
-      ${rejected.map((m) => m.detail)}::text[], ${rejected.map((m) => m.key)}::text[],
+      ${rejected.map((m) => storableText(m.detail))}::text[], ${rejected.map((m) => storableText(m.key))}::text[],
       ${rejected.map((m) => m.value.toString('base64'))}::text[],
       ${rejected.map((m) => m.redriveOf ?? null)}::text[]) AS x(o, r, d, k, p, f)
     ON CONFLICT (topic, partition, "offset") DO NOTHING`;

@@ -61,22 +61,27 @@ export async function compareReplayTables(
     );
     const row = rows[0] as { live_rows: number; replay_rows: number; only_live: number; only_replay: number };
 
+    // Totals per grain, for the report: numeric columns, and arrays summed over their slots.
+    const figures = [
+      ...metrics.map((m) => ({ metric: m, sql: `sum(${ident(m)})` })),
+      ...arrays.map((a) => ({ metric: `${a} (all slots)`, sql: `sum((SELECT sum(v) FROM unnest(${ident(a)}) AS v))` })),
+    ];
     const grain = columns.some((c) => c.name === 'grain') ? 'grain' : `'*'`;
     const sums = async (schema: string) =>
       (
         await q.query<Record<string, string>>(
-          `SELECT ${grain}::text AS grain, ${metrics.map((m) => `coalesce(sum(${ident(m)}), 0)::text AS ${ident(m)}`).join(', ')}
+          `SELECT ${[`${grain}::text AS grain`, ...figures.map((f, i) => `coalesce(${f.sql}, 0)::text AS f${i}`)].join(', ')}
            FROM ${qualified(schema, table)} GROUP BY 1`,
         )
       ).rows;
     const [live, replay] = [await sums(liveSchema), await sums(replaySchema)];
     const grains = [...new Set([...live, ...replay].map((r) => r.grain as string))].sort();
     const totals: MetricTotal[] = grains.flatMap((g) =>
-      metrics.map((metric) => ({
+      figures.map(({ metric }, i) => ({
         grain: g,
         metric,
-        live: live.find((r) => r.grain === g)?.[metric] ?? '0',
-        replay: replay.find((r) => r.grain === g)?.[metric] ?? '0',
+        live: live.find((r) => r.grain === g)?.[`f${i}`] ?? '0',
+        replay: replay.find((r) => r.grain === g)?.[`f${i}`] ?? '0',
       })),
     );
     result.push({

@@ -90,8 +90,17 @@ export function categoryScope(f: Pick<OverviewFilters, 'category'>): CategorySco
  * (store_id = channel = ALL) when no store or channel is filtered, else the store-level rows.
  * Both levels hold every event once, so either gives the same exact sums.
  */
-export function levelWhere(f: Pick<OverviewFilters, 'store' | 'channel'>): Prisma.Sql {
+export function levelWhere(f: Pick<OverviewFilters, 'store' | 'channel'>, alias = 'r'): Prisma.Sql {
+  const a = Prisma.raw(alias);
   return f.store || f.channel
-    ? Prisma.sql`r.store_id <> ${ALL}`
-    : Prisma.sql`r.store_id = ${ALL} AND r.channel = ${ALL}`;
+    ? Prisma.sql`${a}.store_id <> ${ALL}`
+    : Prisma.sql`${a}.store_id = ${ALL} AND ${a}.channel = ${ALL}`;
+}
+
+/**
+ * levelWhere inside fromCells' fenced cell scan (alias `x`): the index range scan of each
+ * cell then skips the other level's entries itself instead of fetching their rows.
+ */
+export function levelScan(f: Pick<OverviewFilters, 'store' | 'channel'>): Prisma.Sql {
+  return levelWhere(f, 'x');
 }

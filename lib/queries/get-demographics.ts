@@ -1,6 +1,6 @@
 import type { PrismaClient } from '@prisma/client';
 import type { Cell } from '../time-buckets';
-import { categoryScope, dimensionWhere, fromCells, levelWhere } from './filter-sql';
+import { categoryScope, dimensionWhere, fromCells, levelScan, levelWhere } from './filter-sql';
 import {
   AGE_BANDS,
   CUSTOMER_TYPES,
@@ -46,7 +46,7 @@ export async function getDemographics(prisma: PrismaClient, f: OverviewFilters, 
       END AS dimension,
       COALESCE(age_band, gender, loyalty_tier, customer_type, region) AS key,
       SUM(r.revenue_cents)::bigint AS revenue, SUM(${scope.orders})::bigint AS orders
-    FROM ${fromCells('demographic_rollup', cells)} ${scope.join}
+    FROM ${fromCells('demographic_rollup', cells, levelScan(f))} ${scope.join}
     WHERE ${scope.where} AND ${dimensionWhere(f)} AND ${levelWhere(f)}
     GROUP BY GROUPING SETS ((age_band), (gender), (loyalty_tier), (customer_type), (region))`;
 

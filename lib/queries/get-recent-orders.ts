@@ -23,7 +23,7 @@ export async function getRecentOrders(
       region: string;
       channel: RecentOrder['channel'];
       items: number;
-      units: number;
+      units: bigint;
       revenue_cents: bigint;
       top_item: string;
       top_sku: string | null;
@@ -33,7 +33,12 @@ export async function getRecentOrders(
     FROM recent_order WHERE ${Prisma.join(parts, ' AND ')}
     ORDER BY occurred_at DESC, event_id
     LIMIT ${limit}`;
-  return rows.map((r) => ({ ...r, occurred_at: r.occurred_at.toISOString(), revenue_cents: Number(r.revenue_cents) }));
+  return rows.map((r) => ({
+    ...r,
+    occurred_at: r.occurred_at.toISOString(),
+    units: Number(r.units),
+    revenue_cents: Number(r.revenue_cents),
+  }));
 }
 
 /** Keep the ticker table small: orders older than a day are not "recent". */

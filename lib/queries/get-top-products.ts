@@ -1,6 +1,6 @@
 import { Prisma, type PrismaClient } from '@prisma/client';
 import type { Cell } from '../time-buckets';
-import { dimensionWhere, fromCells, levelWhere } from './filter-sql';
+import { dimensionWhere, fromCells, levelScan, levelWhere } from './filter-sql';
 import type { OverviewFilters } from './overview.types';
 
 export const TOP_SORTS = ['revenue', 'units'] as const;
@@ -36,7 +36,7 @@ export async function getTopProducts(
     SELECT t.sku, p.name, p.category, t.revenue, t.units
     FROM (
       SELECT r.sku, SUM(r.revenue_cents)::bigint AS revenue, SUM(r.units)::bigint AS units
-      FROM ${fromCells('product_rollup', cells)}
+      FROM ${fromCells('product_rollup', cells, levelScan(f))}
       WHERE ${dimensionWhere(f)} AND ${levelWhere(f)} ${categoryFilter(f)}
       GROUP BY r.sku
       ORDER BY ${orderBy(sort)}
@@ -67,7 +67,7 @@ export async function getProductRanks(
       SELECT r.sku, row_number() OVER (ORDER BY ${orderBy(sort)}) AS rank
       FROM (
         SELECT r.sku, SUM(r.revenue_cents) AS revenue, SUM(r.units) AS units
-        FROM ${fromCells('product_rollup', cells)}
+        FROM ${fromCells('product_rollup', cells, levelScan(f))}
         WHERE ${dimensionWhere(f)} AND ${levelWhere(f)} ${categoryFilter(f)}
         GROUP BY r.sku
       ) r
@@ -94,11 +94,11 @@ export async function getMovers(
   >`
     WITH cur AS (
       SELECT r.sku, SUM(r.revenue_cents) AS revenue, SUM(r.units) AS units
-      FROM ${fromCells('product_rollup', current)}
+      FROM ${fromCells('product_rollup', current, levelScan(f))}
       WHERE ${dimensionWhere(f)} AND ${levelWhere(f)} ${categoryFilter(f)} GROUP BY r.sku
     ), prev AS (
       SELECT r.sku, SUM(r.revenue_cents) AS revenue
-      FROM ${fromCells('product_rollup', previous)}
+      FROM ${fromCells('product_rollup', previous, levelScan(f))}
       WHERE ${dimensionWhere(f)} AND ${levelWhere(f)} ${categoryFilter(f)} GROUP BY r.sku
     ), delta AS (
       SELECT COALESCE(cur.sku, prev.sku) AS sku, COALESCE(cur.revenue, 0)::bigint AS now,

@@ -23,18 +23,27 @@ export async function openLiveSnapshot(session: Session, topic: string): Promise
   try {
     const { rows } = await session.query<{ id: string }>('SELECT pg_export_snapshot() AS id');
     const rowsByPartition = await getConsumerOffsets(session, topic);
+    // One connection runs one query at a time: callers from several partitions take turns.
+    let turn: Promise<unknown> = Promise.resolve();
+    const inTurn = <T>(work: () => Promise<T>): Promise<T> => {
+      const result = turn.then(work, work);
+      turn = result.catch(() => undefined);
+      return result;
+    };
     return {
       id: rows[0]?.id as string,
       offsets: new Map([...rowsByPartition].map(([partition, row]) => [partition, row.nextOffset])),
       countedEventIds: async (ids) => {
         if (ids.length === 0) return new Set();
-        const found = await session.query<{ event_id: string }>(
-          `SELECT event_id FROM ${qualified(LIVE_SCHEMA, 'processed_event')} WHERE event_id = ANY ($1::text[])`,
-          [ids],
+        const found = await inTurn(() =>
+          session.query<{ event_id: string }>(
+            `SELECT event_id FROM ${qualified(LIVE_SCHEMA, 'processed_event')} WHERE event_id = ANY ($1::text[])`,
+            [ids],
+          ),
         );
         return new Set(found.rows.map((r) => r.event_id));
       },
-      close: async () => void (await session.query('ROLLBACK')),
+      close: () => inTurn(async () => void (await session.query('ROLLBACK'))),
     };
   } catch (err) {
     await session.query('ROLLBACK');

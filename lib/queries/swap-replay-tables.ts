@@ -45,6 +45,16 @@ export async function swapReplayTables(
         await session.query(`ALTER TABLE ${qualified(LIVE_SCHEMA, table)} SET SCHEMA ${ident(oldSchema)}`);
         await session.query(`ALTER TABLE ${qualified(schema, table)} SET SCHEMA ${ident(LIVE_SCHEMA)}`);
       }
+      // The background compaction (compact-rollups.ts) remembers per table how far it has merged
+      // the shards of closed cells; the new tables are unmerged, so it starts over on them.
+      const { rows } = await session.query<{ ok: boolean }>(
+        `SELECT to_regclass('${LIVE_SCHEMA}.rollup_compaction') IS NOT NULL AS ok`,
+      );
+      if (rows[0]?.ok) {
+        await session.query(`DELETE FROM ${qualified(LIVE_SCHEMA, 'rollup_compaction')} WHERE table_name = ANY ($1)`, [
+          tables,
+        ]);
+      }
       await session.query('SELECT pg_notify($1, $2)', [SALES_UPDATED_CHANNEL, JSON.stringify(notice)]);
       await session.query('COMMIT');
       return { lockedMs: performance.now() - started, attempts: attempt };

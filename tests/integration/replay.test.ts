@@ -62,7 +62,8 @@ const show = (run: ReplayRun) => `exit ${run.code}\n--- stdout\n${run.stdout}\n-
 
 /**
  * A table's cells with the shards added up, one JSON line each, sorted. Numeric columns are
- * the figures (summed), the others the cell's key — whatever columns the table has today.
+ * the figures (summed), arrays are figures slot by slot, the others are the cell's key —
+ * whatever columns the table has today.
  */
 async function cells(db: TestDatabase, table: string): Promise<string[]> {
   const columns = await db.query<{ name: string; type: string }>(
@@ -71,10 +72,18 @@ async function cells(db: TestDatabase, table: string): Promise<string[]> {
     [table],
   );
   const numeric = (type: string) => ['smallint', 'integer', 'bigint', 'numeric'].includes(type);
-  const keys = columns.filter((c) => !numeric(c.type)).map((c) => `"${c.name}"`);
-  const sums = columns.filter((c) => numeric(c.type)).map((c) => `sum("${c.name}")::text AS "${c.name}"`);
+  const arrays = columns.filter((c) => c.type === 'ARRAY').map((c) => c.name);
+  const keys = columns.filter((c) => !numeric(c.type) && c.type !== 'ARRAY').map((c) => `"${c.name}"`);
+  const sums = [
+    ...columns.filter((c) => numeric(c.type)).map((c) => `sum("${c.name}")::text AS "${c.name}"`),
+    ...arrays.map((a, i) => `sum(u.v${i})::text AS "${a}"`),
+  ];
+  const slots = arrays.length
+    ? ` CROSS JOIN LATERAL unnest(${arrays.map((a) => `"${a}"`).join(', ')}) WITH ORDINALITY AS u(${arrays.map((_, i) => `v${i}`).join(', ')}, slot)`
+    : '';
+  const group = arrays.length ? [...keys, 'u.slot'] : keys;
   const rows = await db.query(
-    `SELECT ${[...keys, ...sums].join(', ')} FROM ${table} GROUP BY ${keys.join(', ')} ORDER BY ${keys.join(', ')}`,
+    `SELECT ${[...group, ...sums].join(', ')} FROM ${table}${slots} GROUP BY ${group.join(', ')} ORDER BY ${group.join(', ')}`,
   );
   return rows.map((r) => JSON.stringify(r));
 }
@@ -299,8 +308,9 @@ describe('npm run replay: full rebuild while live', () => {
       const producing = keepProducing(stack.producer, stack.topic, () => {
         tick += 1;
         const batch: Message[] = [];
-        for (let i = 0; i < 8; i++) {
-          const event = late.next(inWindow((tick * 8 + i) % 997, 997)) as SaleJson;
+        // About 40 messages a second: the replay must catch up with a worker that keeps moving.
+        for (let i = 0; i < 3; i++) {
+          const event = late.next(inWindow((tick * 3 + i) % 997, 997)) as SaleJson;
           events.push(event);
           batch.push(message(event));
         }

@@ -170,6 +170,29 @@ describe('decodeSaleEvent — every contract rule rejects with a reason', () => 
     expect(rejection({ ...base, lines }).detail).toMatch(/^lines\[1\]\.quantity/);
   });
 
+  // PostgreSQL cannot store these: such an event used to fail its batch on every retry.
+  it('rejects text with NUL characters or lone surrogates, accepts any other Unicode', () => {
+    const base = sale();
+    const withName = (name: string) => decode({ ...base, lines: [{ ...base.lines[0], name }] });
+    expect(withName('Caf\u00e9 \u{1F6CD} \u05E9')).toMatchObject({ ok: true });
+    for (const name of ['a\u0000b', 'lone \uD800', '\uDFFF first', 'reversed \uDC00\uD800']) {
+      expect(withName(name), JSON.stringify(name)).toMatchObject({ ok: false, reason: 'invalid_field' });
+    }
+    expect(rejection({ ...base, store_id: 'NYC\u0000' }).detail).toMatch(/^store_id must be valid Unicode/);
+    expect(rejection({ ...base, customer: { ...base.customer, id: '\uD83D' } }).detail).toMatch(/^customer\.id/);
+  });
+
+  // "*" names the rollups' whole-order rows: such a line used to count its order twice.
+  it('rejects the reserved category "*"', () => {
+    const base = sale();
+    const result = rejection({ ...base, lines: [{ ...base.lines[0], category: '*' }] });
+    expect(result).toMatchObject({
+      reason: 'invalid_field',
+      detail: 'lines[0].category "*" is reserved (all categories)',
+    });
+    expect(decode({ ...base, lines: [{ ...base.lines[0], category: '**' }] }).ok).toBe(true);
+  });
+
   it('reports currency against the configured reporting currency', () => {
     expect(decode(sale({ currency: 'EUR' }), 'EUR').ok).toBe(true);
     expect(decode(sale({ currency: 'USD' }), 'EUR')).toMatchObject({ ok: false, reason: 'currency_mismatch' });
