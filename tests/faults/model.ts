@@ -137,7 +137,8 @@ function line(v: unknown, p: Problems): ModelLine {
   const gross = quantity * unitPriceCents;
   if (!Number.isSafeInteger(gross) || discountCents > gross) p.add('invalid_field');
   const category = text(v, 'category', LIMITS.category, p);
-  if (category === '*') p.add('invalid_field'); // reserved: the README's "all categories"
+  // Reserved (README "Definitions"): `*` is "all categories", a leading U+0001 marks category-set rows.
+  if (category === '*' || category.startsWith('\u0001')) p.add('invalid_field');
   return {
     sku: text(v, 'sku', LIMITS.sku, p),
     name: text(v, 'name', LIMITS.name, p),
