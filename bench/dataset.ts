@@ -1,12 +1,12 @@
-// The bench's events: simulator sales spread evenly over the last 30 days (so the 30-day
-// view has a month of rows behind it), in time order as a backfill would arrive, with a small
+// The bench's events: simulator sales spread evenly over the last 60 days (so the 30-day
+// view and the previous period it is compared with both have a month of rows behind them), in time order as a backfill would arrive, with a small
 // share of byte-identical redeliveries like the simulator's. The expected totals are
 // computed here, independently of the worker, to check what ends up in Postgres.
 import { MINUTE_MS, RANGE_PRESETS } from '../lib/overview-params';
 import { createWorld } from '../workers/simulator/catalog';
 import { type SaleEventJson, SaleGenerator } from '../workers/simulator/generate';
 
-export const SPAN_MS = RANGE_PRESETS['30d'] * MINUTE_MS;
+export const SPAN_MS = 2 * RANGE_PRESETS['30d'] * MINUTE_MS;
 const DUPLICATE_SHARE = 0.005;
 const SEED = 20261125;
 

@@ -6,12 +6,14 @@ import { MINUTE_MS, RANGE_PRESETS, trendBuckets } from '../lib/overview-params';
 import { compactRollups } from '../lib/queries/compact-rollups';
 import { getDemographics } from '../lib/queries/get-demographics';
 import { getFreshness } from '../lib/queries/get-freshness';
+import { getMix } from '../lib/queries/get-mix';
 import { getOverview } from '../lib/queries/get-overview';
 import { getProductDetail } from '../lib/queries/get-product-detail';
+import { getRecentOrders } from '../lib/queries/get-recent-orders';
 import { getSalesTrend } from '../lib/queries/get-sales-trend';
-import { getTopProducts } from '../lib/queries/get-top-products';
+import { getProductStandings } from '../lib/queries/get-top-products';
 import type { OverviewFilters } from '../lib/queries/overview.types';
-import { chooseGranularity, planCells } from '../lib/time-buckets';
+import { bucketStarts, chooseGranularity, planCells, previousPeriod } from '../lib/time-buckets';
 import { step } from './progress';
 import type { BenchDatabase } from './services';
 import { type Summary, summarize } from './stats';
@@ -31,7 +33,16 @@ export interface QueryFigures {
   runs: number;
   cases: QueryCase[];
   /** p50 of each of getOverview's four queries alone, for the heaviest views. */
-  breakdown: { name: string; trend: number; topProducts: number; demographics: number; freshness: number }[];
+  breakdown: {
+    name: string;
+    /** Current and previous period. */
+    trends: number;
+    products: number;
+    demographics: number;
+    mix: number;
+    recentOrders: number;
+    freshness: number;
+  }[];
   /** getProductDetail (the product page and its live refresh) for the best seller of the month. */
   product: { sku: string; cases: { name: string; latency: Summary; orders: number }[] };
   tables: { table: string; rows: number; bytes: number }[];
@@ -118,19 +129,29 @@ export async function measureQueries(
   }
 
   const breakdown: QueryFigures['breakdown'] = [];
-  for (const spec of specs.filter((s) => s.name.startsWith('7 d'))) {
+  for (const spec of specs.filter((s) => s.name === '30 d' || s.name.startsWith('7 d'))) {
     const f = spec.filters;
     const p50 = async (fn: () => Promise<unknown>) => {
       const samples: number[] = [];
       for (let i = 0; i < BREAKDOWN_RUNS; i++) samples.push((await time(fn))[0]);
       return summarize(samples).p50;
     };
-    const cells = planCells([f.from.getTime()], f.to.getTime());
+    const toMs = f.to.getTime();
+    const prev = previousPeriod(f.from.getTime(), toMs);
+    const cells = planCells([f.from.getTime()], toMs);
+    const before = planCells([prev.from], prev.to);
     breakdown.push({
       name: spec.name,
-      trend: await p50(() => getSalesTrend(prisma, f, trendBuckets(f), f.to.getTime())),
-      topProducts: await p50(() => getTopProducts(prisma, f, cells)),
+      trends: await p50(() =>
+        Promise.all([
+          getSalesTrend(prisma, f, trendBuckets(f), toMs),
+          getSalesTrend(prisma, f, bucketStarts(prev.from, prev.to, f.granularity, f.tz), prev.to),
+        ]),
+      ),
+      products: await p50(() => getProductStandings(prisma, f, cells, before)),
       demographics: await p50(() => getDemographics(prisma, f, cells)),
+      mix: await p50(() => getMix(prisma, f, cells)),
+      recentOrders: await p50(() => getRecentOrders(prisma, f)),
       freshness: await p50(() => getFreshness(prisma, env().SALES_TOPIC)),
     });
   }

@@ -3,7 +3,7 @@
 // and the offset row is locked first: a batch that was already applied (redelivery after
 // a crash, a zombie consumer after a rebalance) finds a higher stored offset and becomes a
 // no-op. Kafka's own committed offsets are only informative.
-import type { Prisma, PrismaClient } from '@prisma/client';
+import { Prisma, type PrismaClient } from '@prisma/client';
 import { SALES_UPDATED_CHANNEL, type SalesUpdatedNotice } from '../live-channel';
 import { lineRevenueCents, orderRevenueCents, type RejectReason, type SaleEvent } from '../sales-event';
 import {
@@ -158,18 +158,13 @@ async function writeRollup(
   }
   if (demographics.length > 0) {
     await tx.$executeRaw`
-      INSERT INTO demographic_rollup AS t
-        (shard, grain, bucket, store_id, region, channel, category, age_band, gender, loyalty_tier, customer_type, revenue_cents, orders)
-      SELECT ${shard}::smallint, grain, to_timestamp(bucket / 1000.0), "storeId", region, channel, category, "ageBand", gender, "loyaltyTier",
-        "customerType", "revenueCents", orders
+      INSERT INTO demographic_rollup AS t (shard, grain, bucket, store_id, region, channel, category, revenue_cents, orders)
+      SELECT ${shard}::smallint, grain, to_timestamp(bucket / 1000.0), "storeId", region, channel, category, "revenueCents", orders
       FROM jsonb_to_recordset(${JSON.stringify(demographics)}::jsonb) AS x(grain text, bucket bigint, "storeId" text,
-        region text, channel text, category text, "ageBand" text, gender text, "loyaltyTier" text, "customerType" text,
-        "revenueCents" bigint, orders bigint)
-      ORDER BY 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
-      ON CONFLICT (grain, bucket, store_id, region, channel, category, age_band, gender, loyalty_tier, customer_type, shard)
-      DO UPDATE SET
-        revenue_cents = t.revenue_cents + EXCLUDED.revenue_cents,
-        orders = t.orders + EXCLUDED.orders`;
+        region text, channel text, category text, "revenueCents" bigint[], orders bigint[])
+      ORDER BY 2, 3, 4, 5, 6, 7
+      ON CONFLICT (grain, bucket, store_id, region, channel, category, shard) DO UPDATE SET
+        revenue_cents = ${addSlots('revenue_cents')}, orders = ${addSlots('orders')}`;
   }
   if (catalog.length > 0) {
     await tx.$executeRaw`
@@ -199,9 +194,15 @@ async function writeRollup(
 }
 
 /**
- * Per-product customer segments: slot arrays add up element by element (a slot missing on
- * either side — a row older than a newly appended segment — counts as 0).
+ * Customer-segment slot arrays add up element by element (a slot missing on either side — a
+ * row older than a newly appended segment — counts as 0).
  */
+function addSlots(column: 'revenue_cents' | 'orders'): Prisma.Sql {
+  return Prisma.raw(`ARRAY(SELECT COALESCE(a, 0) + COALESCE(b, 0)
+        FROM unnest(t.${column}, EXCLUDED.${column}) WITH ORDINALITY AS u(a, b, i) ORDER BY i)`);
+}
+
+/** Per-product customer segments (slot arrays, see addSlots). */
 async function writeProductDemographics(tx: Tx, shard: number, rows: ProductDemographicDelta[]): Promise<void> {
   if (rows.length === 0) return;
   await tx.$executeRaw`
@@ -211,10 +212,7 @@ async function writeProductDemographics(tx: Tx, shard: number, rows: ProductDemo
       region text, channel text, category text, "revenueCents" bigint[], orders bigint[])
     ORDER BY 2, 3, 4, 5, 6, 7, 8
     ON CONFLICT (grain, sku, bucket, store_id, region, channel, category, shard) DO UPDATE SET
-      revenue_cents = ARRAY(SELECT COALESCE(a, 0) + COALESCE(b, 0)
-        FROM unnest(t.revenue_cents, EXCLUDED.revenue_cents) WITH ORDINALITY AS u(a, b, i) ORDER BY i),
-      orders = ARRAY(SELECT COALESCE(a, 0) + COALESCE(b, 0)
-        FROM unnest(t.orders, EXCLUDED.orders) WITH ORDINALITY AS u(a, b, i) ORDER BY i)`;
+      revenue_cents = ${addSlots('revenue_cents')}, orders = ${addSlots('orders')}`;
 }
 
 /** Counted sales and refunds for the live ticker (one row per event, pruned after a day). */

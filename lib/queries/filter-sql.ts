@@ -52,6 +52,14 @@ export interface CategoryScope {
   where: Prisma.Sql;
   /** Expression of a row's orders in the view. */
   orders: Prisma.Sql;
+  /** What one order of a row counts for in the view (1, or the category-set weight). */
+  weight: Prisma.Sql;
+  /**
+   * The same category condition on fromCells' fenced scan (alias `x`), so each cell's index
+   * scan skips other categories' entries instead of fetching their rows; TRUE when the
+   * condition needs the join.
+   */
+  scan: Prisma.Sql;
 }
 
 export function categoryScope(f: Pick<OverviewFilters, 'category'>): CategoryScope {
@@ -59,7 +67,13 @@ export function categoryScope(f: Pick<OverviewFilters, 'category'>): CategorySco
   if (categories.length <= 1) {
     // No filter: the whole-order rows; one category: its rows ("orders with a line in it").
     const category = categories[0] ?? ALL_CATEGORIES;
-    return { join: Prisma.empty, where: Prisma.sql`r.category = ${category}`, orders: Prisma.sql`r.orders` };
+    return {
+      join: Prisma.empty,
+      where: Prisma.sql`r.category = ${category}`,
+      orders: Prisma.sql`r.orders`,
+      weight: Prisma.sql`1`,
+      scan: Prisma.sql`x.category = ${category}`,
+    };
   }
   // Several categories S: each category's rows with weight 1, and the category-set rows of
   // every set T with |T∩S| ≥ 2 with weight 1 − |T∩S|, so that an order spanning k of the
@@ -82,6 +96,8 @@ export function categoryScope(f: Pick<OverviewFilters, 'category'>): CategorySco
     ) w`,
     where: Prisma.sql`(w.weights -> r.category) IS NOT NULL`,
     orders: Prisma.sql`r.orders * (w.weights ->> r.category)::int`,
+    weight: Prisma.sql`(w.weights ->> r.category)::int`,
+    scan: Prisma.sql`TRUE`,
   };
 }
 

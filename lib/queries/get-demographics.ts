@@ -1,4 +1,5 @@
-import type { PrismaClient } from '@prisma/client';
+import { Prisma, type PrismaClient } from '@prisma/client';
+import { CUSTOMER_SEGMENTS } from '../sales-rollup';
 import type { Cell } from '../time-buckets';
 import { categoryScope, dimensionWhere, fromCells, levelScan, levelWhere } from './filter-sql';
 import {
@@ -32,31 +33,47 @@ export function fixedDimensions(found: ReadonlyMap<string, DemographicSlice>): O
   };
 }
 
-/** Revenue and orders by each demographic dimension, in one GROUPING SETS scan. */
-export async function getDemographics(prisma: PrismaClient, f: OverviewFilters, cells: Cell[]): Promise<Demographics> {
-  const scope = categoryScope(f);
-  const rows = await prisma.$queryRaw<{ dimension: Dimension; key: string; revenue: bigint; orders: bigint }[]>`
-    SELECT
-      CASE
-        WHEN GROUPING(age_band) = 0 THEN 'age_band'
-        WHEN GROUPING(gender) = 0 THEN 'gender'
-        WHEN GROUPING(loyalty_tier) = 0 THEN 'loyalty_tier'
-        WHEN GROUPING(customer_type) = 0 THEN 'customer_type'
-        ELSE 'region'
-      END AS dimension,
-      COALESCE(age_band, gender, loyalty_tier, customer_type, region) AS key,
-      SUM(r.revenue_cents)::bigint AS revenue, SUM(${scope.orders})::bigint AS orders
-    FROM ${fromCells('demographic_rollup', cells, levelScan(f))} ${scope.join}
-    WHERE ${scope.where} AND ${dimensionWhere(f)} AND ${levelWhere(f)}
-    GROUP BY GROUPING SETS ((age_band), (gender), (loyalty_tier), (customer_type), (region))`;
-
+/** Rows of `slot` (1-based, as WITH ORDINALITY numbers them) into the fixed dimensions' slices. */
+export function segmentSlices(
+  rows: readonly { slot: number; revenue: bigint | null; orders: bigint | null }[],
+): Omit<Demographics, 'region'> {
   const found = new Map<string, DemographicSlice>();
   for (const r of rows) {
-    found.set(`${r.dimension}:${r.key}`, { key: r.key, revenue_cents: Number(r.revenue), orders: Number(r.orders) });
+    const segment = CUSTOMER_SEGMENTS[r.slot - 1];
+    if (!segment) continue;
+    const id = `${segment.dimension}:${segment.key}`;
+    const slice = found.get(id) ?? { key: segment.key, revenue_cents: 0, orders: 0 };
+    slice.revenue_cents += Number(r.revenue ?? 0);
+    slice.orders += Number(r.orders ?? 0);
+    found.set(id, slice);
   }
-  const region = rows
-    .filter((r) => r.dimension === 'region')
-    .map((r) => found.get(`region:${r.key}`) as DemographicSlice)
-    .sort((a, b) => b.revenue_cents - a.revenue_cents || a.key.localeCompare(b.key));
-  return { ...fixedDimensions(found), region };
+  return fixedDimensions(found);
+}
+
+/**
+ * Revenue and orders by each demographic dimension: demographic_rollup's segment slots summed
+ * per region and slot. A region's figures are the sum of any one dimension's slots (each event
+ * fills exactly one slot per dimension); customer type is used.
+ */
+export async function getDemographics(prisma: PrismaClient, f: OverviewFilters, cells: Cell[]): Promise<Demographics> {
+  const scope = categoryScope(f);
+  const rows = await prisma.$queryRaw<
+    { region: string; slot: number; revenue: bigint | null; orders: bigint | null }[]
+  >`
+    SELECT r.region, u.slot::int AS slot, SUM(u.revenue)::bigint AS revenue, SUM(u.orders * ${scope.weight})::bigint AS orders
+    FROM ${fromCells('demographic_rollup', cells, Prisma.sql`${levelScan(f)} AND ${scope.scan}`)} ${scope.join}
+    CROSS JOIN LATERAL unnest(r.revenue_cents, r.orders) WITH ORDINALITY AS u(revenue, orders, slot)
+    WHERE ${scope.where} AND ${dimensionWhere(f)} AND ${levelWhere(f)}
+    GROUP BY r.region, u.slot`;
+
+  const byRegion = new Map<string, DemographicSlice>();
+  for (const r of rows) {
+    if (CUSTOMER_SEGMENTS[r.slot - 1]?.dimension !== 'customer_type') continue;
+    const slice = byRegion.get(r.region) ?? { key: r.region, revenue_cents: 0, orders: 0 };
+    slice.revenue_cents += Number(r.revenue ?? 0);
+    slice.orders += Number(r.orders ?? 0);
+    byRegion.set(r.region, slice);
+  }
+  const region = [...byRegion.values()].sort((a, b) => b.revenue_cents - a.revenue_cents || a.key.localeCompare(b.key));
+  return { ...segmentSlices(rows), region };
 }

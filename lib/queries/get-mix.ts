@@ -1,6 +1,7 @@
 import { Prisma, type PrismaClient } from '@prisma/client';
+import { CUSTOMER_SEGMENTS } from '../sales-rollup';
 import type { Cell } from '../time-buckets';
-import { categoryScope, dimensionWhere, fromCells, isRealCategory } from './filter-sql';
+import { categoryScope, dimensionWhere, fromCells, isRealCategory, levelScan, levelWhere } from './filter-sql';
 import type { MixSlice, OverviewFilters } from './overview.types';
 
 type Row = { key: string; revenue: bigint; orders: bigint };
@@ -18,6 +19,34 @@ export function toSlices(rows: Row[]): MixSlice[] {
     .sort((a, b) => b.revenue_cents - a.revenue_cents || a.key.localeCompare(b.key));
 }
 
+/** 1-based bounds of the customer-type slots (new, returning) in the segment arrays. */
+const CUSTOMER_TYPE_SLOTS = (() => {
+  const slots = CUSTOMER_SEGMENTS.flatMap((s, i) => (s.dimension === 'customer_type' ? [i + 1] : []));
+  return { lo: Math.min(...slots), hi: Math.max(...slots) };
+})();
+
+/**
+ * Revenue and orders per category. Without a store or channel filter, from the region-level
+ * rows of demographic_rollup (a cell's customer-type slots add up to the cell; ~30× fewer rows
+ * than sales_rollup's store × channel rows); else from sales_rollup.
+ */
+function categoryRows(prisma: PrismaClient, f: OverviewFilters, cells: Cell[], category: Prisma.Sql) {
+  if (f.store || f.channel) {
+    return prisma.$queryRaw<Row[]>`
+      SELECT r.category AS key, SUM(r.revenue_cents)::bigint AS revenue, SUM(r.orders)::bigint AS orders
+      FROM ${fromCells('sales_rollup', cells)}
+      WHERE ${category} AND ${dimensionWhere(f)}
+      GROUP BY r.category`;
+  }
+  const slots = Prisma.raw(`${CUSTOMER_TYPE_SLOTS.lo}:${CUSTOMER_TYPE_SLOTS.hi}`);
+  return prisma.$queryRaw<Row[]>`
+    SELECT r.category AS key, SUM(u.revenue)::bigint AS revenue, SUM(u.orders)::bigint AS orders
+    FROM ${fromCells('demographic_rollup', cells, levelScan(f))}
+    CROSS JOIN LATERAL unnest(r.revenue_cents[${slots}], r.orders[${slots}]) AS u(revenue, orders)
+    WHERE ${category} AND ${dimensionWhere(f)} AND ${levelWhere(f)}
+    GROUP BY r.category`;
+}
+
 /** Share of revenue by category and by channel. */
 export async function getMix(
   prisma: PrismaClient,
@@ -30,14 +59,10 @@ export async function getMix(
     : isRealCategory(Prisma.sql`r.category`);
   const scope = categoryScope(f);
   const [byCategory, byChannel] = await Promise.all([
-    prisma.$queryRaw<Row[]>`
-      SELECT r.category AS key, SUM(r.revenue_cents)::bigint AS revenue, SUM(r.orders)::bigint AS orders
-      FROM ${fromCells('sales_rollup', cells)}
-      WHERE ${category} AND ${dimensionWhere(f)}
-      GROUP BY r.category`,
+    categoryRows(prisma, f, cells, category),
     prisma.$queryRaw<Row[]>`
       SELECT r.channel AS key, SUM(r.revenue_cents)::bigint AS revenue, SUM(${scope.orders})::bigint AS orders
-      FROM ${fromCells('sales_rollup', cells)} ${scope.join}
+      FROM ${fromCells('sales_rollup', cells, scope.scan)} ${scope.join}
       WHERE ${scope.where} AND ${dimensionWhere(f)}
       GROUP BY r.channel`,
   ]);

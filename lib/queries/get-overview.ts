@@ -7,7 +7,7 @@ import { getFreshness } from './get-freshness';
 import { getMix } from './get-mix';
 import { getRecentOrders } from './get-recent-orders';
 import { getSalesTrend, totalsOf } from './get-sales-trend';
-import { getMovers, getProductRanks, getTopProducts, type TopSort } from './get-top-products';
+import { getProductStandings, type TopSort } from './get-top-products';
 import type { Overview, OverviewFilters } from './overview.types';
 
 export interface TopOptions {
@@ -30,23 +30,16 @@ export async function getOverview(
   const current = planCells([fromMs], toMs);
   const before = planCells([prev.from], prev.to);
 
-  const [trend, previousTrend, topProducts, movers, demographics, mix, recentOrders, freshness] = await Promise.all([
+  const [trend, previousTrend, products, demographics, mix, recentOrders, freshness] = await Promise.all([
     getSalesTrend(prisma, f, trendBuckets(f), toMs),
     getSalesTrend(prisma, f, bucketStarts(prev.from, prev.to, f.granularity, f.tz), prev.to),
-    getTopProducts(prisma, f, current, top.limit, top.sort),
-    getMovers(prisma, f, current, before),
+    getProductStandings(prisma, f, current, before, top),
     getDemographics(prisma, f, current),
     getMix(prisma, f, current),
     getRecentOrders(prisma, f),
     getFreshness(prisma, env().SALES_TOPIC),
   ]);
-  const ranks = await getProductRanks(
-    prisma,
-    f,
-    before,
-    topProducts.map((p) => p.sku),
-    top.sort,
-  );
+  const { top: topProducts, previousRanks: ranks, movers } = products;
   const totals = totalsOf(trend);
   return {
     currency: env().REPORTING_CURRENCY,

@@ -1,9 +1,8 @@
 import { Prisma, type PrismaClient } from '@prisma/client';
-import { PRODUCT_SEGMENTS } from '../sales-rollup';
 import type { Cell } from '../time-buckets';
 import { dimensionWhere, fromCells } from './filter-sql';
-import { fixedDimensions } from './get-demographics';
-import type { DemographicSlice, Demographics, OverviewFilters } from './overview.types';
+import { segmentSlices } from './get-demographics';
+import type { Demographics, OverviewFilters } from './overview.types';
 
 /**
  * Who buys one product: its revenue and orders (orders containing it) by age band, gender,
@@ -25,15 +24,5 @@ export async function getProductDemographics(
     WHERE ${dimensionWhere(f)} ${category}
     GROUP BY u.slot`;
 
-  const found = new Map<string, DemographicSlice>();
-  for (const r of rows) {
-    const segment = PRODUCT_SEGMENTS[r.slot - 1]; // ORDINALITY is 1-based
-    if (!segment) continue;
-    found.set(`${segment.dimension}:${segment.key}`, {
-      key: segment.key,
-      revenue_cents: Number(r.revenue ?? 0),
-      orders: Number(r.orders ?? 0),
-    });
-  }
-  return fixedDimensions(found);
+  return segmentSlices(rows);
 }

@@ -28,7 +28,7 @@ export async function getSalesTrend(
   const rows = await prisma.$queryRaw<BucketSums[]>`
     SELECT c.idx, SUM(r.revenue_cents)::bigint AS revenue, SUM(${scope.orders})::bigint AS orders, SUM(r.units)::bigint AS units,
       SUM(r.refund_cents)::bigint AS refunds
-    FROM ${fromCells('sales_rollup', planCells(starts, toMs))} ${scope.join}
+    FROM ${fromCells('sales_rollup', planCells(starts, toMs), scope.scan)} ${scope.join}
     WHERE ${scope.where} AND ${dimensionWhere(f)}
     GROUP BY c.idx`;
   return toTrendPoints(starts, rows, granularity, f.tz);

@@ -22,113 +22,106 @@ function orderBy(sort: TopSort): Prisma.Sql {
   return sort === 'units' ? Prisma.sql`units DESC, revenue DESC, sku` : Prisma.sql`revenue DESC, sku`;
 }
 
-/** Top products in the cells' range, by revenue (or units); ties broken by SKU. */
-export async function getTopProducts(
-  prisma: PrismaClient,
-  f: OverviewFilters,
-  cells: Cell[],
-  limit = 10,
-  sort: TopSort = 'revenue',
-): Promise<ProductTotal[]> {
-  const rows = await prisma.$queryRaw<
-    { sku: string; name: string; category: string; revenue: bigint; units: bigint }[]
-  >`
-    SELECT t.sku, p.name, p.category, t.revenue, t.units
-    FROM (
-      SELECT r.sku, SUM(r.revenue_cents)::bigint AS revenue, SUM(r.units)::bigint AS units
-      FROM ${fromCells('product_rollup', cells, levelScan(f))}
-      WHERE ${dimensionWhere(f)} AND ${levelWhere(f)} ${categoryFilter(f)}
-      GROUP BY r.sku
-      ORDER BY ${orderBy(sort)}
-      LIMIT ${limit}
-    ) t
-    JOIN product p USING (sku)
-    ORDER BY ${sort === 'units' ? Prisma.sql`t.units DESC, t.revenue DESC, t.sku` : Prisma.sql`t.revenue DESC, t.sku`}`;
-  return rows.map((r) => ({
-    sku: r.sku,
-    name: r.name,
-    category: r.category,
-    revenue_cents: Number(r.revenue),
-    units: Number(r.units),
-  }));
-}
-
-/** Rank (1 = best) of the given SKUs among all products of the cells' range; absent = unsold. */
-export async function getProductRanks(
-  prisma: PrismaClient,
-  f: OverviewFilters,
-  cells: Cell[],
-  skus: string[],
-  sort: TopSort = 'revenue',
-): Promise<Map<string, number>> {
-  if (skus.length === 0) return new Map();
-  const rows = await prisma.$queryRaw<{ sku: string; rank: bigint }[]>`
-    SELECT sku, rank FROM (
-      SELECT r.sku, row_number() OVER (ORDER BY ${orderBy(sort)}) AS rank
-      FROM (
-        SELECT r.sku, SUM(r.revenue_cents) AS revenue, SUM(r.units) AS units
-        FROM ${fromCells('product_rollup', cells, levelScan(f))}
-        WHERE ${dimensionWhere(f)} AND ${levelWhere(f)} ${categoryFilter(f)}
-        GROUP BY r.sku
-      ) r
-    ) ranked
-    WHERE sku = ANY(${skus}::text[])`;
-  return new Map(rows.map((r) => [r.sku, Number(r.rank)]));
-}
-
 export interface ProductChange extends ProductTotal {
   previous_revenue_cents: number;
   change_cents: number;
 }
 
-/** Biggest risers and fallers by revenue between two ranges. */
-export async function getMovers(
+export interface ProductStandings {
+  /** Top products of the current range, by revenue (or units); ties broken by SKU. */
+  top: ProductTotal[];
+  /** Rank (1 = best) of each top product among all products of the previous range; absent = unsold. */
+  previousRanks: Map<string, number>;
+  /** Biggest risers and fallers by revenue between the two ranges. */
+  movers: { risers: ProductChange[]; fallers: ProductChange[] };
+}
+
+/**
+ * Top products, their previous ranks and the movers, from one read of each range's
+ * product rows (each range is summed once per SKU, then ranked and compared in SQL).
+ */
+export async function getProductStandings(
   prisma: PrismaClient,
   f: OverviewFilters,
   current: Cell[],
   previous: Cell[],
-  limit = 5,
-): Promise<{ risers: ProductChange[]; fallers: ProductChange[] }> {
+  opts: { limit?: number; sort?: TopSort; movers?: number } = {},
+): Promise<ProductStandings> {
+  const { limit = 10, sort = 'revenue', movers = 5 } = opts;
+  const bySkuIn = (cells: Cell[]) => Prisma.sql`
+    SELECT r.sku, SUM(r.revenue_cents)::bigint AS revenue, SUM(r.units)::bigint AS units
+    FROM ${fromCells('product_rollup', cells, levelScan(f))}
+    WHERE ${dimensionWhere(f)} AND ${levelWhere(f)} ${categoryFilter(f)}
+    GROUP BY r.sku`;
   const rows = await prisma.$queryRaw<
-    { sku: string; name: string; category: string; now: bigint; before: bigint; units: bigint; dir: string }[]
+    {
+      kind: 'top' | 'up' | 'down';
+      sku: string;
+      name: string;
+      category: string;
+      revenue: bigint;
+      units: bigint;
+      before: bigint | null;
+      rank: bigint | null;
+    }[]
   >`
-    WITH cur AS (
-      SELECT r.sku, SUM(r.revenue_cents) AS revenue, SUM(r.units) AS units
-      FROM ${fromCells('product_rollup', current, levelScan(f))}
-      WHERE ${dimensionWhere(f)} AND ${levelWhere(f)} ${categoryFilter(f)} GROUP BY r.sku
-    ), prev AS (
-      SELECT r.sku, SUM(r.revenue_cents) AS revenue
-      FROM ${fromCells('product_rollup', previous, levelScan(f))}
-      WHERE ${dimensionWhere(f)} AND ${levelWhere(f)} ${categoryFilter(f)} GROUP BY r.sku
-    ), delta AS (
-      SELECT COALESCE(cur.sku, prev.sku) AS sku, COALESCE(cur.revenue, 0)::bigint AS now,
-             COALESCE(prev.revenue, 0)::bigint AS before, COALESCE(cur.units, 0)::bigint AS units
+    WITH cur AS MATERIALIZED (${bySkuIn(current)}),
+    prev AS MATERIALIZED (${bySkuIn(previous)}),
+    delta AS (
+      SELECT COALESCE(cur.sku, prev.sku) AS sku, COALESCE(cur.revenue, 0) AS now,
+             COALESCE(prev.revenue, 0) AS before, COALESCE(cur.units, 0) AS units
       FROM cur FULL JOIN prev ON cur.sku = prev.sku
     )
-    SELECT * FROM (
-      (SELECT d.*, 'up' AS dir FROM delta d WHERE now > before ORDER BY now - before DESC, sku LIMIT ${limit})
+    SELECT m.kind, m.sku, p.name, p.category, m.revenue, m.units, m.before, m.rank FROM (
+      (SELECT 'top' AS kind, t.sku, t.revenue, t.units, NULL::bigint AS before, ranked.rank
+       FROM (SELECT * FROM cur ORDER BY ${orderBy(sort)} LIMIT ${limit}) t
+       LEFT JOIN (SELECT sku, row_number() OVER (ORDER BY ${orderBy(sort)}) AS rank FROM prev) ranked USING (sku))
       UNION ALL
-      (SELECT d.*, 'down' AS dir FROM delta d WHERE now < before ORDER BY now - before ASC, sku LIMIT ${limit})
+      (SELECT 'up', d.sku, d.now, d.units, d.before, NULL FROM delta d
+       WHERE now > before ORDER BY now - before DESC, sku LIMIT ${movers})
+      UNION ALL
+      (SELECT 'down', d.sku, d.now, d.units, d.before, NULL FROM delta d
+       WHERE now < before ORDER BY now - before ASC, sku LIMIT ${movers})
     ) m JOIN product p USING (sku)`;
-  const toChange = (r: (typeof rows)[number]): ProductChange => ({
+
+  const total = (r: (typeof rows)[number]): ProductTotal => ({
     sku: r.sku,
     name: r.name,
     category: r.category,
-    revenue_cents: Number(r.now),
+    revenue_cents: Number(r.revenue),
     units: Number(r.units),
+  });
+  const compare = sort === 'units' ? byUnits : byRevenue;
+  const top = rows
+    .filter((r) => r.kind === 'top')
+    .map(total)
+    .sort(compare);
+  const previousRanks = new Map(
+    rows.filter((r) => r.kind === 'top' && r.rank !== null).map((r) => [r.sku, Number(r.rank)]),
+  );
+  const toChange = (r: (typeof rows)[number]): ProductChange => ({
+    ...total(r),
     previous_revenue_cents: Number(r.before),
-    change_cents: Number(r.now) - Number(r.before),
+    change_cents: Number(r.revenue) - Number(r.before),
   });
   const byChange = (a: ProductChange, b: ProductChange) =>
     Math.abs(b.change_cents) - Math.abs(a.change_cents) || (a.sku < b.sku ? -1 : 1);
   return {
-    risers: rows
-      .filter((r) => r.dir === 'up')
-      .map(toChange)
-      .sort(byChange),
-    fallers: rows
-      .filter((r) => r.dir === 'down')
-      .map(toChange)
-      .sort(byChange),
+    top,
+    previousRanks,
+    movers: {
+      risers: rows
+        .filter((r) => r.kind === 'up')
+        .map(toChange)
+        .sort(byChange),
+      fallers: rows
+        .filter((r) => r.kind === 'down')
+        .map(toChange)
+        .sort(byChange),
+    },
   };
 }
+
+const bySku = (a: ProductTotal, b: ProductTotal) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0);
+const byRevenue = (a: ProductTotal, b: ProductTotal) => b.revenue_cents - a.revenue_cents || bySku(a, b);
+const byUnits = (a: ProductTotal, b: ProductTotal) => b.units - a.units || byRevenue(a, b);

@@ -5,8 +5,8 @@ import {
   ALL,
   ALL_CATEGORIES,
   CATEGORY_SET_PREFIX,
+  CUSTOMER_SEGMENTS,
   categorySetId,
-  PRODUCT_SEGMENTS,
   rollUp,
   rollUpProductDemographics,
   type SalesDelta,
@@ -20,6 +20,20 @@ function event(overrides: Partial<SaleJson>): SaleEvent {
 }
 
 const T = Date.parse('2026-03-01T10:15:00Z');
+
+/** Index of a customer segment in the slot arrays. */
+const slot = (dimension: string, key: string) =>
+  CUSTOMER_SEGMENTS.findIndex((s) => s.dimension === dimension && s.key === key);
+/** The non-zero slots of a slot array, by `dimension:key`. */
+const bySlot = (values: number[]) =>
+  Object.fromEntries(
+    values.flatMap((v, i) => (v === 0 ? [] : [[`${CUSTOMER_SEGMENTS[i]?.dimension}:${CUSTOMER_SEGMENTS[i]?.key}`, v]])),
+  );
+/** A slot array's total: each event fills one slot of each of the four dimensions. */
+const slotTotal = (values: number | number[]) =>
+  Array.isArray(values)
+    ? values.reduce((n, v, i) => n + (CUSTOMER_SEGMENTS[i]?.dimension === 'customer_type' ? v : 0), 0)
+    : values;
 const mixed = event({
   event_id: 'a',
   lines: [
@@ -75,7 +89,8 @@ describe('rollUp', () => {
       refundUnits: 1,
     });
     const who = demographics.find((r) => r.grain === 'm' && r.bucket === refundMinute && r.category === ALL_CATEGORIES);
-    expect(who).toMatchObject({ revenueCents: -950, orders: 0, ageBand: '25-34' });
+    expect(bySlot(who?.revenueCents ?? [])).toMatchObject({ 'age_band:25-34': -950, 'customer_type:returning': -950 });
+    expect(bySlot(who?.orders ?? [])).toEqual({});
   });
 
   it('sums refunds into hour cells with the sales of the same hour', () => {
@@ -104,28 +119,24 @@ describe('rollUp', () => {
     expect(buckets).toEqual({ min: T, max: Date.parse('2026-03-01T10:17:00Z') });
   });
 
-  it('keys demographics by age band, gender, loyalty tier and new/returning', () => {
+  it('puts each order under its age band, gender, loyalty tier and new/returning slots', () => {
     const { demographics } = rollUp([mixed, later]);
-    const all = demographics.filter((r) => r.category === ALL_CATEGORIES && r.grain === 'm');
-    expect(all).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({
-          ageBand: '25-34',
-          gender: 'female',
-          loyaltyTier: 'gold',
-          customerType: 'returning',
-          revenueCents: 3400,
-          orders: 1,
-        }),
-        expect.objectContaining({
-          ageBand: 'unknown',
-          gender: 'male',
-          loyaltyTier: 'none',
-          customerType: 'new',
-          orders: 1,
-        }),
-      ]),
-    );
+    const all = demographics.filter((r) => r.category === ALL_CATEGORIES && r.grain === 'm' && r.storeId !== ALL);
+    const first = all.find((r) => r.bucket === T);
+    // mixed: 31-year-old returning gold female.
+    expect(bySlot(first?.revenueCents ?? [])).toEqual({
+      'age_band:25-34': 3400,
+      'gender:female': 3400,
+      'loyalty_tier:gold': 3400,
+      'customer_type:returning': 3400,
+    });
+    const second = all.find((r) => r.bucket === Date.parse('2026-03-01T10:17:00Z'));
+    expect(bySlot(second?.orders ?? [])).toEqual({
+      'age_band:unknown': 1,
+      'gender:male': 1,
+      'loyalty_tier:none': 1,
+      'customer_type:new': 1,
+    });
     const apparel = demographics.filter((r) => r.category === 'Apparel' && r.grain === 'm');
     expect(apparel.filter((r) => r.storeId !== ALL)).toHaveLength(1);
   });
@@ -133,17 +144,21 @@ describe('rollUp', () => {
   it('adds region-level rows (all stores and channels) that sum to the store-level rows', () => {
     const other = event({ event_id: 'o', store_id: 'BOS-01', channel: 'app' });
     const { products, demographics } = rollUp([mixed, later, other, event({ event_id: 'o2' })]);
-    const sum = <T extends { storeId: string; revenueCents: number; orders: number }>(
+    const sum = <T extends { storeId: string; revenueCents: number | number[]; orders: number | number[] }>(
       rows: T[],
       level: 'store' | 'region',
     ) =>
       rows
         .filter((r) => (level === 'region') === (r.storeId === ALL))
-        .reduce((a, r) => ({ revenue: a.revenue + r.revenueCents, orders: a.orders + r.orders }), {
-          revenue: 0,
-          orders: 0,
-        });
-    for (const rows of [products, demographics] as { storeId: string; revenueCents: number; orders: number }[][]) {
+        .reduce(
+          (a, r) => ({ revenue: a.revenue + slotTotal(r.revenueCents), orders: a.orders + slotTotal(r.orders) }),
+          {
+            revenue: 0,
+            orders: 0,
+          },
+        );
+    type Row = { storeId: string; revenueCents: number | number[]; orders: number | number[] };
+    for (const rows of [products, demographics] as Row[][]) {
       expect(sum(rows, 'region')).toEqual(sum(rows, 'store'));
     }
     const regionRows = products.filter(
@@ -170,7 +185,10 @@ describe('rollUp', () => {
     for (const rows of [sales, products, demographics]) {
       const sum = (grain: string) => {
         const cells = rows.filter((r) => r.grain === grain);
-        return [cells.reduce((n, r) => n + r.revenueCents, 0), cells.reduce((n, r) => n + r.orders, 0)];
+        return [
+          cells.reduce((n, r) => n + slotTotal(r.revenueCents), 0),
+          cells.reduce((n, r) => n + slotTotal(r.orders), 0),
+        ];
       };
       expect(sum('h')).toEqual(sum('m'));
       expect(sum('d')).toEqual(sum('m'));
@@ -203,13 +221,6 @@ describe('rollUp', () => {
 });
 
 describe('rollUpProductDemographics', () => {
-  const slot = (dimension: string, key: string) =>
-    PRODUCT_SEGMENTS.findIndex((s) => s.dimension === dimension && s.key === key);
-  const bySlot = (values: number[]) =>
-    Object.fromEntries(
-      values.flatMap((v, i) => (v === 0 ? [] : [[`${PRODUCT_SEGMENTS[i]?.dimension}:${PRODUCT_SEGMENTS[i]?.key}`, v]])),
-    );
-
   it('has one slot for every value of every dimension, each once', () => {
     const expected = [
       ...AGE_BANDS.map((k) => `age_band:${k}`),
@@ -217,7 +228,7 @@ describe('rollUpProductDemographics', () => {
       ...LOYALTY_TIERS.map((k) => `loyalty_tier:${k}`),
       ...CUSTOMER_TYPES.map((k) => `customer_type:${k}`),
     ];
-    const layout = PRODUCT_SEGMENTS.map((s) => `${s.dimension}:${s.key}`);
+    const layout = CUSTOMER_SEGMENTS.map((s) => `${s.dimension}:${s.key}`);
     expect(new Set(layout).size).toBe(layout.length);
     expect([...layout].sort()).toEqual([...expected].sort());
   });
@@ -260,7 +271,7 @@ describe('rollUpProductDemographics', () => {
         );
         for (const dimension of ['age_band', 'gender', 'loyalty_tier', 'customer_type']) {
           const sum = (values: number[]) =>
-            values.reduce((n, v, i) => n + (PRODUCT_SEGMENTS[i]?.dimension === dimension ? v : 0), 0);
+            values.reduce((n, v, i) => n + (CUSTOMER_SEGMENTS[i]?.dimension === dimension ? v : 0), 0);
           expect(sum(cell.revenueCents)).toBe(product?.revenueCents);
           expect(sum(cell.orders)).toBe(product?.orders);
         }
@@ -296,10 +307,20 @@ describe('category sets (orders of multi-category filters)', () => {
       expect(rows).toEqual([expect.objectContaining({ orders: 1, revenueCents: 0, units: 0, refundCents: 0 })]);
     }
     // Store-level and region-level demographic rows alike.
-    expect(demographics.filter((r) => r.grain === 'm' && r.category === set.id)).toEqual([
-      expect.objectContaining({ storeId: 'NYC-01', orders: 1, revenueCents: 0, ageBand: '25-34', gender: 'female' }),
-      expect.objectContaining({ storeId: ALL, channel: ALL, orders: 1, revenueCents: 0, ageBand: '25-34' }),
+    const setRows = demographics.filter((r) => r.grain === 'm' && r.category === set.id);
+    expect(setRows.map((r) => [r.storeId, r.channel])).toEqual([
+      ['NYC-01', 'web'],
+      [ALL, ALL],
     ]);
+    for (const row of setRows) {
+      expect(bySlot(row.revenueCents)).toEqual({});
+      expect(bySlot(row.orders)).toEqual({
+        'age_band:25-34': 1,
+        'gender:female': 1,
+        'loyalty_tier:gold': 1,
+        'customer_type:returning': 1,
+      });
+    }
   });
 
   it('writes no set row for single-category sales or for refunds', () => {
