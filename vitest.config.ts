@@ -19,7 +19,7 @@ export default defineConfig({
       },
       {
         // Fault injection (npm run test:faults): SIGKILLed workers, broker restarts, cut database
-        // connections, decoder fuzzing — real broker (scripts/test-faults.ts) and PostgreSQL.
+        // connections, decoder fuzzing — real broker (scripts/test.ts) and PostgreSQL.
         test: {
           name: 'faults',
           include: ['tests/faults/**/*.test.ts'],

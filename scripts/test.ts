@@ -1,9 +1,15 @@
 // npm test — every test against real services: type check, lint, unit tests, then a real Kafka
 // broker (started here unless KAFKA_BROKERS is set) with PostgreSQL for the integration
-// tests and Playwright (Debian Chromium) for the end-to-end tests. Prints one summary line.
-//   npm test            everything
-//   npm test -- unit    only the type check and unit tests (no services)
-//   npm test -- e2e     only the browser tests
+// tests, Playwright (Debian Chromium) for the end-to-end tests, and the fault suite (SIGKILLed
+// and rebalanced workers, broker restarts, cut database connections, decoder fuzzing; its
+// broker-restart scenario starts its own broker on TEST_KAFKA_PORT + 10). Prints one summary line.
+//   npm test                           everything (~20 min on 2 cores, 12 of them the fault suite)
+//   npm test -- quick                  everything but the fault suite
+//   npm test -- unit                   only the type check and unit tests (no services)
+//   npm test -- e2e                    only the browser tests
+//   npm test -- faults [fuzz kills …]  only the fault suite (= npm run test:faults), or the
+//                                      fault test files whose names contain these words
+//   FAULTS_SEED=123 npm test -- faults replay a fault run's seeds (each run prints them)
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -11,10 +17,23 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { checkJavaAndMaven, type RunningBroker, startKafkaBroker } from './kafka/broker';
+import { readFigures, summaryLine } from './lib/fault-figures';
 import { root } from './lib/processes';
 import { fail, step } from './lib/progress';
+import { type Counts, vitestCounts } from './lib/vitest-report';
 
-const only = process.argv[2] as 'unit' | 'e2e' | undefined;
+type Only = 'unit' | 'e2e' | 'faults' | 'quick';
+const only = process.argv[2] as Only | undefined;
+const faultFilters = process.argv.slice(3);
+if (only !== undefined && !['unit', 'e2e', 'faults', 'quick'].includes(only)) {
+  fail(`unknown part ${JSON.stringify(only)}: use quick, unit, e2e or faults (or nothing, for everything)`);
+}
+/** Whether this run includes a stage. */
+const runs = (stage: 'unit' | 'integration' | 'e2e' | 'faults'): boolean =>
+  only === undefined ||
+  only === stage ||
+  (only === 'quick' && stage !== 'faults') ||
+  (only === 'unit' && stage === 'unit');
 const resultsDir = path.join(root, '.pulse', 'test-results');
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
@@ -27,12 +46,6 @@ function run(command: string, args: string[], env: Record<string, string> = {}):
   });
 }
 
-interface Counts {
-  passed: number;
-  failed: number;
-  skipped: number;
-}
-
 /** A runner that crashed before writing its report counts as one failure. */
 async function counts(read: () => Promise<Counts>): Promise<Counts> {
   try {
@@ -40,25 +53,6 @@ async function counts(read: () => Promise<Counts>): Promise<Counts> {
   } catch {
     return { passed: 0, failed: 1, skipped: 0 };
   }
-}
-
-async function vitestCounts(file: string): Promise<Counts> {
-  const report = JSON.parse(await readFile(file, 'utf8')) as {
-    numPassedTests: number;
-    numFailedTests: number;
-    numPendingTests: number;
-    numTodoTests: number;
-    numFailedTestSuites: number;
-    success: boolean;
-  };
-  // A suite whose set-up fails (beforeAll) marks its tests skipped, not failed: count the
-  // suite as a failure, or a broken set-up would pass as "0 failed".
-  const failedSuites = report.success ? 0 : report.numFailedTestSuites;
-  return {
-    passed: report.numPassedTests,
-    failed: Math.max(report.numFailedTests, failedSuites, report.success ? 0 : 1),
-    skipped: report.numPendingTests + report.numTodoTests,
-  };
 }
 
 async function playwrightCounts(file: string): Promise<Counts> {
@@ -81,7 +75,7 @@ async function checkPostgres(): Promise<void> {
     await client.connect();
   } catch {
     fail(
-      `PostgreSQL is required for the integration tests and does not answer at ${url}: start it (e.g. pg_ctlcluster 15 main start) or set TEST_DATABASE_SERVER_URL`,
+      `PostgreSQL is required for the integration, browser and fault tests and does not answer at ${url}: start it (e.g. pg_ctlcluster 15 main start) or set TEST_DATABASE_SERVER_URL`,
     );
   } finally {
     await client.end().catch(() => undefined);
@@ -105,7 +99,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void cleanup().then(() => process.exit(143)));
 
   try {
-    if (only !== 'e2e') {
+    await rm(resultsDir, { recursive: true, force: true });
+    if (runs('unit')) {
       step('type check (tsc --noEmit)');
       if ((await run(bin('tsc'), ['--noEmit'])) !== 0) {
         totals.failed += 1;
@@ -117,7 +112,6 @@ async function main(): Promise<void> {
         fail('biome check failed: run `npx biome check --write .`');
       }
       step('unit tests');
-      await rm(resultsDir, { recursive: true, force: true });
       await run(bin('vitest'), [
         'run',
         '--project',
@@ -129,7 +123,7 @@ async function main(): Promise<void> {
       add(await counts(() => vitestCounts(`${resultsDir}/unit.json`)));
     }
     if (only !== 'unit') {
-      if (!existsSync(chromium))
+      if (runs('e2e') && !existsSync(chromium))
         fail(`Chromium is required for the browser tests: apt-get install -y chromium (or set CHROMIUM_PATH)`);
       await checkPostgres();
       let brokers = process.env.KAFKA_BROKERS;
@@ -145,7 +139,7 @@ async function main(): Promise<void> {
       if ((await run(bin('next'), ['build'], { NEXT_TELEMETRY_DISABLED: '1' })) !== 0) fail('next build failed');
 
       const env = { KAFKA_BROKERS: brokers, LOG_LEVEL: 'warn' };
-      if (only !== 'e2e') {
+      if (runs('integration')) {
         step('integration tests (real Kafka + PostgreSQL)');
         await run(
           bin('vitest'),
@@ -161,9 +155,30 @@ async function main(): Promise<void> {
         );
         add(await counts(() => vitestCounts(`${resultsDir}/integration.json`)));
       }
-      step('end-to-end tests (Playwright + Chromium)');
-      await run(bin('playwright'), ['test'], env);
-      add(await counts(() => playwrightCounts(`${resultsDir}/e2e.json`)));
+      if (runs('e2e')) {
+        step('end-to-end tests (Playwright + Chromium)');
+        await run(bin('playwright'), ['test'], env);
+        add(await counts(() => playwrightCounts(`${resultsDir}/e2e.json`)));
+      }
+      if (runs('faults')) {
+        step('fault tests (worker and web processes under SIGKILLs, rebalances, outages; fuzzing)');
+        await run(
+          bin('vitest'),
+          [
+            'run',
+            '--project',
+            'faults',
+            '--reporter=default',
+            '--reporter=json',
+            `--outputFile=${resultsDir}/faults.json`,
+            ...faultFilters,
+          ],
+          env,
+        );
+        add(await counts(() => vitestCounts(`${resultsDir}/faults.json`)));
+        const figures = await readFigures();
+        if (figures.length > 0) console.log(`\n${summaryLine(figures)}`);
+      }
     }
   } finally {
     await cleanup();

@@ -15,7 +15,7 @@ import { judge } from './model';
 export const FAULT_LOG_DIR = path.join(root, '.pulse', 'test-logs', 'faults');
 export const FIGURES_DIR = path.join(root, '.pulse', 'test-results', 'faults');
 
-/** Kafka port of the suite's broker (scripts/test-faults.ts); brokers a test starts itself use +10 and up. */
+/** Kafka port of the suite's broker (scripts/test.ts); brokers a test starts itself use +10 and up. */
 export const KAFKA_PORT = Number(process.env.TEST_KAFKA_PORT ?? 19092);
 /** Web and worker HTTP ports: E2E_PORT's neighbourhood is someone else's; these sit below it. */
 export const PORT_BASE = Number(process.env.FAULTS_PORT_BASE ?? 3700);
