@@ -31,8 +31,10 @@ export const CATEGORY_SET_PREFIX = '\u0001';
 /**
  * store_id and channel of the region-level rows of the product and demographic rollups:
  * every store and channel of a region together. Views without a store or channel filter
- * (the common case) read these, ~20× fewer rows than the store × channel rows. The empty
- * string cannot be a real store id (the contract requires 1–128 characters) or channel.
+ * (the common case) read these, ~20× fewer rows than the store × channel rows. The product
+ * rollup also has all-regions rows (store_id, region and channel all ALL) for views without a
+ * region filter either. The empty string cannot be a real store id or region (the contract
+ * requires 1–128 characters) or channel.
  */
 export const ALL = '';
 
@@ -316,6 +318,7 @@ export function rollUp(events: readonly SaleEvent[]): Rollup {
     stores.set(storeId, region);
     const dimKey = bucket + SEP + storeId + SEP + region + SEP + channel;
     const regionKey = bucket + SEP + ALL + SEP + region + SEP + ALL;
+    const allRegionsKey = bucket + SEP + ALL + SEP + ALL + SEP + ALL;
     const slots = segmentSlots(event.customer);
     const refund = event.type === 'refund';
     const sign = refund ? -1 : 1;
@@ -373,6 +376,7 @@ export function rollUp(events: readonly SaleEvent[]): Rollup {
       for (const product of [
         productRow(products, dimKey + lineKey, bucket, storeId, region, channel, line),
         productRow(products, regionKey + lineKey, bucket, ALL, region, ALL, line),
+        productRow(products, allRegionsKey + lineKey, bucket, ALL, ALL, ALL, line),
       ]) {
         product.revenueCents += sign * lineRevenue;
         product.units += sign * line.quantity;

@@ -102,21 +102,29 @@ export function categoryScope(f: Pick<OverviewFilters, 'category'>): CategorySco
 }
 
 /**
- * Which rows of product_rollup / demographic_rollup answer the view: the region-level rows
- * (store_id = channel = ALL) when no store or channel is filtered, else the store-level rows.
- * Both levels hold every event once, so either gives the same exact sums.
+ * Which rows of product_rollup / demographic_rollup answer the view: the store-level rows when
+ * a store or channel is filtered; else the region-level rows (store_id = channel = ALL, region
+ * set); and for product_rollup (`allRegions`), without a region filter either, its all-regions
+ * rows (store_id = region = channel = ALL), ~5× fewer again. Every level holds every event
+ * once, so each gives the same exact sums.
  */
-export function levelWhere(f: Pick<OverviewFilters, 'store' | 'channel'>, alias = 'r'): Prisma.Sql {
+export function levelWhere(
+  f: Pick<OverviewFilters, 'store' | 'channel' | 'region'>,
+  alias = 'r',
+  allRegions = false,
+): Prisma.Sql {
   const a = Prisma.raw(alias);
-  return f.store || f.channel
-    ? Prisma.sql`${a}.store_id <> ${ALL}`
-    : Prisma.sql`${a}.store_id = ${ALL} AND ${a}.channel = ${ALL}`;
+  if (f.store || f.channel) return Prisma.sql`${a}.store_id <> ${ALL}`;
+  if (allRegions && !f.region) {
+    return Prisma.sql`${a}.store_id = ${ALL} AND ${a}.region = ${ALL} AND ${a}.channel = ${ALL}`;
+  }
+  return Prisma.sql`${a}.store_id = ${ALL} AND ${a}.region <> ${ALL} AND ${a}.channel = ${ALL}`;
 }
 
 /**
  * levelWhere inside fromCells' fenced cell scan (alias `x`): the index range scan of each
- * cell then skips the other level's entries itself instead of fetching their rows.
+ * cell then skips the other levels' entries itself instead of fetching their rows.
  */
-export function levelScan(f: Pick<OverviewFilters, 'store' | 'channel'>): Prisma.Sql {
-  return levelWhere(f, 'x');
+export function levelScan(f: Pick<OverviewFilters, 'store' | 'channel' | 'region'>, allRegions = false): Prisma.Sql {
+  return levelWhere(f, 'x', allRegions);
 }

@@ -30,20 +30,25 @@ const CUSTOMER_TYPE_SLOTS = (() => {
  * rows of demographic_rollup (a cell's customer-type slots add up to the cell; ~30× fewer rows
  * than sales_rollup's store × channel rows); else from sales_rollup.
  */
-function categoryRows(prisma: PrismaClient, f: OverviewFilters, cells: Cell[], category: Prisma.Sql) {
+function categoryRows(
+  prisma: PrismaClient,
+  f: OverviewFilters,
+  cells: Cell[],
+  category: (column: Prisma.Sql) => Prisma.Sql,
+) {
   if (f.store || f.channel) {
     return prisma.$queryRaw<Row[]>`
       SELECT r.category AS key, SUM(r.revenue_cents)::bigint AS revenue, SUM(r.orders)::bigint AS orders
       FROM ${fromCells('sales_rollup', cells)}
-      WHERE ${category} AND ${dimensionWhere(f)}
+      WHERE ${category(Prisma.sql`r.category`)} AND ${dimensionWhere(f)}
       GROUP BY r.category`;
   }
   const slots = Prisma.raw(`${CUSTOMER_TYPE_SLOTS.lo}:${CUSTOMER_TYPE_SLOTS.hi}`);
   return prisma.$queryRaw<Row[]>`
     SELECT r.category AS key, SUM(u.revenue)::bigint AS revenue, SUM(u.orders)::bigint AS orders
-    FROM ${fromCells('demographic_rollup', cells, levelScan(f))}
+    FROM ${fromCells('demographic_rollup', cells, Prisma.sql`${levelScan(f)} AND ${category(Prisma.sql`x.category`)}`)}
     CROSS JOIN LATERAL unnest(r.revenue_cents[${slots}], r.orders[${slots}]) AS u(revenue, orders)
-    WHERE ${category} AND ${dimensionWhere(f)} AND ${levelWhere(f)}
+    WHERE ${dimensionWhere(f)} AND ${levelWhere(f)}
     GROUP BY r.category`;
 }
 
@@ -54,9 +59,8 @@ export async function getMix(
   cells: Cell[],
 ): Promise<{ category: MixSlice[]; channel: MixSlice[] }> {
   // One slice per category: its own rows are exact ("orders with a line in it") for any filter.
-  const category = f.category
-    ? Prisma.sql`r.category = ANY(${f.category}::text[])`
-    : isRealCategory(Prisma.sql`r.category`);
+  const category = (column: Prisma.Sql) =>
+    f.category ? Prisma.sql`${column} = ANY(${f.category}::text[])` : isRealCategory(column);
   const scope = categoryScope(f);
   const [byCategory, byChannel] = await Promise.all([
     categoryRows(prisma, f, cells, category),

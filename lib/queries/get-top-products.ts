@@ -50,8 +50,8 @@ export async function getProductStandings(
   const { limit = 10, sort = 'revenue', movers = 5 } = opts;
   const bySkuIn = (cells: Cell[]) => Prisma.sql`
     SELECT r.sku, SUM(r.revenue_cents)::bigint AS revenue, SUM(r.units)::bigint AS units
-    FROM ${fromCells('product_rollup', cells, levelScan(f))}
-    WHERE ${dimensionWhere(f)} AND ${levelWhere(f)} ${categoryFilter(f)}
+    FROM ${fromCells('product_rollup', cells, levelScan(f, true))}
+    WHERE ${dimensionWhere(f)} AND ${levelWhere(f, 'r', true)} ${categoryFilter(f)}
     GROUP BY r.sku`;
   const rows = await prisma.$queryRaw<
     {

@@ -141,15 +141,15 @@ describe('rollUp', () => {
     expect(apparel.filter((r) => r.storeId !== ALL)).toHaveLength(1);
   });
 
-  it('adds region-level rows (all stores and channels) that sum to the store-level rows', () => {
+  it('adds region-level rows, and all-regions product rows, that sum to the store-level rows', () => {
     const other = event({ event_id: 'o', store_id: 'BOS-01', channel: 'app' });
-    const { products, demographics } = rollUp([mixed, later, other, event({ event_id: 'o2' })]);
-    const sum = <T extends { storeId: string; revenueCents: number | number[]; orders: number | number[] }>(
-      rows: T[],
-      level: 'store' | 'region',
-    ) =>
+    const west = event({ event_id: 'w', store_id: 'SEA-01', region: 'us-west' });
+    const { products, demographics } = rollUp([mixed, later, other, west, event({ event_id: 'o2' })]);
+    type Row = { storeId: string; region: string; revenueCents: number | number[]; orders: number | number[] };
+    const levelOf = (r: Row) => (r.storeId !== ALL ? 'store' : r.region !== ALL ? 'region' : 'all');
+    const sum = (rows: Row[], level: 'store' | 'region' | 'all') =>
       rows
-        .filter((r) => (level === 'region') === (r.storeId === ALL))
+        .filter((r) => levelOf(r) === level)
         .reduce(
           (a, r) => ({ revenue: a.revenue + slotTotal(r.revenueCents), orders: a.orders + slotTotal(r.orders) }),
           {
@@ -157,15 +157,18 @@ describe('rollUp', () => {
             orders: 0,
           },
         );
-    type Row = { storeId: string; revenueCents: number | number[]; orders: number | number[] };
     for (const rows of [products, demographics] as Row[][]) {
       expect(sum(rows, 'region')).toEqual(sum(rows, 'store'));
     }
-    const regionRows = products.filter(
-      (p) => p.storeId === ALL && p.grain === 'm' && p.sku === 'SKU-1' && p.bucket === T,
-    );
-    // NYC-01/web and BOS-01/app in one region: one row, both orders.
-    expect(regionRows).toEqual([expect.objectContaining({ region: 'us-east', channel: ALL, orders: 2, units: 4 })]);
+    expect(sum(products, 'all')).toEqual(sum(products, 'store'));
+    expect(demographics.filter((r) => levelOf(r) === 'all')).toEqual([]); // the customers tile shows regions
+    const sku1 = products.filter((p) => p.storeId === ALL && p.grain === 'm' && p.sku === 'SKU-1' && p.bucket === T);
+    // NYC-01/web and BOS-01/app in one region: one row, both orders; with SEA-01 three orders in all.
+    expect(sku1).toEqual([
+      expect.objectContaining({ region: 'us-east', channel: ALL, orders: 2, units: 4 }),
+      expect.objectContaining({ region: ALL, channel: ALL, orders: 3, units: 6 }),
+      expect.objectContaining({ region: 'us-west', channel: ALL, orders: 1, units: 2 }),
+    ]);
   });
 
   it('keeps the latest name per SKU and region per store', () => {
