@@ -5,6 +5,7 @@ import 'server-only';
 import { type Admin, type Message, Partitioners, type PartitionMetadata, type Producer } from 'kafkajs';
 import { HttpError } from './api-errors';
 import { db } from './db';
+import { chunkBySize } from './dead-letter-batches';
 import { env } from './env';
 import { createKafka, createProducer } from './kafka';
 import { logger } from './logger';
@@ -82,10 +83,23 @@ function copies(rows: DeadLetterToRedrive[], topic: string, partitions: Partitio
   });
 }
 
+/** Re-drives in produce requests the broker accepts (a topic's record batches are limited to ~1 MB). */
 async function produceAndRecord(clients: Clients, topic: string, rows: DeadLetterToRedrive[]) {
   const { topics } = await clients.admin.fetchTopicMetadata({ topics: [topic] });
   const partitions = topics[0]?.partitions ?? [];
   if (partitions.length === 0) throw new Error(`topic ${topic} has no partitions`);
+  const placed: Awaited<ReturnType<typeof produceChunk>> = [];
+  const size = (row: DeadLetterToRedrive) => row.payload.length + Buffer.byteLength(row.key ?? '') + 256;
+  for (const chunk of chunkBySize(rows, size)) placed.push(...(await produceChunk(clients, topic, partitions, chunk)));
+  return placed;
+}
+
+async function produceChunk(
+  clients: Clients,
+  topic: string,
+  partitions: PartitionMetadata[],
+  rows: DeadLetterToRedrive[],
+) {
   const batch = copies(rows, topic, partitions);
   // One produce request for all: the broker appends each partition's copies as one record
   // batch, in order, from the acknowledged base offset.

@@ -2,6 +2,7 @@
 // Postgres rollups exactly once (see lib/queries/apply-sales-batch.ts).
 import type { PrismaClient } from '@prisma/client';
 import type { Batch, Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { type DeadLetterCopy, deadLetterBatches } from '../lib/dead-letter-batches';
 import { env } from '../lib/env';
 import type { KafkaTrouble } from '../lib/kafka';
 import type { Logger } from '../lib/logger';
@@ -273,7 +274,7 @@ export async function startSalesConsumer({
   ): Promise<{ outcome: BatchOutcome; rejected: RejectedMessage[]; commitSeconds: number }> {
     const accepted: AcceptedMessage[] = [];
     const rejected: RejectedMessage[] = [];
-    const dlq: { key: Buffer | null; value: Buffer | null; headers: IHeaders }[] = [];
+    const dlq: DeadLetterCopy[] = [];
     let lastMessageAt = 0;
     for (const message of messages) {
       const offset = BigInt(message.offset);
@@ -311,7 +312,8 @@ export async function startSalesConsumer({
     // message is dead-lettered again (at-least-once in the DLQ topic, each copy carrying
     // its source partition/offset); the dead_letter table stays exact.
     if (dlq.length > 0) {
-      await producer.send({ topic: config.SALES_DLQ_TOPIC, messages: dlq });
+      // In order, in requests the broker accepts (lib/dead-letter-batches.ts).
+      for (const messages of deadLetterBatches(dlq)) await producer.send({ topic: config.SALES_DLQ_TOPIC, messages });
       dlqPublished.set(batch.partition, BigInt(last.offset));
     }
 
