@@ -55,6 +55,18 @@ async function counts(read: () => Promise<Counts>): Promise<Counts> {
   }
 }
 
+/** Run one vitest project (its files filtered by `filters`) and count its results. */
+async function vitestProject(
+  project: string,
+  env: Record<string, string> = {},
+  filters: string[] = [],
+): Promise<Counts> {
+  const report = `${resultsDir}/${project}.json`;
+  const args = ['run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile=${report}`];
+  await run(bin('vitest'), [...args, ...filters], env);
+  return counts(() => vitestCounts(report));
+}
+
 async function playwrightCounts(file: string): Promise<Counts> {
   const report = JSON.parse(await readFile(file, 'utf8')) as {
     stats: { expected: number; unexpected: number; flaky: number; skipped: number };
@@ -112,15 +124,7 @@ async function main(): Promise<void> {
         fail('biome check failed: run `npx biome check --write .`');
       }
       step('unit tests');
-      await run(bin('vitest'), [
-        'run',
-        '--project',
-        'unit',
-        '--reporter=default',
-        '--reporter=json',
-        `--outputFile=${resultsDir}/unit.json`,
-      ]);
-      add(await counts(() => vitestCounts(`${resultsDir}/unit.json`)));
+      add(await vitestProject('unit'));
     }
     if (only !== 'unit') {
       if (runs('e2e') && !existsSync(chromium))
@@ -141,19 +145,7 @@ async function main(): Promise<void> {
       const env = { KAFKA_BROKERS: brokers, LOG_LEVEL: 'warn' };
       if (runs('integration')) {
         step('integration tests (real Kafka + PostgreSQL)');
-        await run(
-          bin('vitest'),
-          [
-            'run',
-            '--project',
-            'integration',
-            '--reporter=default',
-            '--reporter=json',
-            `--outputFile=${resultsDir}/integration.json`,
-          ],
-          env,
-        );
-        add(await counts(() => vitestCounts(`${resultsDir}/integration.json`)));
+        add(await vitestProject('integration', env));
       }
       if (runs('e2e')) {
         step('end-to-end tests (Playwright + Chromium)');
@@ -162,20 +154,7 @@ async function main(): Promise<void> {
       }
       if (runs('faults')) {
         step('fault tests (worker and web processes under SIGKILLs, rebalances, outages; fuzzing)');
-        await run(
-          bin('vitest'),
-          [
-            'run',
-            '--project',
-            'faults',
-            '--reporter=default',
-            '--reporter=json',
-            `--outputFile=${resultsDir}/faults.json`,
-            ...faultFilters,
-          ],
-          env,
-        );
-        add(await counts(() => vitestCounts(`${resultsDir}/faults.json`)));
+        add(await vitestProject('faults', env, faultFilters));
         const figures = await readFigures();
         if (figures.length > 0) console.log(`\n${summaryLine(figures)}`);
       }

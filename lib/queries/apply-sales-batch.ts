@@ -14,6 +14,7 @@ import {
   rollUp,
   type StoreInfo,
 } from '../sales-rollup';
+import { LIVE_SCHEMA } from './replay-sql';
 
 type Tx = Prisma.TransactionClient;
 
@@ -194,12 +195,11 @@ async function writeRollup(
 }
 
 /**
- * Customer-segment slot arrays add up element by element (a slot missing on either side — a
- * row older than a newly appended segment — counts as 0).
+ * Customer-segment slot arrays add up slot by slot (slot_add, see its migration). Qualified:
+ * a replay's client sees only its own schema's tables, and the function lives in the live one.
  */
 function addSlots(column: 'revenue_cents' | 'orders'): Prisma.Sql {
-  return Prisma.raw(`ARRAY(SELECT COALESCE(a, 0) + COALESCE(b, 0)
-        FROM unnest(t.${column}, EXCLUDED.${column}) WITH ORDINALITY AS u(a, b, i) ORDER BY i)`);
+  return Prisma.raw(`${LIVE_SCHEMA}.slot_add(t.${column}, EXCLUDED.${column})`);
 }
 
 /** Per-product customer segments (slot arrays, see addSlots). */

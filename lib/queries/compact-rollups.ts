@@ -12,6 +12,7 @@
 // cells simply create new shard rows next to the merged one.
 import { Prisma, type PrismaClient } from '@prisma/client';
 import { GRAINS, type Grain } from '../sales-rollup';
+import { LIVE_SCHEMA } from './replay-sql';
 
 /** Cells whose end is older than this are compacted. */
 export const COMPACT_AFTER_MS = 2 * 3_600_000;
@@ -25,13 +26,14 @@ interface TableShape {
   table: string;
   keys: string[];
   sums: string[];
+  /** Measures that are segment slot arrays, summed slot by slot (slot_sum / slot_add). */
+  slots: Set<string>;
 }
 
 /** Rollup tables (grain, bucket, …, shard) and their key and measure columns, from the catalog. */
 async function rollupTables(prisma: PrismaClient): Promise<TableShape[]> {
-  const rows = await prisma.$queryRaw<{ table: string; column: string; in_key: boolean; numeric: boolean }[]>`
-    SELECT c.table_name::text AS table, c.column_name::text AS column,
-      c.data_type IN ('bigint', 'integer', 'smallint', 'numeric') AS numeric,
+  const rows = await prisma.$queryRaw<{ table: string; column: string; in_key: boolean; type: string }[]>`
+    SELECT c.table_name::text AS table, c.column_name::text AS column, c.data_type::text AS type,
       EXISTS (SELECT 1 FROM information_schema.key_column_usage k
               JOIN information_schema.table_constraints tc
                 ON tc.constraint_name = k.constraint_name AND tc.table_schema = k.table_schema
@@ -44,15 +46,15 @@ async function rollupTables(prisma: PrismaClient): Promise<TableShape[]> {
     ORDER BY c.table_name, c.ordinal_position`;
   const tables = new Map<string, TableShape & { summable: boolean }>();
   for (const r of rows) {
-    const shape = tables.get(r.table) ?? { table: r.table, keys: [], sums: [], summable: true };
+    const shape = tables.get(r.table) ?? { table: r.table, keys: [], sums: [], slots: new Set(), summable: true };
     tables.set(r.table, shape);
     if (r.column === 'shard') continue;
     if (r.in_key) shape.keys.push(r.column);
     else {
       shape.sums.push(r.column);
-      // Array measures (per-segment slots of product_demographic_rollup) are not merged: that
-      // table answers one product at a time, where a few shard rows cost nothing.
-      if (!r.numeric) shape.summable = false;
+      // Segment slots are bigint[] (information_schema says ARRAY); anything else is not merged.
+      if (r.type === 'ARRAY') shape.slots.add(r.column);
+      else if (!['bigint', 'integer', 'smallint', 'numeric'].includes(r.type)) shape.summable = false;
     }
   }
   return [...tables.values()].filter((t) => t.summable && t.keys.includes('grain') && t.keys.includes('bucket'));
@@ -61,8 +63,15 @@ async function rollupTables(prisma: PrismaClient): Promise<TableShape[]> {
 function compactSql(shape: TableShape, grain: Grain, lo: Date, hi: Date): Prisma.Sql {
   const id = (c: string) => `"${c}"`;
   const keys = shape.keys.map(id).join(', ');
-  const sums = shape.sums.map((c) => `SUM(${id(c)})`).join(', ');
-  const updates = shape.sums.map((c) => `${id(c)} = t.${id(c)} + EXCLUDED.${id(c)}`).join(', ');
+  const slots = (c: string) => shape.slots.has(c);
+  const sums = shape.sums.map((c) => (slots(c) ? `${LIVE_SCHEMA}.slot_sum(${id(c)})` : `SUM(${id(c)})`)).join(', ');
+  const updates = shape.sums
+    .map((c) =>
+      slots(c)
+        ? `${id(c)} = ${LIVE_SCHEMA}.slot_add(t.${id(c)}, EXCLUDED.${id(c)})`
+        : `${id(c)} = t.${id(c)} + EXCLUDED.${id(c)}`,
+    )
+    .join(', ');
   return Prisma.sql`
     WITH moved AS (
       DELETE FROM ${Prisma.raw(id(shape.table))}
