@@ -11,6 +11,7 @@ import { logger } from './lib/logger';
 import { registerWebGauges } from './lib/metrics';
 import { type Checks, handleOpsRequest, probeCheck } from './lib/ops-http';
 import { pingDatabase } from './lib/queries/ping-database';
+import { disconnectRedriveClients } from './lib/redrive-clients';
 
 const config = loadEnvOrExit();
 const log = logger.child({ component: 'web' });
@@ -67,7 +68,7 @@ async function shutdown(signal: string) {
   io.close();
   await hub?.stop();
   httpServer.close();
-  await disconnectDb();
+  await Promise.allSettled([disconnectRedriveClients(), disconnectDb()]);
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -7,49 +7,17 @@ import { HttpError } from './api-errors';
 import { db } from './db';
 import { chunkBySize } from './dead-letter-batches';
 import { env } from './env';
-import { createKafka, createProducer } from './kafka';
 import { logger } from './logger';
 import type { KafkaPosition, RedriveResponse, RedriveResult } from './queries/dead-letters.types';
 import { type DeadLetterToRedrive, getDeadLettersToRedrive } from './queries/get-dead-letters-to-redrive';
 import { recordRedrives } from './queries/record-redrive';
+import { type Clients, connectedClients, redriveQueue } from './redrive-clients';
 
 /** How long a request waits for the broker connection, then for the acknowledgement. */
 const CONNECT_TIMEOUT_MS = 10_000;
 const REQUEST_DEADLINE_MS = 20_000;
 
 const log = logger.child({ component: 'redrive' });
-
-interface Clients {
-  producer: Producer;
-  admin: Admin;
-}
-
-// One producer per web process, made on the first re-drive (most web processes never need
-// Kafka). Kept on globalThis: Next may load this module once per route bundle. Requests go
-// through one queue, so copies of concurrent requests never interleave in a partition.
-const state = globalThis as unknown as { pulseRedrive?: { clients?: Promise<Clients>; queue: Promise<unknown> } };
-const shared = () => {
-  state.pulseRedrive ??= { queue: Promise.resolve() };
-  return state.pulseRedrive;
-};
-
-function connectedClients(): Promise<Clients> {
-  const s = shared();
-  if (!s.clients) {
-    const kafka = createKafka(`${env().KAFKA_CLIENT_ID}-web`);
-    const clients = { producer: createProducer(kafka), admin: kafka.admin() };
-    s.clients = Promise.all([clients.producer.connect(), clients.admin.connect()]).then(
-      () => clients,
-      (err: unknown) => {
-        s.clients = undefined; // the next request tries again
-        void clients.producer.disconnect().catch(() => undefined);
-        void clients.admin.disconnect().catch(() => undefined);
-        throw err;
-      },
-    );
-  }
-  return s.clients;
-}
 
 function within<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
   let timer: NodeJS.Timeout | undefined;
@@ -145,7 +113,7 @@ export async function redriveDeadLetters(ids: bigint[]): Promise<RedriveResponse
   }
   const connected = clients;
   for (const row of found) results.set(row.id, { id: Number(row.id), status: 'pending' });
-  const s = shared();
+  const s = redriveQueue();
   const work = s.queue.then(async () => {
     const started = performance.now();
     try {

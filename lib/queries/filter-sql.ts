@@ -101,6 +101,26 @@ export function categoryScope(f: Pick<OverviewFilters, 'category'>): CategorySco
   };
 }
 
+/** First character of category-set rows, as a `>=` bound: every other category sorts at or above it in byte order. */
+const ABOVE_SET_ROWS = String.fromCharCode(CATEGORY_SET_PREFIX.charCodeAt(0) + 1);
+
+/**
+ * Category condition for demographic_rollup's fenced scan (alias `x`), in the byte order
+ * (COLLATE "C") of its level index so that the index checks it: the category when the view has
+ * one, `realOnly` every real category (set rows excluded; `*` is left for the caller's WHERE),
+ * else TRUE (several categories need the set rows).
+ */
+export function customerCategoryScan(f: Pick<OverviewFilters, 'category'>, realOnly = false): Prisma.Sql {
+  const categories = f.category ?? [];
+  if (realOnly) {
+    return categories.length > 0
+      ? Prisma.sql`x.category COLLATE "C" = ANY(${categories}::text[])`
+      : Prisma.sql`x.category COLLATE "C" >= ${ABOVE_SET_ROWS}`;
+  }
+  if (categories.length > 1) return Prisma.sql`TRUE`;
+  return Prisma.sql`x.category COLLATE "C" = ${categories[0] ?? ALL_CATEGORIES}`;
+}
+
 /**
  * Which rows of product_rollup / demographic_rollup answer the view: the store-level rows when
  * a store or channel is filtered; else the region-level rows (store_id = channel = ALL, region

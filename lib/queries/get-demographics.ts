@@ -1,7 +1,7 @@
 import { Prisma, type PrismaClient } from '@prisma/client';
 import { CUSTOMER_SEGMENTS } from '../sales-rollup';
 import type { Cell } from '../time-buckets';
-import { categoryScope, dimensionWhere, fromCells, levelScan, levelWhere } from './filter-sql';
+import { categoryScope, customerCategoryScan, dimensionWhere, fromCells, levelScan, levelWhere } from './filter-sql';
 import {
   AGE_BANDS,
   CUSTOMER_TYPES,
@@ -61,7 +61,7 @@ export async function getDemographics(prisma: PrismaClient, f: OverviewFilters, 
     { region: string; slot: number; revenue: bigint | null; orders: bigint | null }[]
   >`
     SELECT r.region, u.slot::int AS slot, SUM(u.revenue)::bigint AS revenue, SUM(u.orders * ${scope.weight})::bigint AS orders
-    FROM ${fromCells('demographic_rollup', cells, Prisma.sql`${levelScan(f)} AND ${scope.scan}`)} ${scope.join}
+    FROM ${fromCells('demographic_rollup', cells, Prisma.sql`${levelScan(f)} AND ${customerCategoryScan(f)}`)} ${scope.join}
     CROSS JOIN LATERAL unnest(r.revenue_cents, r.orders) WITH ORDINALITY AS u(revenue, orders, slot)
     WHERE ${scope.where} AND ${dimensionWhere(f)} AND ${levelWhere(f)}
     GROUP BY r.region, u.slot`;

@@ -1,7 +1,15 @@
 import { Prisma, type PrismaClient } from '@prisma/client';
 import { CUSTOMER_SEGMENTS } from '../sales-rollup';
 import type { Cell } from '../time-buckets';
-import { categoryScope, dimensionWhere, fromCells, isRealCategory, levelScan, levelWhere } from './filter-sql';
+import {
+  categoryScope,
+  customerCategoryScan,
+  dimensionWhere,
+  fromCells,
+  isRealCategory,
+  levelScan,
+  levelWhere,
+} from './filter-sql';
 import type { MixSlice, OverviewFilters } from './overview.types';
 
 type Row = { key: string; revenue: bigint; orders: bigint };
@@ -46,9 +54,9 @@ function categoryRows(
   const slots = Prisma.raw(`${CUSTOMER_TYPE_SLOTS.lo}:${CUSTOMER_TYPE_SLOTS.hi}`);
   return prisma.$queryRaw<Row[]>`
     SELECT r.category AS key, SUM(u.revenue)::bigint AS revenue, SUM(u.orders)::bigint AS orders
-    FROM ${fromCells('demographic_rollup', cells, Prisma.sql`${levelScan(f)} AND ${category(Prisma.sql`x.category`)}`)}
+    FROM ${fromCells('demographic_rollup', cells, Prisma.sql`${levelScan(f)} AND ${customerCategoryScan(f, true)}`)}
     CROSS JOIN LATERAL unnest(r.revenue_cents[${slots}], r.orders[${slots}]) AS u(revenue, orders)
-    WHERE ${dimensionWhere(f)} AND ${levelWhere(f)}
+    WHERE ${category(Prisma.sql`r.category`)} AND ${dimensionWhere(f)} AND ${levelWhere(f)}
     GROUP BY r.category`;
 }
 
