@@ -2,7 +2,7 @@
 // the contract or the configuration that rejected them has changed. Safe to repeat: the
 // workers count an event id once, and a message still invalid becomes a new dead letter.
 import 'server-only';
-import { type Admin, type Message, Partitioners, type PartitionMetadata, type Producer } from 'kafkajs';
+import { type Message, Partitioners, type PartitionMetadata } from 'kafkajs';
 import { HttpError } from './api-errors';
 import { db } from './db';
 import { chunkBySize } from './dead-letter-batches';
