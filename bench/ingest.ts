@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Kafka } from 'kafkajs';
 import { createProducer, ensureTopics } from '../lib/kafka';
-import { CUSTOMER_SEGMENTS } from '../lib/sales-rollup';
+import { segmentPositions } from '../lib/sales-rollup';
 import { type Managed, root, startNode } from '../scripts/lib/processes';
 import { type ActivityReport, sampleActivity } from './activity';
 import type { Dataset, Message } from './dataset';
@@ -100,7 +100,7 @@ export interface Verification {
 
 /** Postgres must hold exactly the dataset: every unique event once, no duplicate, nothing dead-lettered. */
 export async function verify(db: BenchDatabase, dataset: Dataset): Promise<Verification> {
-  const customerTypeSlots = CUSTOMER_SEGMENTS.flatMap((seg, i) => (seg.dimension === 'customer_type' ? [i + 1] : []));
+  const customerTypeSlots = segmentPositions('customer_type');
   const [processed, all, byCategory, byProduct, bySegment, dead] = await Promise.all([
     db.query<{ n: string }>('SELECT count(*) AS n FROM processed_event'),
     db.query<{ orders: string; revenue: string }>(

@@ -32,7 +32,7 @@ export interface QueryCase {
 export interface QueryFigures {
   runs: number;
   cases: QueryCase[];
-  /** p50 of each of getOverview's four queries alone, for the heaviest views. */
+  /** p50 of each part of getOverview alone, for the heaviest views. */
   breakdown: {
     name: string;
     /** Current and previous period. */

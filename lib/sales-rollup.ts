@@ -437,6 +437,11 @@ export const CUSTOMER_SEGMENTS: readonly { dimension: SegmentDimension; key: str
 
 const SEGMENT_SLOT = new Map(CUSTOMER_SEGMENTS.map((s, i) => [s.dimension + SEP + s.key, i]));
 
+/** 1-based positions (as SQL arrays and WITH ORDINALITY number them) of one dimension's slots. */
+export function segmentPositions(dimension: SegmentDimension): number[] {
+  return CUSTOMER_SEGMENTS.flatMap((s, i) => (s.dimension === dimension ? [i + 1] : []));
+}
+
 function slotOf(dimension: SegmentDimension, key: string): number {
   const slot = SEGMENT_SLOT.get(dimension + SEP + key);
   if (slot === undefined) throw new Error(`no customer segment slot for ${dimension} ${key}`);

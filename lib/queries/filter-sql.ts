@@ -45,14 +45,12 @@ export function isRealCategory(column: Prisma.Sql): Prisma.Sql {
 /**
  * Which rows of sales_rollup or demographic_rollup (alias `r`) answer the view's category
  * filter, and what each row's `orders` counts for. Use as
- * `SELECT SUM(${orders}) … FROM ${fromCells(…)} ${join} WHERE ${where} AND …`.
+ * `SELECT SUM(r.orders * ${weight}) … FROM ${fromCells(…)} ${join} WHERE ${where} AND …`.
  */
 export interface CategoryScope {
   join: Prisma.Sql;
   where: Prisma.Sql;
-  /** Expression of a row's orders in the view. */
-  orders: Prisma.Sql;
-  /** What one order of a row counts for in the view (1, or the category-set weight). */
+  /** What one order of a row counts for in the view (1, or the category-set weight): orders = r.orders × weight. */
   weight: Prisma.Sql;
   /**
    * The same category condition on fromCells' fenced scan (alias `x`), so each cell's index
@@ -70,7 +68,6 @@ export function categoryScope(f: Pick<OverviewFilters, 'category'>): CategorySco
     return {
       join: Prisma.empty,
       where: Prisma.sql`r.category = ${category}`,
-      orders: Prisma.sql`r.orders`,
       weight: Prisma.sql`1`,
       scan: Prisma.sql`x.category = ${category}`,
     };
@@ -95,7 +92,6 @@ export function categoryScope(f: Pick<OverviewFilters, 'category'>): CategorySco
       ) u
     ) w`,
     where: Prisma.sql`(w.weights -> r.category) IS NOT NULL`,
-    orders: Prisma.sql`r.orders * (w.weights ->> r.category)::int`,
     weight: Prisma.sql`(w.weights ->> r.category)::int`,
     scan: Prisma.sql`TRUE`,
   };

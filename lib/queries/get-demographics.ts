@@ -1,5 +1,5 @@
 import { Prisma, type PrismaClient } from '@prisma/client';
-import { CUSTOMER_SEGMENTS } from '../sales-rollup';
+import { CUSTOMER_SEGMENTS, segmentPositions } from '../sales-rollup';
 import type { Cell } from '../time-buckets';
 import { categoryScope, customerCategoryScan, dimensionWhere, fromCells, levelScan, levelWhere } from './filter-sql';
 import {
@@ -33,19 +33,22 @@ export function fixedDimensions(found: ReadonlyMap<string, DemographicSlice>): O
   };
 }
 
+type SlotSums = { slot: number; revenue: bigint | null; orders: bigint | null };
+
+/** Adds a row's sums to the slice `id` of `slices` (keyed `key`), created at zero. */
+function addTo(slices: Map<string, DemographicSlice>, id: string, key: string, r: SlotSums): void {
+  const slice = slices.get(id) ?? { key, revenue_cents: 0, orders: 0 };
+  slice.revenue_cents += Number(r.revenue ?? 0);
+  slice.orders += Number(r.orders ?? 0);
+  slices.set(id, slice);
+}
+
 /** Rows of `slot` (1-based, as WITH ORDINALITY numbers them) into the fixed dimensions' slices. */
-export function segmentSlices(
-  rows: readonly { slot: number; revenue: bigint | null; orders: bigint | null }[],
-): Omit<Demographics, 'region'> {
+export function segmentSlices(rows: readonly SlotSums[]): Omit<Demographics, 'region'> {
   const found = new Map<string, DemographicSlice>();
   for (const r of rows) {
     const segment = CUSTOMER_SEGMENTS[r.slot - 1];
-    if (!segment) continue;
-    const id = `${segment.dimension}:${segment.key}`;
-    const slice = found.get(id) ?? { key: segment.key, revenue_cents: 0, orders: 0 };
-    slice.revenue_cents += Number(r.revenue ?? 0);
-    slice.orders += Number(r.orders ?? 0);
-    found.set(id, slice);
+    if (segment) addTo(found, `${segment.dimension}:${segment.key}`, segment.key, r);
   }
   return fixedDimensions(found);
 }
@@ -57,23 +60,16 @@ export function segmentSlices(
  */
 export async function getDemographics(prisma: PrismaClient, f: OverviewFilters, cells: Cell[]): Promise<Demographics> {
   const scope = categoryScope(f);
-  const rows = await prisma.$queryRaw<
-    { region: string; slot: number; revenue: bigint | null; orders: bigint | null }[]
-  >`
+  const rows = await prisma.$queryRaw<(SlotSums & { region: string })[]>`
     SELECT r.region, u.slot::int AS slot, SUM(u.revenue)::bigint AS revenue, SUM(u.orders * ${scope.weight})::bigint AS orders
     FROM ${fromCells('demographic_rollup', cells, Prisma.sql`${levelScan(f)} AND ${customerCategoryScan(f)}`)} ${scope.join}
     CROSS JOIN LATERAL unnest(r.revenue_cents, r.orders) WITH ORDINALITY AS u(revenue, orders, slot)
     WHERE ${scope.where} AND ${dimensionWhere(f)} AND ${levelWhere(f)}
     GROUP BY r.region, u.slot`;
 
+  const customerType = new Set(segmentPositions('customer_type'));
   const byRegion = new Map<string, DemographicSlice>();
-  for (const r of rows) {
-    if (CUSTOMER_SEGMENTS[r.slot - 1]?.dimension !== 'customer_type') continue;
-    const slice = byRegion.get(r.region) ?? { key: r.region, revenue_cents: 0, orders: 0 };
-    slice.revenue_cents += Number(r.revenue ?? 0);
-    slice.orders += Number(r.orders ?? 0);
-    byRegion.set(r.region, slice);
-  }
+  for (const r of rows) if (customerType.has(r.slot)) addTo(byRegion, r.region, r.region, r);
   const region = [...byRegion.values()].sort((a, b) => b.revenue_cents - a.revenue_cents || a.key.localeCompare(b.key));
   return { ...segmentSlices(rows), region };
 }

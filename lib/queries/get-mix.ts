@@ -1,5 +1,5 @@
 import { Prisma, type PrismaClient } from '@prisma/client';
-import { CUSTOMER_SEGMENTS } from '../sales-rollup';
+import { segmentPositions } from '../sales-rollup';
 import type { Cell } from '../time-buckets';
 import {
   categoryScope,
@@ -27,10 +27,12 @@ export function toSlices(rows: Row[]): MixSlice[] {
     .sort((a, b) => b.revenue_cents - a.revenue_cents || a.key.localeCompare(b.key));
 }
 
-/** 1-based bounds of the customer-type slots (new, returning) in the segment arrays. */
-const CUSTOMER_TYPE_SLOTS = (() => {
-  const slots = CUSTOMER_SEGMENTS.flatMap((s, i) => (s.dimension === 'customer_type' ? [i + 1] : []));
-  return { lo: Math.min(...slots), hi: Math.max(...slots) };
+/** The customer-type slots (new, returning) as an SQL array slice; they are adjacent. */
+const CUSTOMER_TYPE_SLICE = (() => {
+  const positions = segmentPositions('customer_type');
+  const [lo, hi] = [positions[0] as number, positions.at(-1) as number];
+  if (hi - lo + 1 !== positions.length) throw new Error('customer-type slots must be adjacent');
+  return Prisma.raw(`${lo}:${hi}`);
 })();
 
 /**
@@ -51,11 +53,10 @@ function categoryRows(
       WHERE ${category(Prisma.sql`r.category`)} AND ${dimensionWhere(f)}
       GROUP BY r.category`;
   }
-  const slots = Prisma.raw(`${CUSTOMER_TYPE_SLOTS.lo}:${CUSTOMER_TYPE_SLOTS.hi}`);
   return prisma.$queryRaw<Row[]>`
     SELECT r.category AS key, SUM(u.revenue)::bigint AS revenue, SUM(u.orders)::bigint AS orders
     FROM ${fromCells('demographic_rollup', cells, Prisma.sql`${levelScan(f)} AND ${customerCategoryScan(f, true)}`)}
-    CROSS JOIN LATERAL unnest(r.revenue_cents[${slots}], r.orders[${slots}]) AS u(revenue, orders)
+    CROSS JOIN LATERAL unnest(r.revenue_cents[${CUSTOMER_TYPE_SLICE}], r.orders[${CUSTOMER_TYPE_SLICE}]) AS u(revenue, orders)
     WHERE ${category(Prisma.sql`r.category`)} AND ${dimensionWhere(f)} AND ${levelWhere(f)}
     GROUP BY r.category`;
 }
@@ -73,7 +74,7 @@ export async function getMix(
   const [byCategory, byChannel] = await Promise.all([
     categoryRows(prisma, f, cells, category),
     prisma.$queryRaw<Row[]>`
-      SELECT r.channel AS key, SUM(r.revenue_cents)::bigint AS revenue, SUM(${scope.orders})::bigint AS orders
+      SELECT r.channel AS key, SUM(r.revenue_cents)::bigint AS revenue, SUM(r.orders * ${scope.weight})::bigint AS orders
       FROM ${fromCells('sales_rollup', cells, scope.scan)} ${scope.join}
       WHERE ${scope.where} AND ${dimensionWhere(f)}
       GROUP BY r.channel`,

@@ -26,7 +26,7 @@ export async function getSalesTrend(
 ): Promise<TrendPoint[]> {
   const scope = categoryScope(f);
   const rows = await prisma.$queryRaw<BucketSums[]>`
-    SELECT c.idx, SUM(r.revenue_cents)::bigint AS revenue, SUM(${scope.orders})::bigint AS orders, SUM(r.units)::bigint AS units,
+    SELECT c.idx, SUM(r.revenue_cents)::bigint AS revenue, SUM(r.orders * ${scope.weight})::bigint AS orders, SUM(r.units)::bigint AS units,
       SUM(r.refund_cents)::bigint AS refunds
     FROM ${fromCells('sales_rollup', planCells(starts, toMs), scope.scan)} ${scope.join}
     WHERE ${scope.where} AND ${dimensionWhere(f)}

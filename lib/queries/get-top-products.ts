@@ -63,6 +63,7 @@ export async function getProductStandings(
       units: bigint;
       before: bigint | null;
       rank: bigint | null;
+      pos: bigint | null;
     }[]
   >`
     WITH cur AS MATERIALIZED (${bySkuIn(current)}),
@@ -72,15 +73,15 @@ export async function getProductStandings(
              COALESCE(prev.revenue, 0) AS before, COALESCE(cur.units, 0) AS units
       FROM cur FULL JOIN prev ON cur.sku = prev.sku
     )
-    SELECT m.kind, m.sku, p.name, p.category, m.revenue, m.units, m.before, m.rank FROM (
-      (SELECT 'top' AS kind, t.sku, t.revenue, t.units, NULL::bigint AS before, ranked.rank
-       FROM (SELECT * FROM cur ORDER BY ${orderBy(sort)} LIMIT ${limit}) t
+    SELECT m.kind, m.sku, p.name, p.category, m.revenue, m.units, m.before, m.rank, m.pos FROM (
+      (SELECT 'top' AS kind, t.sku, t.revenue, t.units, NULL::bigint AS before, ranked.rank, t.pos
+       FROM (SELECT *, row_number() OVER (ORDER BY ${orderBy(sort)}) AS pos FROM cur ORDER BY pos LIMIT ${limit}) t
        LEFT JOIN (SELECT sku, row_number() OVER (ORDER BY ${orderBy(sort)}) AS rank FROM prev) ranked USING (sku))
       UNION ALL
-      (SELECT 'up', d.sku, d.now, d.units, d.before, NULL FROM delta d
+      (SELECT 'up', d.sku, d.now, d.units, d.before, NULL, NULL FROM delta d
        WHERE now > before ORDER BY now - before DESC, sku LIMIT ${movers})
       UNION ALL
-      (SELECT 'down', d.sku, d.now, d.units, d.before, NULL FROM delta d
+      (SELECT 'down', d.sku, d.now, d.units, d.before, NULL, NULL FROM delta d
        WHERE now < before ORDER BY now - before ASC, sku LIMIT ${movers})
     ) m JOIN product p USING (sku)`;
 
@@ -91,11 +92,11 @@ export async function getProductStandings(
     revenue_cents: Number(r.revenue),
     units: Number(r.units),
   });
-  const compare = sort === 'units' ? byUnits : byRevenue;
+  // In the order SQL ranked them (the JOIN with product does not keep it).
   const top = rows
     .filter((r) => r.kind === 'top')
-    .map(total)
-    .sort(compare);
+    .sort((a, b) => Number(a.pos) - Number(b.pos))
+    .map(total);
   const previousRanks = new Map(
     rows.filter((r) => r.kind === 'top' && r.rank !== null).map((r) => [r.sku, Number(r.rank)]),
   );
@@ -121,7 +122,3 @@ export async function getProductStandings(
     },
   };
 }
-
-const bySku = (a: ProductTotal, b: ProductTotal) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0);
-const byRevenue = (a: ProductTotal, b: ProductTotal) => b.revenue_cents - a.revenue_cents || bySku(a, b);
-const byUnits = (a: ProductTotal, b: ProductTotal) => b.units - a.units || byRevenue(a, b);

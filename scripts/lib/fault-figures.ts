@@ -5,7 +5,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { root } from './processes';
 
-export const figuresDir = path.join(root, '.pulse', 'test-results', 'faults');
+/** Where tests/faults/harness.ts (FIGURES_DIR) writes them. */
+const figuresDir = path.join(root, '.pulse', 'test-results', 'faults');
 
 type Figures = Record<string, number | string>;
 

@@ -1,4 +1,4 @@
-// Pass/fail counts from a vitest JSON report, shared by `npm test` and `npm run test:faults`.
+// Pass/fail counts from a vitest JSON report (scripts/test.ts runs one per vitest project).
 import { readFile } from 'node:fs/promises';
 
 export interface Counts {
