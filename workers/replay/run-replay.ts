@@ -185,8 +185,10 @@ export async function runReplay(options: ReplayOptions, io: Io): Promise<ReplayR
     }
 
     await admin.connect();
-    const facts = await topicFacts(admin, topic);
+    // Stored offsets first, then the high watermarks: workers committing in between can only
+    // raise a watermark read later, never leave a stored offset above one read earlier.
     const liveOffsets = await getConsumerOffsets(live, topic);
+    const facts = await topicFacts(admin, topic);
     for (const [partition, row] of liveOffsets) {
       const bound = facts.bounds.find((b) => b.partition === partition);
       if ((row.clusterId !== null && row.clusterId !== facts.clusterId) || !bound || row.nextOffset > bound.high) {
