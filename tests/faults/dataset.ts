@@ -135,7 +135,8 @@ export function buildDataset(options: { seed: number; sales: number; now?: numbe
     }
     if (rng() < 0.006) {
       const kind = MALFORMED[figures.malformed % MALFORMED.length] as (typeof MALFORMED)[number];
-      const template = { ...generator.next(at), event_id: `m${seed}-${i}` } as unknown as Json;
+      // Never in the far future: the message must earn only the reason it is built for.
+      const template = { ...generator.next(Math.min(at, now)), event_id: `m${seed}-${i}` } as unknown as Json;
       const message: Outgoing = {
         key: rng() < 0.2 ? null : `bad-${i}`,
         value: kind.make(template, rng),
