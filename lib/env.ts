@@ -2,6 +2,9 @@
 // stops the process with a message naming the variable.
 import { z } from 'zod';
 
+/** Kafka's compression codecs (KAFKA_COMPRESSION); lib/kafka-codecs.ts registers them. */
+export const KAFKA_COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
+
 const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/pulse';
 
 const brokerList = z
@@ -38,6 +41,9 @@ const schema = z.object({
   DATABASE_URL: postgresUrl.default(DEFAULT_DATABASE_URL),
   KAFKA_BROKERS: brokerList.default(['127.0.0.1:9092']),
   KAFKA_CLIENT_ID: z.string().min(1).default('pulse'),
+  // Codec of the batches Pulse itself produces (dead letters, re-drives, the simulator).
+  // Workers and replay read every codec whatever this says.
+  KAFKA_COMPRESSION: z.enum(KAFKA_COMPRESSIONS).default('lz4'),
   SALES_TOPIC: topicName.default('retail.sales.v1'),
   SALES_DLQ_TOPIC: topicName.default('retail.sales.v1.dlq'),
   SALES_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),

@@ -1,7 +1,16 @@
 // The only place Kafka clients are built. Everything takes its brokers and topic names from
 // the validated configuration.
-import kafkajs, { type Admin, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import kafkajs, {
+  type Admin,
+  Kafka,
+  logLevel,
+  Partitioners,
+  type Producer,
+  type ProducerBatch,
+  type ProducerRecord,
+} from 'kafkajs';
 import { env } from './env';
+import { compressionType } from './kafka-codecs';
 import { logger } from './logger';
 
 const toPinoLevel: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -45,8 +54,13 @@ export function createKafka(
   });
 }
 
+/**
+ * Pulse's producers (dead letters, re-drives, the simulator): batches compressed with
+ * KAFKA_COMPRESSION unless a send says otherwise.
+ */
 export function createProducer(kafka: Kafka): Producer {
-  return kafka.producer({
+  const compression = compressionType(env().KAFKA_COMPRESSION);
+  const producer = kafka.producer({
     createPartitioner: Partitioners.DefaultPartitioner,
     // Idempotent producer: a retried send is not written twice by the broker. kafkajs wants
     // unlimited retries for it: a send waits out a broker outage (backing off up to 10 s
@@ -55,6 +69,12 @@ export function createProducer(kafka: Kafka): Producer {
     idempotent: true,
     maxInFlightRequests: 1,
     retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: Number.MAX_SAFE_INTEGER },
+  });
+  const send = producer.send.bind(producer);
+  const sendBatch = producer.sendBatch.bind(producer);
+  return Object.assign(producer, {
+    send: (record: ProducerRecord) => send({ compression, ...record }),
+    sendBatch: (batch: ProducerBatch) => sendBatch({ compression, ...batch }),
   });
 }
 
