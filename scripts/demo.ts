@@ -1,5 +1,6 @@
 // npm run demo — the whole product on one machine: Kafka broker, PostgreSQL (local or
-// embedded), migrations, a worker, the sales simulator and the dashboard. Ctrl-C stops it all.
+// embedded), migrations, a worker, the sales simulator and the dashboard. A worker, simulator or
+// web server that exits is restarted (scripts/lib/supervise.ts); Ctrl-C stops it all.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { type Database, migrate, provideDatabase } from './db/database';
 import { checkJavaAndMaven, type RunningBroker, startKafkaBroker } from './kafka/broker';
 import { httpOk, type Managed, root, startNode, waitFor } from './lib/processes';
 import { fail, step } from './lib/progress';
+import { type Supervised, supervise } from './lib/supervise';
 
 const { values } = parseArgs({
   options: {
@@ -20,7 +22,7 @@ const { values } = parseArgs({
 });
 const logDir = path.join(root, '.pulse', 'logs');
 const started = Date.now();
-const children: Managed[] = [];
+const children: Supervised[] = [];
 let broker: RunningBroker | null = null;
 let database: Database | null = null;
 let stopping = false;
@@ -66,6 +68,10 @@ async function buildIfStale(): Promise<void> {
   if (result.status !== 0) fail(`next build failed:\n${result.stdout}\n${result.stderr}`);
 }
 
+function startSupervised(name: string, start: () => Managed): void {
+  children.push(supervise(name, start, { report: step, onGiveUp: () => void stopAll(1) }));
+}
+
 async function main(): Promise<void> {
   const port = Number(values.port);
   let brokers = process.env.KAFKA_BROKERS;
@@ -73,8 +79,17 @@ async function main(): Promise<void> {
     step(`using the Kafka cluster at ${brokers}`);
   } else {
     await checkJavaAndMaven();
-    broker = await startKafkaBroker({ dataDir: path.join(root, '.pulse', 'kafka', 'data'), onProgress: step });
+    const dataDir = path.join(root, '.pulse', 'kafka', 'data');
+    broker = await startKafkaBroker({ dataDir, onProgress: step });
     brokers = broker.brokers.join(',');
+    // Not restarted: every child depends on it, and its own log says why it went.
+    void broker.exited.then((code) => {
+      if (stopping) return;
+      step(
+        `Kafka broker exited unexpectedly (code ${code}); see ${path.relative(root, path.join(dataDir, 'broker.log'))}`,
+      );
+      void stopAll(1);
+    });
   }
 
   step('preparing PostgreSQL');
@@ -94,26 +109,19 @@ async function main(): Promise<void> {
   for (let i = 0; i < workerCount; i++) {
     const opsPort = opsBase > 0 ? opsBase + i : 0;
     if (opsPort > 0) opsPorts.push(opsPort);
-    children.push(
-      startNode(`worker-${i + 1}`, 'workers/index.ts', [], { ...env, WORKER_HTTP_PORT: String(opsPort) }, logDir),
+    const name = `worker-${i + 1}`;
+    startSupervised(name, () =>
+      startNode(name, 'workers/index.ts', [], { ...env, WORKER_HTTP_PORT: String(opsPort) }, logDir),
     );
   }
   step(
     `started ${workerCount} worker(s)${opsPorts.length > 0 ? `; health and metrics: ${opsPorts.map((p) => `http://localhost:${p}/metrics`).join(', ')}` : ''}`,
   );
-  children.push(startNode('simulator', 'workers/simulator/index.ts', ['--rate', String(values.rate)], env, logDir));
+  startSupervised('simulator', () =>
+    startNode('simulator', 'workers/simulator/index.ts', ['--rate', String(values.rate)], env, logDir),
+  );
   step(`simulator producing ~${values.rate} sales/s`);
-  const web = startNode('web', 'server.ts', [], { ...env, NODE_ENV: 'production' }, logDir);
-  children.push(web);
-
-  for (const c of children) {
-    void c.exited.then((code) => {
-      if (!stopping) {
-        step(`${c.name} exited with code ${code}; see ${path.relative(root, c.logFile)}`);
-        void stopAll(1);
-      }
-    });
-  }
+  startSupervised('web', () => startNode('web', 'server.ts', [], { ...env, NODE_ENV: 'production' }, logDir));
 
   const base = `http://localhost:${port}`;
   await waitFor('the web server', () => httpOk(`${base}/readyz`), 60_000);
