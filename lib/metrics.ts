@@ -44,6 +44,8 @@ export interface WorkerMetrics {
   commitDuration: client.Histogram<'topic'>;
   batchFailures: client.Counter<'topic'>;
   lag: client.Gauge<'topic' | 'partition'>;
+  undecodableBatches: client.Counter<'topic' | 'partition'>;
+  blockedPartitions: client.Gauge<'topic'>;
   assignedPartitions: client.Gauge<'topic'>;
   rebalances: client.Counter;
   crashes: client.Counter;
@@ -108,6 +110,18 @@ export function workerMetrics(): WorkerMetrics {
       name: `${PREFIX}worker_consumer_lag`,
       help: 'Messages behind: high watermark seen in the last fetch minus the next offset to apply',
       labelNames: ['topic', 'partition'],
+      registers,
+    }),
+    undecodableBatches: new client.Counter({
+      name: `${PREFIX}worker_undecodable_batches_total`,
+      help: 'Record batches no codec could decode (corrupt, CRC mismatch, unknown codec): each stops its partition',
+      labelNames: ['topic', 'partition'],
+      registers,
+    }),
+    blockedPartitions: new client.Gauge({
+      name: `${PREFIX}worker_blocked_partitions`,
+      help: 'Partitions stopped in front of an undecodable batch until an operator skips it (npm run worker -- skip)',
+      labelNames: ['topic'],
       registers,
     }),
     assignedPartitions: new client.Gauge({

@@ -87,7 +87,10 @@ export type RejectReason =
   | 'invalid_field'
   | 'unknown_type'
   | 'currency_mismatch'
-  | 'future_event';
+  | 'future_event'
+  // Not a decoding outcome: a record batch the Kafka client could not read, skipped by an
+  // operator (`npm run worker -- skip`, workers/skip.ts).
+  | 'undecodable_batch';
 
 /**
  * How far ahead of the worker's clock an event may claim to have happened. Beyond it the

@@ -11,6 +11,7 @@ import { pruneRecentOrders } from '../lib/queries/get-recent-orders';
 import { pingDatabase } from '../lib/queries/ping-database';
 import { pruneProcessedEvents } from '../lib/queries/prune-processed-events';
 import { type SalesConsumer, startSalesConsumer } from './sales.consumer';
+import { skipMain } from './skip';
 
 const SHUTDOWN_GRACE_MS = 20_000;
 const STATS_EVERY_MS = 10_000;
@@ -139,7 +140,12 @@ process.on('unhandledRejection', (err) => {
   process.exit(1);
 });
 
-main().catch((err: unknown) => {
-  logger.fatal({ err }, 'worker failed to start');
-  process.exit(1);
-});
+if (process.argv[2] === 'skip') {
+  // npm run worker -- skip …: the operator's way past an undecodable batch (workers/skip.ts).
+  void skipMain(process.argv.slice(3));
+} else {
+  main().catch((err: unknown) => {
+    logger.fatal({ err }, 'worker failed to start');
+    process.exit(1);
+  });
+}

@@ -1,5 +1,6 @@
 // Consumer group on the sales topic: decode → dead-letter the invalid → apply the rest to the
 // Postgres rollups exactly once (see lib/queries/apply-sales-batch.ts).
+import os from 'node:os';
 import type { PrismaClient } from '@prisma/client';
 import type { Batch, Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { type DeadLetterCopy, deadLetterBatches } from '../lib/dead-letter-batches';
@@ -15,13 +16,17 @@ import {
   KnownDimensions,
   type RejectedMessage,
 } from '../lib/queries/apply-sales-batch';
+import { clearBlockedPartition, recordBlockedPartition } from '../lib/queries/blocked-partitions';
 import { getStoredOffset, resetStoredOffset } from '../lib/queries/get-stored-offset';
 import { markCaughtUp } from '../lib/queries/mark-caught-up';
 import { decodeSaleEvent } from '../lib/sales-event';
+import { firstUndecodable, type UndecodableBatch, undecodableBatch } from '../lib/undecodable-batch';
 
 /** Messages per Postgres transaction: bounds transaction time and memory for huge backlogs. */
 const MAX_CHUNK = 5000;
 const CAUGHT_UP_EVERY_MS = 5000;
+/** How often a partition stopped at an undecodable batch looks whether an operator skipped it. */
+const BLOCKED_POLL_MS = 2000;
 
 export interface SalesConsumerStats {
   counted: number;
@@ -35,7 +40,10 @@ export interface SalesConsumer {
   stats: SalesConsumerStats;
   /** Kafka side: joined the group and heard from the coordinator recently. */
   kafkaCheck(): Check;
-  /** Batches: ok unless the latest attempt to apply one failed (it is being retried). */
+  /**
+   * Batches: ok unless the latest attempt to apply one failed (it is being retried) or a
+   * partition is stopped at an undecodable batch.
+   */
   processingCheck(): Check;
   stop(): Promise<void>;
 }
@@ -114,6 +122,13 @@ export async function startSalesConsumer({
    * failed after publishing is fetched again; its dead letters are not sent a second time.
    */
   const dlqPublished = new Map<number, bigint>();
+  /**
+   * Partitions paused in front of a record batch that cannot be decoded, with the stored
+   * position they stopped at. They stay paused until an operator's skip moves that position
+   * (workers/skip.ts); the other partitions flow on.
+   */
+  const blocked = new Map<number, { at: bigint; batch: UndecodableBatch; since: number }>();
+  const workerName = `${os.hostname()}:${process.pid}`;
 
   // Partitions whose position has been checked against Postgres since the last (re)join.
   // Why: Kafka's committed offset can lag Postgres (crash between the two commits) or be
@@ -126,6 +141,11 @@ export async function startSalesConsumer({
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     checked.clear();
     dlqPublished.clear();
+    // Paused partitions stay paused across rebalances in kafkajs: let go of them. Whoever owns
+    // a partition now meets its undecodable batch again and stops there itself.
+    if (blocked.size > 0) consumer.resume([{ topic, partitions: [...blocked.keys()] }]);
+    blocked.clear();
+    metrics.blockedPartitions.set({ topic }, 0);
     // Failures were about partitions we may no longer hold; the next batch tells anew.
     failing = null;
     attempts.clear();
@@ -154,9 +174,11 @@ export async function startSalesConsumer({
   let lastCaughtUpAt = 0;
   consumer.on(consumer.events.FETCH, ({ payload }) => {
     const now = Date.now();
-    if (payload.numberOfBatches > 0 || assigned.length === 0 || now - lastCaughtUpAt < CAUGHT_UP_EVERY_MS) return;
+    // A stopped partition is not caught up: its "as of" must age on the dashboard.
+    const flowing = assigned.filter((p) => !blocked.has(p));
+    if (payload.numberOfBatches > 0 || flowing.length === 0 || now - lastCaughtUpAt < CAUGHT_UP_EVERY_MS) return;
     lastCaughtUpAt = now;
-    markCaughtUp(prisma, topic, assigned).catch((err: unknown) => log.warn({ err }, 'recording caught-up failed'));
+    markCaughtUp(prisma, topic, flowing).catch((err: unknown) => log.warn({ err }, 'recording caught-up failed'));
   });
   consumer.on(consumer.events.REBALANCING, () => log.info({ topic }, 'consumer group rebalancing'));
   consumer.on(consumer.events.CRASH, ({ payload }) => {
@@ -198,6 +220,23 @@ export async function startSalesConsumer({
   }
 
   function processingCheck(): Check {
+    if (blocked.size > 0) {
+      const stopped = [...blocked].map(([partition, b]) => ({
+        partition,
+        offset: b.at.toString(),
+        batchOffsets: `${b.batch.firstOffset}–${b.batch.lastOffset}`,
+        reason: b.batch.reason,
+        sinceMs: Date.now() - b.since,
+        skip: `npm run worker -- skip --partition ${partition} --to-offset ${b.batch.lastOffset + 1n}`,
+      }));
+      const first = stopped[0] as (typeof stopped)[number];
+      return {
+        ok: false,
+        error: `partition ${first.partition} stopped at offset ${first.offset}: undecodable record batch (${first.reason})`,
+        blocked: stopped,
+        ...(failing ? { failingSinceMs: Date.now() - failing.since, lastError: failing.error } : {}),
+      };
+    }
     if (!failing) return { ok: true };
     return {
       ok: false,
@@ -234,7 +273,10 @@ export async function startSalesConsumer({
   async function positionedAtStoredOffset(batch: Batch): Promise<boolean> {
     if (checked.has(batch.partition)) return true;
     const where = { topic: batch.topic, partition: batch.partition };
-    const first = BigInt(batch.firstOffset() ?? '0');
+    // An undecodable batch arrives as one marker at its last offset; it starts at its first.
+    const head = batch.messages[0];
+    const marker = head && head.offset === batch.firstOffset() ? undecodableBatch(head) : null;
+    const first = marker?.firstOffset ?? BigInt(batch.firstOffset() ?? '0');
     let stored = await getStoredOffset(prisma, batch.topic, batch.partition);
     // Offsets of another cluster (a new broker, a migrated cluster) or beyond the end of the
     // partition (topic recreated) describe another log: start this one from its beginning.
@@ -262,7 +304,7 @@ export async function startSalesConsumer({
       { topic: batch.topic, partition: String(batch.partition) },
       Number(BigInt(batch.highWatermark) - target),
     );
-    if (first === target) return true;
+    if (first === target || (marker && marker.firstOffset <= target && target <= marker.lastOffset)) return true;
     log.info({ ...where, from: first.toString(), to: target.toString() }, 'seeking to offset stored in Postgres');
     consumer.seek({ topic: batch.topic, partition: batch.partition, offset: target.toString() });
     return false;
@@ -377,10 +419,13 @@ export async function startSalesConsumer({
       if (!positioned) return;
       // Behind by this whole batch until it is applied (stays visible while applying fails).
       metrics.lag.set(lag, Number(BigInt(batch.highWatermark) - BigInt(batch.firstOffset() ?? '0')));
-      for (let i = 0; i < batch.messages.length; i += MAX_CHUNK) {
+      // Everything before an undecodable batch is applied; the partition stops at it.
+      const cut = firstUndecodable(batch.messages);
+      const readable = cut < 0 ? batch.messages : batch.messages.slice(0, cut);
+      for (let i = 0; i < readable.length; i += MAX_CHUNK) {
         // Stop between transactions on shutdown or when the partition was taken from us.
         if (!isRunning() || isStale()) return;
-        const chunk = batch.messages.slice(i, i + MAX_CHUNK);
+        const chunk = readable.slice(i, i + MAX_CHUNK);
         const range = {
           topic: batchTopic,
           partition,
@@ -421,14 +466,75 @@ export async function startSalesConsumer({
         );
         await heartbeat();
       }
+      const marker = batch.messages[cut];
+      if (marker && isRunning() && !isStale()) {
+        try {
+          await stopAtUndecodable(partition, marker);
+        } catch (err) {
+          const where = { topic: batchTopic, partition, firstOffset: marker.offset, lastOffset: marker.offset };
+          await retryLater(where, err, heartbeat, isRunning);
+        }
+      }
     },
   });
+
+  /**
+   * Pause a partition in front of a batch no codec can decode. Retrying cannot help (the same
+   * bytes come back on every fetch) and passing it silently would lose sales: an operator
+   * looks and decides (README "Undecodable batches").
+   */
+  async function stopAtUndecodable(partition: number, message: KafkaMessage): Promise<void> {
+    const batch = undecodableBatch(message) as UndecodableBatch;
+    const at = (await getStoredOffset(prisma, topic, partition))?.nextOffset ?? 0n;
+    consumer.pause([{ topic, partitions: [partition] }]);
+    blocked.set(partition, { at, batch, since: Date.now() });
+    metrics.undecodableBatches.inc({ topic, partition: String(partition) });
+    metrics.blockedPartitions.set({ topic }, blocked.size);
+    log.error(
+      {
+        topic,
+        partition,
+        offset: at.toString(),
+        batchOffsets: `${batch.firstOffset}–${batch.lastOffset}`,
+        bytes: batch.bytes.length,
+        reason: batch.reason,
+        skip: `npm run worker -- skip --partition ${partition} --to-offset ${batch.lastOffset + 1n}`,
+      },
+      'undecodable record batch: partition stopped until an operator skips it; other partitions go on',
+    );
+    await recordBlockedPartition(prisma, topic, partition, at, batch, workerName).catch((err: unknown) =>
+      log.warn({ err, partition }, 'recording the blocked partition failed (the skip command needs it)'),
+    );
+  }
+
+  // A skip moves the stored position of a stopped partition: read on from there.
+  const blockedTimer = setInterval(() => {
+    for (const [partition, b] of blocked) {
+      getStoredOffset(prisma, topic, partition)
+        .then(async (stored) => {
+          const next = stored?.nextOffset ?? 0n;
+          if (next === b.at || blocked.get(partition) !== b) return;
+          blocked.delete(partition);
+          metrics.blockedPartitions.set({ topic }, blocked.size);
+          consumer.seek({ topic, partition, offset: next.toString() });
+          consumer.resume([{ topic, partitions: [partition] }]);
+          log.info(
+            { topic, partition, from: b.at.toString(), to: next.toString() },
+            'stopped partition moved on; reading',
+          );
+          await clearBlockedPartition(prisma, topic, partition);
+        })
+        .catch((err: unknown) => log.warn({ err, partition }, 'checking a stopped partition failed'));
+    }
+  }, BLOCKED_POLL_MS);
+  blockedTimer.unref();
 
   return {
     stats,
     kafkaCheck,
     processingCheck,
     stop: async () => {
+      clearInterval(blockedTimer);
       // disconnect() waits for the in-flight batch to finish before leaving the group.
       await consumer.disconnect();
     },

@@ -31,6 +31,8 @@ export interface RejectedMessage {
   value: Buffer;
   /** `x-redrive-of` of a re-driven copy: the dead letter it came from. */
   redriveOf?: string | null;
+  /** An operator's skip of an undecodable batch (replayed): the offset the partition went on from. */
+  skippedTo?: bigint | null;
 }
 
 export interface SalesBatch {
@@ -259,12 +261,13 @@ const storableText = (value: string | null) => value?.replaceAll('\u0000', '\uFF
 async function recordDeadLetters(tx: Tx, topic: string, partition: number, rejected: RejectedMessage[]) {
   if (rejected.length === 0) return;
   await tx.$executeRaw`
-    INSERT INTO dead_letter (topic, partition, "offset", reason, detail, key, payload, redrive_of)
-    SELECT ${topic}, ${partition}, o, r, d, k, decode(p, 'base64'), f
+    INSERT INTO dead_letter (topic, partition, "offset", reason, detail, key, payload, redrive_of, skipped_to)
+    SELECT ${topic}, ${partition}, o, r, d, k, decode(p, 'base64'), f, s
     FROM unnest(${rejected.map((m) => m.offset.toString())}::bigint[], ${rejected.map((m) => m.reason)}::text[],
       ${rejected.map((m) => storableText(m.detail))}::text[], ${rejected.map((m) => storableText(m.key))}::text[],
       ${rejected.map((m) => m.value.toString('base64'))}::text[],
-      ${rejected.map((m) => m.redriveOf ?? null)}::text[]) AS x(o, r, d, k, p, f)
+      ${rejected.map((m) => m.redriveOf ?? null)}::text[],
+      ${rejected.map((m) => m.skippedTo?.toString() ?? null)}::bigint[]) AS x(o, r, d, k, p, f, s)
     ON CONFLICT (topic, partition, "offset") DO NOTHING`;
 }
 

@@ -35,6 +35,8 @@ export interface RunningBroker {
   /** Bootstrap addresses for kafkajs, e.g. ['127.0.0.1:9092']. */
   brokers: string[];
   pid: number;
+  /** The broker's log.dirs: one folder per topic-partition (tests corrupt segments there). */
+  logDir: string;
   /** SIGTERM, then SIGKILL after 20 s. Safe to call more than once. */
   stop(): Promise<void>;
   /** Resolves with the exit code (null when killed by a signal) once the java process ends. */
@@ -200,6 +202,7 @@ export async function startKafkaBroker(opts: BrokerOptions): Promise<RunningBrok
   return {
     brokers: [bootstrap],
     pid: child.pid as number,
+    logDir: files.logDir,
     stop: () => stopProcess(child, exited),
     exited,
   };

@@ -4,6 +4,7 @@
 // they stand). Uses a consumer group of its own that commits nothing.
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from '../../lib/logger';
+import { type UndecodableBatch, undecodableBatch } from '../../lib/undecodable-batch';
 
 export interface TopicReaderOptions {
   kafka: Kafka;
@@ -15,6 +16,11 @@ export interface TopicReaderOptions {
   limitOf(partition: number): bigint;
   /** Consecutive messages of one partition, all below its limit. A throw stops the reader. */
   onChunk(partition: number, messages: KafkaMessage[], highWatermark: bigint): Promise<void>;
+  /**
+   * The workers have passed `at`, inside a record batch no codec can decode: only an
+   * operator's recorded skip lets them. Returns the offset to read on from; a throw stops the reader.
+   */
+  onUndecodable?(partition: number, batch: UndecodableBatch, at: bigint): Promise<bigint>;
   /** The partition's log start offset now (tells a gap left by retention from one Kafka leaves). */
   logStartOf(partition: number): Promise<bigint>;
   log: Logger;
@@ -80,7 +86,11 @@ export class TopicReader {
         const partition = batch.partition;
         let next = this.next.get(partition);
         if (next === undefined || batch.isEmpty() || this.failure) return;
-        const first = BigInt(batch.firstOffset() as string);
+        // An undecodable batch arrives as one marker at its last offset; it starts at its first.
+        const head = batch.messages[0] as KafkaMessage;
+        const marker = head.offset === batch.firstOffset() ? undecodableBatch(head) : null;
+        const spansNext = marker !== null && marker.firstOffset <= next && next <= marker.lastOffset;
+        const first = spansNext ? next : (marker?.firstOffset ?? BigInt(batch.firstOffset() as string));
         // The group commits nothing, so Kafka starts it at the log start — at first, and
         // again after a rejoin: go to where this replay stands.
         if (first < next) {
@@ -105,8 +115,23 @@ export class TopicReader {
         while (pending.length > 0) {
           if (!this.running || !isRunning() || isStale() || this.failure) return;
           const limit = options.limitOf(partition);
+          const blocked = undecodableBatch(pending[0] as KafkaMessage);
+          if (blocked && limit > next) {
+            const to = await this.passUndecodable(partition, blocked, next);
+            if (to === null) return;
+            next = to;
+            this.next.set(partition, next);
+            consumer.seek({ topic: batch.topic, partition, offset: next.toString() });
+            return;
+          }
           let n = 0;
-          while (n < pending.length && n < chunkSize && BigInt((pending[n] as KafkaMessage).offset) < limit) n++;
+          while (
+            n < pending.length &&
+            n < chunkSize &&
+            BigInt((pending[n] as KafkaMessage).offset) < limit &&
+            !undecodableBatch(pending[n] as KafkaMessage)
+          )
+            n++;
           if (n === 0) {
             // Level with the workers on this partition: wait for them (or the fence) to move on.
             const moved = await this.waitForLimitAbove(partition, limit);
@@ -138,6 +163,17 @@ export class TopicReader {
     this.limitsChanged();
     // disconnect() waits for the batch in progress, which returns at its next check.
     await this.consumer.disconnect();
+  }
+
+  /** The offset to read on from past an undecodable batch, or null when the reader failed. */
+  private async passUndecodable(partition: number, batch: UndecodableBatch, at: bigint): Promise<bigint | null> {
+    try {
+      if (!this.options.onUndecodable) throw new Error(`offset ${at} is in an undecodable record batch`);
+      return await this.options.onUndecodable(partition, batch, at);
+    } catch (err) {
+      this.fail(err as Error);
+      return null;
+    }
   }
 
   private fail(err: Error): void {

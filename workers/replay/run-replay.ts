@@ -53,10 +53,12 @@ import { getReplaySchemas } from '../../lib/queries/get-replay-schemas';
 import { lockConsumerOffsets } from '../../lib/queries/lock-consumer-offsets';
 import { type LiveSnapshot, openLiveSnapshot } from '../../lib/queries/open-live-snapshot';
 import { getColumns, LIVE_SCHEMA, REPLAY_SCHEMA_PREFIX } from '../../lib/queries/replay-sql';
+import { getRecordedSkip, skipUndecodableBatch } from '../../lib/queries/skip-undecodable-batch';
 import { swapReplayTables } from '../../lib/queries/swap-replay-tables';
 import { tryLockReplay } from '../../lib/queries/try-lock-replay';
 import { vacuumReplayTables } from '../../lib/queries/vacuum-replay-tables';
 import { type DecodeResult, decodeSaleEvent } from '../../lib/sales-event';
+import type { UndecodableBatch } from '../../lib/undecodable-batch';
 import {
   cutoffForOffset,
   cutoffForTime,
@@ -346,6 +348,37 @@ export async function runReplay(options: ReplayOptions, io: Io): Promise<ReplayR
       stats.rejected += outcome.rejected;
     }
 
+    /**
+     * The workers passed this undecodable batch only through an operator's skip, recorded as a
+     * dead letter with the range: the replay records the same dead letter and skips the same
+     * offsets. Without one the batch cannot be read at all, and the replay stops saying so.
+     */
+    async function passUndecodable(partition: number, batch: UndecodableBatch, at: bigint): Promise<bigint> {
+      const skip = await getRecordedSkip(live, topic, partition, at);
+      if (!skip) {
+        throw new Error(
+          `partition ${partition}: offset ${at} is in a record batch that cannot be decoded (${batch.reason}) ` +
+            'and no skip is recorded there; see README "Undecodable batches"',
+        );
+      }
+      await skipUndecodableBatch(
+        prisma,
+        {
+          clusterId: facts.clusterId,
+          topic,
+          partition,
+          from: at,
+          to: skip.to,
+          detail: skip.detail,
+          payload: skip.payload,
+        },
+        { replay: true },
+      );
+      stats.messages += Number(skip.to - at);
+      stats.rejected += 1;
+      return skip.to;
+    }
+
     // Limits: where the workers stand. They only move forward; the replay never passes them.
     const limits = new Map<number, bigint>();
     for (const partition of readStarts.keys()) limits.set(partition, liveOffsets.get(partition)?.nextOffset ?? 0n);
@@ -362,6 +395,7 @@ export async function runReplay(options: ReplayOptions, io: Io): Promise<ReplayR
       starts: readStarts,
       limitOf: (partition) => limits.get(partition) ?? 0n,
       onChunk: applyChunk,
+      onUndecodable: passUndecodable,
       logStartOf: async (partition) =>
         BigInt((await admin.fetchTopicOffsets(topic)).find((o) => o.partition === partition)?.low ?? '0'),
       log,

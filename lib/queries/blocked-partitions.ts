@@ -1,0 +1,50 @@
+import type { PrismaClient } from '@prisma/client';
+import type { UndecodableBatch } from '../undecodable-batch';
+
+export interface BlockedPartition {
+  topic: string;
+  partition: number;
+  /** First offset not counted: the partition's stored position. */
+  nextOffset: bigint;
+  firstOffset: bigint;
+  lastOffset: bigint;
+  reason: string;
+  payload: Buffer;
+  worker: string;
+  detectedAt: Date;
+}
+
+/** A worker stopped `partition` at `nextOffset` in front of an undecodable batch. */
+export async function recordBlockedPartition(
+  prisma: PrismaClient,
+  topic: string,
+  partition: number,
+  nextOffset: bigint,
+  batch: UndecodableBatch,
+  worker: string,
+): Promise<void> {
+  const fields = {
+    nextOffset,
+    firstOffset: batch.firstOffset,
+    lastOffset: batch.lastOffset,
+    reason: batch.reason,
+    payload: Uint8Array.from(batch.bytes),
+    worker,
+    detectedAt: new Date(),
+  };
+  await prisma.blockedPartition.upsert({
+    where: { topic_partition: { topic, partition } },
+    create: { topic, partition, ...fields },
+    update: fields,
+  });
+}
+
+/** The partition moved on (skipped, or its data is readable again). */
+export async function clearBlockedPartition(prisma: PrismaClient, topic: string, partition: number): Promise<void> {
+  await prisma.blockedPartition.deleteMany({ where: { topic, partition } });
+}
+
+export async function getBlockedPartitions(prisma: PrismaClient, topic: string): Promise<BlockedPartition[]> {
+  const rows = await prisma.blockedPartition.findMany({ where: { topic }, orderBy: { partition: 'asc' } });
+  return rows.map((r) => ({ ...r, payload: Buffer.from(r.payload) }));
+}
