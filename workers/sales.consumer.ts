@@ -297,6 +297,9 @@ export async function startSalesConsumer({
       stored = { nextOffset: 0n, clusterId };
     }
     const target = stored?.nextOffset ?? 0n;
+    // Readable where a worker once stopped (the damage was repaired, e.g. by a leader move):
+    // the record of the stop is stale.
+    if (!marker) await clearBlockedPartition(prisma, batch.topic, batch.partition);
     // Marked only now that the database has answered: if a query above failed, the next
     // delivery must be checked again, or a Kafka position ahead of Postgres would skip events.
     checked.add(batch.partition);
