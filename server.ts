@@ -5,8 +5,8 @@ import next from 'next';
 import { Server } from 'socket.io';
 import { db, disconnectDb } from './lib/db';
 import { loadEnvOrExit } from './lib/env';
-import { LiveHub } from './lib/live-hub';
-import { LIVE_VIEWS } from './lib/live-views';
+import { LiveHub, liveLimitsFrom } from './lib/live-hub';
+import { disconnectLiveDb, LIVE_VIEWS } from './lib/live-views';
 import { logger } from './lib/logger';
 import { registerWebGauges } from './lib/metrics';
 import { type Checks, handleOpsRequest, probeCheck } from './lib/ops-http';
@@ -41,19 +41,21 @@ const httpServer = createServer((req, res) => {
   void handle(req, res);
 });
 
-const io = new Server(httpServer, { serveClient: false });
 hub = new LiveHub({
-  io,
   databaseUrl: config.DATABASE_URL,
   log,
   views: LIVE_VIEWS,
+  limits: liveLimitsFrom(config),
 });
+// The hub's options check Origin and the connection limits before any handshake is answered.
+const io = new Server(httpServer, { serveClient: false, ...hub.serverOptions() });
 registerWebGauges({
   socketClients: () => io.engine.clientsCount,
   liveRooms: () => hub?.roomCount() ?? 0,
   listening: () => hub?.isListening() ?? false,
+  liveLoads: () => hub?.loadCount() ?? { running: 0, waiting: 0 },
 });
-await hub.start();
+await hub.start(io);
 
 httpServer.listen(config.PORT, config.HOST, () => {
   const shown = config.HOST === '0.0.0.0' ? 'localhost' : config.HOST;
@@ -68,7 +70,7 @@ async function shutdown(signal: string) {
   io.close();
   await hub?.stop();
   httpServer.close();
-  await Promise.allSettled([disconnectRedriveClients(), disconnectDb()]);
+  await Promise.allSettled([disconnectRedriveClients(), disconnectDb(), disconnectLiveDb()]);
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));

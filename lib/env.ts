@@ -26,6 +26,32 @@ const postgresUrl = z
     'expected postgresql://user@host:port/db',
   );
 
+function isOrigin(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return /^https?:$/.test(url.protocol) && url.pathname === '/' && !url.search && !url.hash && !url.username;
+}
+
+/** Comma-separated http(s) origins (scheme://host[:port], nothing after), normalised as browsers send them. */
+const originList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z.array(
+      z
+        .string()
+        .refine(isOrigin, 'expected origins such as https://dashboard.example.com, comma-separated')
+        .transform((o) => new URL(o).origin),
+    ),
+  );
+
+const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
 const topicName = z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/, 'expected a Kafka topic name');
 
 /** Days (fractions allowed) or `forever`. */
@@ -67,6 +93,18 @@ const schema = z.object({
   // Bearer token for ops actions (re-driving dead letters). Unset = those actions are off, so a
   // dashboard shown on a wall or embedded elsewhere never exposes them by accident.
   OPS_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
+  // Live updates (Socket.IO): pages of other origins than these and the dashboard's own may not
+  // open a socket. Behind a proxy, WEB_TRUST_PROXY believes its X-Forwarded-Proto/-Host/-For.
+  WEB_ALLOWED_ORIGINS: originList.default([]),
+  WEB_TRUST_PROXY: flag.default(false),
+  // Limits per web process (README "Limits"): sized for a dashboard wall and a few hundred users.
+  WEB_MAX_SOCKETS: z.coerce.number().int().min(1).max(1_000_000).default(2000),
+  WEB_MAX_SOCKETS_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  WEB_MAX_LIVE_ROOMS: z.coerce.number().int().min(1).max(100_000).default(200),
+  WEB_SUBSCRIBE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  WEB_SUBSCRIBE_RATE: z.coerce.number().positive().max(1_000_000).default(2),
+  // Live loads run on a pool of their own of this many connections, never the HTTP API's.
+  WEB_LIVE_MAX_LOADS: z.coerce.number().int().min(1).max(50).default(3),
 });
 
 /** Never echoed in configuration errors. */

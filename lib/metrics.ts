@@ -148,6 +148,7 @@ export interface WebMetrics {
   livePushes: client.Counter<'kind'>;
   notifications: client.Counter;
   overviewDuration: client.Histogram<'source'>;
+  liveRefusals: client.Counter<'limit'>;
 }
 
 export function webMetrics(): WebMetrics {
@@ -173,6 +174,12 @@ export function webMetrics(): WebMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
     }),
+    liveRefusals: new client.Counter({
+      name: `${PREFIX}web_live_refusals_total`,
+      help: 'Live-update handshakes, sockets and subscriptions refused, by the limit hit (README "Limits")',
+      labelNames: ['limit'],
+      registers,
+    }),
   };
   return s.web;
 }
@@ -182,6 +189,7 @@ export interface WebGauges {
   socketClients: () => number;
   liveRooms: () => number;
   listening: () => boolean;
+  liveLoads: () => { running: number; waiting: number };
 }
 
 export function registerWebGauges(gauges: WebGauges): void {
@@ -190,6 +198,19 @@ export function registerWebGauges(gauges: WebGauges): void {
   gauge('web_live_listening', '1 while the LISTEN connection for worker commits is up', () =>
     gauges.listening() ? 1 : 0,
   );
+  const registry = metricsRegistry();
+  registry.removeSingleMetric(`${PREFIX}web_live_loads`);
+  new client.Gauge({
+    name: `${PREFIX}web_live_loads`,
+    help: 'Live loads (initial answers and room pushes) running on their own pool, and waiting for a slot',
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      const { running, waiting } = gauges.liveLoads();
+      this.set({ state: 'running' }, running);
+      this.set({ state: 'waiting' }, waiting);
+    },
+  });
 }
 
 /** A gauge whose value is read at scrape time; registering it again replaces it. */

@@ -20,6 +20,8 @@ const CONNECT_GRACE_MS = 5_000;
 // socket (restart, deploy) or refused it in a middleware, the client must call connect();
 // retry on a slow, jittered schedule so a restarting server is not stampeded.
 const MANUAL_RETRY_MS = 5_000;
+/** lib/live-hub.ts LIVE_ERROR_EVENT: a subscription refused by a server limit ({ code, message }). */
+const LIVE_ERROR_EVENT = 'live:error';
 
 export interface LiveData<T> {
   /** Newest data received; it belongs to `dataKey`, which lags `key` right after a view change. */
@@ -144,6 +146,9 @@ export function useLiveView<T extends Stamped>({
     socket.on(push, (payload: Push<T> | undefined) => {
       if (payload && typeof payload.key === 'string' && payload.data) accept(payload.key, payload.data);
     });
+    // The server refused the view (a limit of lib/live-hub.ts): drop the socket, poll, and try
+    // again later on the slow schedule, as after a server restart.
+    socket.on(LIVE_ERROR_EVENT, () => socket.disconnect());
 
     return () => {
       clearTimeout(grace);

@@ -80,13 +80,15 @@ describe('live hub: product pages over Socket.IO (real Postgres NOTIFY, real Soc
     process.env.DATABASE_URL = db.url;
     process.env.SALES_TOPIC = TOPIC;
     process.env.LOG_LEVEL = 'warn';
-    const [{ LiveHub: Hub, liveView }, views, batch, { db: sharedDb }, { logger }] = await Promise.all([
-      import('../../lib/live-hub'),
-      import('../../lib/live-views'),
-      import('../../lib/queries/apply-sales-batch'),
-      import('../../lib/db'),
-      import('../../lib/logger'),
-    ]);
+    const [{ LiveHub: Hub, liveView, liveLimitsFrom }, views, batch, { db: sharedDb }, { logger }, { env }] =
+      await Promise.all([
+        import('../../lib/live-hub'),
+        import('../../lib/live-views'),
+        import('../../lib/queries/apply-sales-batch'),
+        import('../../lib/db'),
+        import('../../lib/logger'),
+        import('../../lib/env'),
+      ]);
     applySalesBatch = batch.applySalesBatch;
     prisma = sharedDb();
     const counted = liveView({
@@ -98,15 +100,15 @@ describe('live hub: product pages over Socket.IO (real Postgres NOTIFY, real Soc
       },
     });
     http = createServer();
-    ioServer = new Server(http, { serveClient: false });
     hub = new Hub({
-      io: ioServer,
       databaseUrl: db.url,
       log: logger,
       views: [liveView(views.overviewViewSpec), counted],
+      limits: liveLimitsFrom(env()),
       idleRefreshMs: 3_600_000, // only commits push here: the test counts pushes
     });
-    await hub.start();
+    ioServer = new Server(http, { serveClient: false, ...hub.serverOptions() });
+    await hub.start(ioServer);
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
     await commitSale();
@@ -116,8 +118,11 @@ describe('live hub: product pages over Socket.IO (real Postgres NOTIFY, real Soc
     for (const v of viewers) v.socket.disconnect();
     await hub?.stop();
     await new Promise((resolve) => ioServer?.close(resolve));
-    const { disconnectDb } = await import('../../lib/db');
-    await disconnectDb();
+    const [{ disconnectDb }, { disconnectLiveDb }] = await Promise.all([
+      import('../../lib/db'),
+      import('../../lib/live-views'),
+    ]);
+    await Promise.all([disconnectDb(), disconnectLiveDb()]);
     await db?.drop();
   });
 
