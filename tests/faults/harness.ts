@@ -4,6 +4,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Kafka, Kafka as KafkaClient, logLevel, Partitioners, type Producer } from 'kafkajs';
+// The harness reads the dead-letter topic, which the workers compress with KAFKA_COMPRESSION.
+import '../../lib/kafka-codecs';
 import { type Managed, root, startNode, waitFor } from '../../scripts/lib/processes';
 import type { Rng } from '../../workers/simulator/catalog';
 import type { TestDatabase } from '../support/stack';

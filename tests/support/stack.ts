@@ -5,6 +5,8 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import pg from 'pg';
+// Test clients read what Pulse writes: dead letters are compressed with KAFKA_COMPRESSION.
+import '../../lib/kafka-codecs';
 import { dropDatabase, ensureDatabase, migrate } from '../../scripts/db/database';
 import { httpOk, type Managed, root, startNode, waitFor } from '../../scripts/lib/processes';
 
