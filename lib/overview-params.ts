@@ -5,10 +5,10 @@ import { CHANNELS, type Channel, type OverviewFilters } from './queries/overview
 import {
   addDays,
   bucketStarts,
+  canonicalTimeZone,
   chooseGranularity,
   GRANULARITIES,
   type Granularity,
-  isTimeZone,
   MAX_BUCKETS,
   startOfDay,
 } from './time-buckets';
@@ -22,6 +22,15 @@ export const DEFAULT_RANGE: RangePreset = '1h';
 export const MINUTE_MS = 60_000;
 export const MAX_RANGE_MINUTES = 92 * 1440;
 export const DEFAULT_TIME_ZONE = 'UTC';
+/**
+ * Explicit `from`/`to` must lie in [2000-01-01, 2100-01-01] UTC. Sales are never older or
+ * newer than that, and year 1 or 9999 made the previous period fall outside what PostgreSQL
+ * can store (a 500).
+ */
+export const MIN_INSTANT = '2000-01-01T00:00:00Z';
+export const MAX_INSTANT = '2100-01-01T00:00:00Z';
+const MIN_INSTANT_MS = Date.parse(MIN_INSTANT);
+const MAX_INSTANT_MS = Date.parse(MAX_INSTANT);
 
 /**
  * The raw, serialisable form of a view: what the URL and a socket subscription carry. The four
@@ -107,7 +116,22 @@ function parseInstant(param: 'from' | 'to', value: string): number {
     throw new ParamError(param, `${param} must be an RFC 3339 timestamp with offset, e.g. 2026-01-31T09:00:00Z`);
   }
   if (ms % MINUTE_MS !== 0) throw new ParamError(param, `${param} must be aligned to a whole minute`);
+  if (ms < MIN_INSTANT_MS || ms > MAX_INSTANT_MS) {
+    throw new ParamError(param, `${param} must lie between ${MIN_INSTANT} and ${MAX_INSTANT}`);
+  }
   return ms;
+}
+
+// C0 and C1 controls (NUL, tab, newline, DEL, …): no id a filter names contains one, PostgreSQL
+// refuses NUL outright (a 500 before), and U+0001 marks reserved category rows.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Throws a ParamError for control characters or unpaired surrogates (not storable text). */
+export function checkText(param: string, value: string): void {
+  if (CONTROL.test(value)) throw new ParamError(param, `${param} must not contain control characters`);
+  if (LONE_SURROGATE.test(value)) throw new ParamError(param, `${param} must be valid Unicode text`);
 }
 
 /** Validated, canonical values of one dimension; undefined when it does not filter. */
@@ -120,6 +144,7 @@ function parseDimension(query: OverviewQuery, dimension: Dimension): string[] | 
     if (value.length > MAX_VALUE_LENGTH) {
       throw new ParamError(dimension, `${dimension} must be at most ${MAX_VALUE_LENGTH} characters`);
     }
+    checkText(dimension, value);
   }
   return values.length > 0 ? values : undefined;
 }
@@ -193,9 +218,9 @@ function resolveRange(query: OverviewQuery, tz: string, nowMs: number): { fromMs
  * current minute, so the minute in progress is included and moves as sales arrive.
  */
 export function parseOverviewQuery(query: OverviewQuery, nowMs = Date.now()): OverviewFilters {
-  const tz = query.tz || DEFAULT_TIME_ZONE;
-  if (tz.length > 64 || !isTimeZone(tz))
-    throw new ParamError('tz', 'tz must be an IANA time zone such as Europe/Paris');
+  // Canonical from here on ('europe/paris' → 'Europe/Paris'): one cached formatter per zone.
+  const tz = canonicalTimeZone(query.tz || DEFAULT_TIME_ZONE);
+  if (tz === undefined) throw new ParamError('tz', 'tz must be an IANA time zone such as Europe/Paris');
   const { fromMs, toMs } = resolveRange(query, tz, nowMs);
   if (fromMs >= toMs) throw new ParamError('from', 'from must be before to');
   if (toMs - fromMs > MAX_RANGE_MINUTES * MINUTE_MS) {
@@ -268,6 +293,15 @@ export function viewKey(query: OverviewQuery): string {
 
 /** Longest SKU a product view accepts (the event contract's ids are at most 128 characters). */
 export const MAX_SKU_LENGTH = 128;
+
+/** A SKU or store id from a path (`param` names it in the error): 1–128 characters of text. */
+export function parseId(param: string, value: string): string {
+  if (value === '' || value.length > MAX_SKU_LENGTH) {
+    throw new ParamError(param, `${param} must be 1–${MAX_SKU_LENGTH} characters`);
+  }
+  checkText(param, value);
+  return value;
+}
 
 /**
  * Canonical key of a product page view: the SKU and the view parameters the product's figures

@@ -20,32 +20,61 @@ export function chooseGranularity(fromMs: number, toMs: number): Granularity {
 /** Most buckets one trend may have (a minute trend over 7 days is 10,080 points). */
 export const MAX_BUCKETS = 10_080;
 
-const partsFormatters = new Map<string, Intl.DateTimeFormat>();
+// Formatters by canonical IANA name only. Any spelling is resolved first ('europe/paris' →
+// 'Europe/Paris'); unknown names are never stored. Caching per spelling kept one ICU
+// formatter per case variant a client sent: ~1 GB of RSS after 150 s of distinct spellings.
+// The canonical names are a finite set (~600) but the cap holds whatever ICU accepts.
+export const MAX_CACHED_TIME_ZONES = 1000;
+const MAX_TIME_ZONE_LENGTH = 64;
+// Letters, digits and `_+-/` cover every IANA name and alias (Etc/GMT+5, America/Port-au-Prince).
+const TIME_ZONE_TEXT = /^[A-Za-z0-9_+\-/]+$/;
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function createFormatter(timeZone: string): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+  });
+}
+
+/** The canonical IANA name of `value` ('europe/paris' → 'Europe/Paris'), or undefined if unknown. */
+export function canonicalTimeZone(value: string): string | undefined {
+  if (formatters.has(value)) return value;
+  if (value.length > MAX_TIME_ZONE_LENGTH || !TIME_ZONE_TEXT.test(value)) return undefined;
+  let probe: Intl.DateTimeFormat;
+  try {
+    probe = createFormatter(value);
+  } catch {
+    return undefined;
+  }
+  const canonical = probe.resolvedOptions().timeZone;
+  if (!formatters.has(canonical)) {
+    if (formatters.size >= MAX_CACHED_TIME_ZONES) formatters.delete(formatters.keys().next().value as string);
+    formatters.set(canonical, canonical === value ? probe : createFormatter(canonical));
+  }
+  return canonical;
+}
+
+/** How many formatters are cached (for tests). */
+export function cachedTimeZoneCount(): number {
+  return formatters.size;
+}
 
 function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = partsFormatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-    });
-    partsFormatters.set(timeZone, f);
-  }
-  return f;
+  const cached = formatters.get(timeZone);
+  if (cached) return cached;
+  const canonical = canonicalTimeZone(timeZone);
+  if (canonical === undefined) throw new RangeError(`Invalid time zone specified: ${timeZone}`);
+  return formatters.get(canonical) ?? createFormatter(canonical);
 }
 
 export function isTimeZone(value: string): boolean {
-  try {
-    formatter(value);
-    return true;
-  } catch {
-    return false;
-  }
+  return canonicalTimeZone(value) !== undefined;
 }
 
 interface LocalTime {

@@ -92,6 +92,14 @@ describe('parseOverviewQuery', () => {
     ['tz=UTC&tz=Europe/Paris', 'tz', /tz may be given only once/],
     ['channel=web&channel=fax', 'channel', /channel must be one of web, app, store, marketplace/],
     [`category=Home&category=${'x'.repeat(129)}`, 'category', /at most 128 characters/],
+    ['store=%00', 'store', /store must not contain control characters/],
+    ['region=eu%0A', 'region', /region must not contain control characters/],
+    ['category=%01Toys', 'category', /category must not contain control characters/],
+    ['channel=web%7F', 'channel', /channel must not contain control characters|channel must be one of/],
+    ['from=0001-01-01T00:00Z&to=2026-01-01T00:00Z', 'from', /between 2000-01-01T00:00:00Z and 2100-01-01T00:00:00Z/],
+    ['from=9999-12-31T00:00Z&to=9999-12-31T01:00Z', 'to', /between/],
+    ['to=2100-01-01T00:01Z', 'to', /between/],
+    ['tz=Europe%2FParis%00', 'tz', /IANA time zone/],
   ])('%s → 400 naming %s', (qs, param, message) => {
     const err = paramError(qs);
     expect(err.param).toBe(param);
@@ -114,6 +122,11 @@ describe('parseOverviewQuery', () => {
     const yesterday = parse('range=yesterday&tz=Asia/Tokyo');
     expect(yesterday.from.toISOString()).toBe('2026-02-27T15:00:00.000Z');
     expect(yesterday.to.toISOString()).toBe('2026-02-28T15:00:00.000Z');
+  });
+
+  it('rejects lone surrogates (a socket subscription can send them) and canonicalises tz', () => {
+    expect(() => parseOverviewQuery(toOverviewQuery({ store: ['A\ud800'] }))).toThrow(/store must be valid Unicode/);
+    expect(parse('tz=europe/paris').tz).toBe('Europe/Paris');
   });
 
   it('rejects non-string values from socket subscriptions', () => {
