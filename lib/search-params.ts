@@ -1,3 +1,17 @@
+// What the dashboard's pages accept: the shared parsers each page runs, also run by server.ts
+// before Next renders, so that an invalid link is answered with status 400 (a page cannot set
+// its own status) while the page shows which parameter is wrong.
+import { type DeadLetterQuery, parseDeadLetterQuery } from './dead-letter-params';
+import {
+  type OverviewQuery,
+  ParamError,
+  parseId,
+  parseOverviewQuery,
+  parseTopOptions,
+  toOverviewQuery,
+} from './overview-params';
+import type { OverviewFilters } from './queries/overview.types';
+
 /** `searchParams` as Next hands it to a page: repeated keys arrive as arrays. */
 export type PageSearchParams = Record<string, string | string[] | undefined>;
 
@@ -8,4 +22,87 @@ export function toSearchParams(raw: PageSearchParams): URLSearchParams {
     for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) params.append(key, v);
   }
   return params;
+}
+
+/**
+ * A dynamic path segment as its id. Next hands pages the segment still percent-encoded (route
+ * handlers get it decoded), so `/products/A%2FB%201%25` is the SKU `A/B 1%` only once decoded.
+ */
+export function decodeSegment(param: string, raw: string): string {
+  let value: string;
+  try {
+    value = decodeURIComponent(raw);
+  } catch {
+    throw new ParamError(param, `${param} is not valid percent-encoded UTF-8`);
+  }
+  return parseId(param, value);
+}
+
+export interface DashboardView {
+  query: OverviewQuery;
+  filters: OverviewFilters;
+  top: ReturnType<typeof parseTopOptions>;
+}
+
+/** `/` and `/stores/{id}`: the view, its filters and the top-N choice. */
+export function parseDashboardView(search: URLSearchParams): DashboardView {
+  const query = toOverviewQuery(search);
+  return { query, filters: parseOverviewQuery(query), top: parseTopOptions(query) };
+}
+
+export interface ProductView {
+  sku: string;
+  query: OverviewQuery;
+  filters: OverviewFilters;
+}
+
+/** `/products/{sku}` (the segment as Next hands it, still encoded). */
+export function parseProductView(rawSku: string, search: URLSearchParams): ProductView {
+  const sku = decodeSegment('sku', rawSku);
+  const query = toOverviewQuery(search);
+  return { sku, query, filters: parseOverviewQuery(query) };
+}
+
+export type StorePageTarget = { redirect: string } | ({ id: string; search: URLSearchParams } & DashboardView);
+
+/**
+ * `/stores/{id}`. The path names the store; `store` in the query (a link, or the filter bar)
+ * may move away: one other store → that store's page, several → the dashboard with them
+ * selected. None, or this store, stays here.
+ */
+export function parseStoreView(rawId: string, params: URLSearchParams): StorePageTarget {
+  const id = decodeSegment('id', rawId);
+  const search = new URLSearchParams(params);
+  const chosen = [...new Set(search.getAll('store').filter((s) => s !== ''))];
+  if (chosen.length > 1) return { redirect: `/?${search}` };
+  search.delete('store');
+  if (chosen.length === 1 && chosen[0] !== id) {
+    const rest = search.toString();
+    return { redirect: `/stores/${encodeURIComponent(chosen[0] as string)}${rest ? `?${rest}` : ''}` };
+  }
+  search.set('store', id);
+  return { id, search, ...parseDashboardView(search) };
+}
+
+/** `/ops/dead-letters`: only the reason filter lives in the URL (pages load as the list scrolls). */
+export function parseDeadLettersView(search: URLSearchParams): DeadLetterQuery {
+  return parseDeadLetterQuery(new URLSearchParams(search.getAll('reason').map((r) => ['reason', r])));
+}
+
+/**
+ * The parameter error the page at `pathname` (as requested, still encoded) will show for
+ * `search`, or null when it renders normally, redirects, or is not one of these pages.
+ */
+export function pageParamError(pathname: string, search: URLSearchParams): ParamError | null {
+  const segments = pathname.split('/').slice(1);
+  try {
+    if (pathname === '/') parseDashboardView(search);
+    else if (segments.length === 2 && segments[0] === 'products') parseProductView(segments[1] as string, search);
+    else if (segments.length === 2 && segments[0] === 'stores') parseStoreView(segments[1] as string, search);
+    else if (pathname === '/ops/dead-letters') parseDeadLettersView(search);
+    return null;
+  } catch (err) {
+    if (err instanceof ParamError) return err;
+    throw err;
+  }
 }

@@ -2,12 +2,12 @@
 import type { Metadata } from 'next';
 import { ParamErrorState } from '../../../components/common/ParamErrorState';
 import { db } from '../../../lib/db';
-import { type DeadLetterQuery, parseDeadLetterQuery } from '../../../lib/dead-letter-params';
+import type { DeadLetterQuery } from '../../../lib/dead-letter-params';
 import { env } from '../../../lib/env';
 import { opsActionsEnabled } from '../../../lib/ops-auth';
 import { ParamError } from '../../../lib/overview-params';
 import { getDeadLetters } from '../../../lib/queries/get-dead-letters';
-import { type PageSearchParams, toSearchParams } from '../../../lib/search-params';
+import { type PageSearchParams, parseDeadLettersView, toSearchParams } from '../../../lib/search-params';
 import { DeadLettersPage } from './DeadLettersPage';
 
 export const dynamic = 'force-dynamic';
@@ -18,8 +18,8 @@ export default async function Page({ searchParams }: { searchParams: Promise<Pag
   const search = toSearchParams(await searchParams);
   let query: DeadLetterQuery;
   try {
-    // Only the filter lives in the URL; pages are loaded as the list is scrolled.
-    query = parseDeadLetterQuery(new URLSearchParams(search.getAll('reason').map((r) => ['reason', r])));
+    // server.ts runs the same parser first and answers 400 when it fails.
+    query = parseDeadLettersView(search);
   } catch (err) {
     if (err instanceof ParamError) {
       return <ParamErrorState param={err.param} message={err.message} given={search.getAll(err.param)} />;

@@ -2,11 +2,10 @@
 import { notFound } from 'next/navigation';
 import { ParamErrorState } from '../../../components/common/ParamErrorState';
 import { env } from '../../../lib/env';
-import { type OverviewQuery, ParamError, parseOverviewQuery, toOverviewQuery } from '../../../lib/overview-params';
+import { ParamError } from '../../../lib/overview-params';
 import { getFilterOptions } from '../../../lib/queries/get-filter-options';
 import { getProductDetail } from '../../../lib/queries/get-product-detail';
-import type { OverviewFilters } from '../../../lib/queries/overview.types';
-import { type PageSearchParams, toSearchParams } from '../../../lib/search-params';
+import { type PageSearchParams, type ProductView, parseProductView, toSearchParams } from '../../../lib/search-params';
 import { ProductPage } from './ProductPage';
 
 export const dynamic = 'force-dynamic';
@@ -18,13 +17,12 @@ export default async function Page({
   params: Promise<{ sku: string }>;
   searchParams: Promise<PageSearchParams>;
 }) {
-  const { sku } = await params;
+  const { sku: rawSku } = await params;
   const search = toSearchParams(await searchParams);
-  let query: OverviewQuery;
-  let filters: OverviewFilters;
+  let view: ProductView;
   try {
-    query = toOverviewQuery(search);
-    filters = parseOverviewQuery(query);
+    // server.ts runs the same parser first and answers 400 when it fails.
+    view = parseProductView(rawSku, search);
   } catch (err) {
     if (err instanceof ParamError) {
       return <ParamErrorState param={err.param} message={err.message} given={search.getAll(err.param)} />;
@@ -32,6 +30,7 @@ export default async function Page({
     throw err;
   }
 
+  const { sku, query, filters } = view;
   const [detail, filterOptions] = await Promise.all([getProductDetail(sku, filters), getFilterOptions()]);
   if (!detail) notFound();
   return (
