@@ -1,17 +1,20 @@
 // Web process: Next.js (dashboard + /api) and Socket.IO (live updates) on one HTTP server.
 // Run several behind a load balancer; each listens to Postgres for worker commits itself.
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import next from 'next';
 import { Server } from 'socket.io';
 import { db, disconnectDb } from './lib/db';
 import { loadEnvOrExit } from './lib/env';
 import { LiveHub, liveLimitsFrom } from './lib/live-hub';
+import { clientAddress } from './lib/live-limits';
 import { disconnectLiveDb, LIVE_VIEWS } from './lib/live-views';
 import { logger } from './lib/logger';
-import { registerWebGauges } from './lib/metrics';
+import { registerWebGauges, webMetrics } from './lib/metrics';
 import { type Checks, handleOpsRequest, probeCheck } from './lib/ops-http';
 import { pingDatabase } from './lib/queries/ping-database';
 import { disconnectRedriveClients } from './lib/redrive-clients';
+import { admitRequest, type GuardOptions } from './lib/request-guard';
+import { securityHeaders } from './lib/security-headers';
 
 const config = loadEnvOrExit();
 const log = logger.child({ component: 'web' });
@@ -36,9 +39,30 @@ const readiness = async (): Promise<Checks> => {
       : { ok: false, error: 'LISTEN connection for worker commits is down (reconnecting)' },
   };
 };
-const httpServer = createServer((req, res) => {
+const headers = Object.entries(securityHeaders(undefined, dev));
+const guard: GuardOptions = {
+  maxBodyBytes: config.WEB_MAX_BODY_BYTES,
+  clientAddress: (req) => clientAddress(req, config.WEB_TRUST_PROXY),
+  onReject: (reason) => webMetrics().requestsRejected.inc({ reason }),
+};
+function onRequest(req: IncomingMessage, res: ServerResponse): void {
+  for (const [name, value] of headers) res.setHeader(name, value);
   if (handleOpsRequest(req, res, { readiness })) return;
-  void handle(req, res);
+  admitRequest(req, res, guard)
+    .then((admitted) => admitted && handle(admitted, res))
+    .catch((err: unknown) => {
+      log.error({ err, url: req.url }, 'request failed');
+      if (res.headersSent) res.destroy();
+      else res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{"code":"internal_error"}}\n');
+    });
+}
+const httpServer = createServer(onRequest);
+// With a listener here Node no longer answers `Expect: 100-continue` by itself, which invited
+// the body before the guard could refuse it. Socket.IO's polling goes on as before.
+httpServer.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+  if (!req.url?.startsWith('/socket.io/')) return onRequest(req, res);
+  res.writeContinue();
+  httpServer.emit('request', req, res);
 });
 
 hub = new LiveHub({

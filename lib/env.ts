@@ -93,6 +93,12 @@ const schema = z.object({
   // Bearer token for ops actions (re-driving dead letters). Unset = those actions are off, so a
   // dashboard shown on a wall or embedded elsewhere never exposes them by accident.
   OPS_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
+  // Largest request body the web server reads (only POST /api/v1/dead-letters/redrive takes one);
+  // a larger one gets 413 before anything is parsed.
+  WEB_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
+  // Wrong or missing ops tokens one client address may send per window before it gets 429.
+  OPS_AUTH_MAX_FAILURES: z.coerce.number().int().min(1).max(10_000).default(10),
+  OPS_AUTH_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   // Live updates (Socket.IO): pages of other origins than these and the dashboard's own may not
   // open a socket. Behind a proxy, WEB_TRUST_PROXY believes its X-Forwarded-Proto/-Host/-For.
   WEB_ALLOWED_ORIGINS: originList.default([]),

@@ -148,6 +148,9 @@ export interface WebMetrics {
   livePushes: client.Counter<'kind'>;
   notifications: client.Counter;
   overviewDuration: client.Histogram<'source'>;
+  requestsRejected: client.Counter<'reason'>;
+  authFailures: client.Counter<'reason'>;
+  authThrottled: client.Counter;
   liveRefusals: client.Counter<'limit'>;
 }
 
@@ -172,6 +175,23 @@ export function webMetrics(): WebMetrics {
       help: 'Time to compute one overview, for live pushes and for the HTTP API',
       labelNames: ['source'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+    requestsRejected: new client.Counter({
+      name: `${PREFIX}web_requests_rejected_total`,
+      help: 'Requests refused by server.ts before Next saw them: body_too_large, method_not_allowed, bad_encoding',
+      labelNames: ['reason'],
+      registers,
+    }),
+    authFailures: new client.Counter({
+      name: `${PREFIX}web_auth_failures_total`,
+      help: 'Ops actions refused for a missing or wrong bearer token',
+      labelNames: ['reason'],
+      registers,
+    }),
+    authThrottled: new client.Counter({
+      name: `${PREFIX}web_auth_throttled_total`,
+      help: 'Ops actions refused with 429: the client address had too many token failures in the window',
       registers,
     }),
     liveRefusals: new client.Counter({
