@@ -20,15 +20,19 @@ export function chooseGranularity(fromMs: number, toMs: number): Granularity {
 /** Most buckets one trend may have (a minute trend over 7 days is 10,080 points). */
 export const MAX_BUCKETS = 10_080;
 
-// Formatters by canonical IANA name only. Any spelling is resolved first ('europe/paris' →
-// 'Europe/Paris'); unknown names are never stored. Caching per spelling kept one ICU
-// formatter per case variant a client sent: ~1 GB of RSS after 150 s of distinct spellings.
-// The canonical names are a finite set (~600) but the cap holds whatever ICU accepts.
+// Formatters by canonical IANA name only, and the canonical name of each spelling seen, by its
+// lowercase form ('europe/paris' → 'Europe/Paris'). Zone names match case-insensitively, so
+// both maps are bounded by the set of real names (~600); unknown names are never stored.
+// Caching per spelling kept one ICU formatter per case variant a client sent (1.3 GB after
+// 150 s of distinct spellings), and even one new formatter per request, freed or not, left
+// ~80 MB of malloc high-water behind per 10,000. The caps hold whatever ICU accepts.
 export const MAX_CACHED_TIME_ZONES = 1000;
 const MAX_TIME_ZONE_LENGTH = 64;
-// Letters, digits and `_+-/` cover every IANA name and alias (Etc/GMT+5, America/Port-au-Prince).
-const TIME_ZONE_TEXT = /^[A-Za-z0-9_+\-/]+$/;
+// Every IANA name and alias: a letter, then letters, digits and `_+-`, up to two more parts
+// (UTC, Etc/GMT+5, America/Argentina/Buenos_Aires). Anything else never reaches ICU.
+const TIME_ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/;
 const formatters = new Map<string, Intl.DateTimeFormat>();
+const canonicalNames = new Map<string, string>();
 
 function createFormatter(timeZone: string): Intl.DateTimeFormat {
   return new Intl.DateTimeFormat('en-US', {
@@ -42,27 +46,33 @@ function createFormatter(timeZone: string): Intl.DateTimeFormat {
   });
 }
 
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  if (map.size >= MAX_CACHED_TIME_ZONES) map.delete(map.keys().next().value as string);
+  map.set(key, value);
+}
+
 /** The canonical IANA name of `value` ('europe/paris' → 'Europe/Paris'), or undefined if unknown. */
 export function canonicalTimeZone(value: string): string | undefined {
   if (formatters.has(value)) return value;
-  if (value.length > MAX_TIME_ZONE_LENGTH || !TIME_ZONE_TEXT.test(value)) return undefined;
+  if (value.length > MAX_TIME_ZONE_LENGTH || !TIME_ZONE_NAME.test(value)) return undefined;
+  const key = value.toLowerCase();
+  const known = canonicalNames.get(key);
+  if (known !== undefined) return known;
   let probe: Intl.DateTimeFormat;
   try {
     probe = createFormatter(value);
   } catch {
-    return undefined;
+    return undefined; // unknown: nothing stored
   }
   const canonical = probe.resolvedOptions().timeZone;
-  if (!formatters.has(canonical)) {
-    if (formatters.size >= MAX_CACHED_TIME_ZONES) formatters.delete(formatters.keys().next().value as string);
-    formatters.set(canonical, canonical === value ? probe : createFormatter(canonical));
-  }
+  remember(canonicalNames, key, canonical);
+  if (!formatters.has(canonical)) remember(formatters, canonical, probe);
   return canonical;
 }
 
-/** How many formatters are cached (for tests). */
+/** How many formatters and spellings are cached (for tests). */
 export function cachedTimeZoneCount(): number {
-  return formatters.size;
+  return formatters.size + canonicalNames.size;
 }
 
 function formatter(timeZone: string): Intl.DateTimeFormat {
@@ -70,7 +80,12 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   if (cached) return cached;
   const canonical = canonicalTimeZone(timeZone);
   if (canonical === undefined) throw new RangeError(`Invalid time zone specified: ${timeZone}`);
-  return formatters.get(canonical) ?? createFormatter(canonical);
+  let f = formatters.get(canonical);
+  if (!f) {
+    f = createFormatter(canonical);
+    remember(formatters, canonical, f);
+  }
+  return f;
 }
 
 export function isTimeZone(value: string): boolean {
