@@ -9,6 +9,7 @@ import type { KafkaTrouble } from '../lib/kafka';
 import type { Logger } from '../lib/logger';
 import { workerMetrics } from '../lib/metrics';
 import { type Check, errorMessage } from '../lib/ops-http';
+import { advancePastUnreadableOffsets } from '../lib/queries/advance-past-unreadable-offsets';
 import {
   type AcceptedMessage,
   applySalesBatch,
@@ -180,6 +181,20 @@ export async function startSalesConsumer({
     lastCaughtUpAt = now;
     markCaughtUp(prisma, topic, flowing).catch((err: unknown) => log.warn({ err }, 'recording caught-up failed'));
   });
+  // A fetch that held only transaction markers or aborted records never reaches eachBatch:
+  // kafkajs moves past it itself. The stored position must move past it too.
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+    const { partition, batchSize, firstOffset, lastOffset, highWatermark } = payload;
+    if (batchSize > 0 || firstOffset == null || !checked.has(partition) || blocked.has(partition)) return;
+    advancePastUnreadableOffsets(
+      prisma,
+      payload.topic,
+      partition,
+      BigInt(firstOffset),
+      BigInt(lastOffset),
+      BigInt(highWatermark),
+    ).catch((err: unknown) => log.warn({ err, partition }, 'moving past transaction markers failed'));
+  });
   consumer.on(consumer.events.REBALANCING, () => log.info({ topic }, 'consumer group rebalancing'));
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     joined = false;
@@ -313,9 +328,11 @@ export async function startSalesConsumer({
     return false;
   }
 
+  /** `through`: the last offset the chunk accounts for (trailing transaction markers included). */
   async function applyChunk(
     batch: Batch,
     messages: KafkaMessage[],
+    through: bigint,
   ): Promise<{ outcome: BatchOutcome; rejected: RejectedMessage[]; commitSeconds: number }> {
     const accepted: AcceptedMessage[] = [];
     const rejected: RejectedMessage[] = [];
@@ -369,7 +386,7 @@ export async function startSalesConsumer({
         clusterId,
         topic: batch.topic,
         partition: batch.partition,
-        lastOffset: BigInt(last.offset),
+        lastOffset: through,
         lastMessageAt: new Date(lastMessageAt),
         highWatermark: BigInt(batch.highWatermark),
         accepted,
@@ -429,11 +446,14 @@ export async function startSalesConsumer({
         // Stop between transactions on shutdown or when the partition was taken from us.
         if (!isRunning() || isStale()) return;
         const chunk = readable.slice(i, i + MAX_CHUNK);
+        // The whole batch's last chunk also accounts for what follows its last message in the
+        // fetch: transaction markers and aborted records, filtered out by kafkajs.
+        const whole = cut < 0 && i + MAX_CHUNK >= readable.length;
         const range = {
           topic: batchTopic,
           partition,
           firstOffset: (chunk[0] as KafkaMessage).offset,
-          lastOffset: (chunk.at(-1) as KafkaMessage).offset,
+          lastOffset: whole ? batch.lastOffset() : (chunk.at(-1) as KafkaMessage).offset,
         };
         const started = performance.now();
         // Heartbeat while the chunk is applied: a slow transaction (a loaded machine, a big
@@ -441,7 +461,7 @@ export async function startSalesConsumer({
         const beating = setInterval(() => heartbeat().catch(() => undefined), heartbeatInterval);
         let applied: Awaited<ReturnType<typeof applyChunk>>;
         try {
-          applied = await applyChunk(batch, chunk);
+          applied = await applyChunk(batch, chunk, BigInt(range.lastOffset));
         } catch (err) {
           // Not resolved: kafkajs fetches this chunk again once retryLater returns.
           await retryLater(range, err, heartbeat, isRunning);

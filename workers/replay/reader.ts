@@ -75,6 +75,13 @@ export class TopicReader {
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.joined = true;
     });
+    // A fetch of only transaction markers or aborted records never reaches eachBatch (kafkajs
+    // moves past it itself); the workers' position moves past it, so must the replay's.
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      const { partition, batchSize, firstOffset, lastOffset } = payload;
+      if (batchSize > 0 || firstOffset == null || this.next.get(partition) !== BigInt(firstOffset)) return;
+      this.next.set(partition, BigInt(lastOffset) + 1n);
+    });
     await consumer.connect();
     this.running = true;
     await consumer.subscribe({ topics: [options.topic], fromBeginning: true });
@@ -147,7 +154,9 @@ export class TopicReader {
             this.fail(err as Error);
             return;
           }
-          const last = (chunk.at(-1) as KafkaMessage).offset;
+          // The batch's last chunk also passes what follows its last message in the fetch
+          // (transaction markers, aborted records): the workers' position includes them too.
+          const last = n === pending.length ? batch.lastOffset() : (chunk.at(-1) as KafkaMessage).offset;
           next = BigInt(last) + 1n;
           this.next.set(partition, next);
           resolveOffset(last);

@@ -408,7 +408,8 @@ export async function runReplay(options: ReplayOptions, io: Io): Promise<ReplayR
         next: maxOf(activeReader.next.get(partition) ?? start, start),
         target: maxOf(limits.get(partition) ?? 0n, start),
       }));
-    const remaining = () => progressOf().reduce((n, p) => n + Number(p.target - p.next), 0);
+    // Past its target only over offsets that carry no message (a trailing transaction marker).
+    const remaining = () => progressOf().reduce((n, p) => n + Math.max(0, Number(p.target - p.next)), 0);
     const check = () => {
       const failure = activeReader.failed();
       if (failure) throw failure;
