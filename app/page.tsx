@@ -3,7 +3,13 @@ import { ParamErrorState } from '../components/common/ParamErrorState';
 import { ParamError } from '../lib/overview-params';
 import { getFilterOptions } from '../lib/queries/get-filter-options';
 import { getOverview } from '../lib/queries/get-overview';
-import { type DashboardView, type PageSearchParams, parseDashboardView, toSearchParams } from '../lib/search-params';
+import {
+  type DashboardView,
+  givenValues,
+  type PageSearchParams,
+  parseDashboardView,
+  toSearchParams,
+} from '../lib/search-params';
 import { DashboardPage } from './DashboardPage';
 
 export const dynamic = 'force-dynamic';
@@ -16,7 +22,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Pag
     view = parseDashboardView(params);
   } catch (err) {
     if (err instanceof ParamError) {
-      return <ParamErrorState param={err.param} message={err.message} given={params.getAll(err.param)} />;
+      return <ParamErrorState param={err.param} message={err.message} given={givenValues(params, err.param)} />;
     }
     throw err;
   }

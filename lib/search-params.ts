@@ -24,6 +24,19 @@ export function toSearchParams(raw: PageSearchParams): URLSearchParams {
   return params;
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: spelling them out is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/**
+ * The values the link has for `param`, to show with the error. Control characters are spelled
+ * out (`\u0000`): the browser's parser turns a raw NUL into U+FFFD and hydration then fails.
+ */
+export function givenValues(search: URLSearchParams, param: string): string[] {
+  return search
+    .getAll(param)
+    .map((v) => v.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
+
 /**
  * A dynamic path segment as its id. Next hands pages the segment still percent-encoded (route
  * handlers get it decoded), so `/products/A%2FB%201%25` is the SKU `A/B 1%` only once decoded.

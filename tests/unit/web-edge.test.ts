@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { toCsv } from '../../lib/csv';
 import { ParamError } from '../../lib/overview-params';
 import { checkTarget } from '../../lib/request-guard';
-import { decodeSegment, pageParamError } from '../../lib/search-params';
+import { decodeSegment, givenValues, pageParamError } from '../../lib/search-params';
 import { NO_FRAMING, securityHeaders } from '../../lib/security-headers';
 import { cachedTimeZoneCount, canonicalTimeZone, localTime, MAX_CACHED_TIME_ZONES } from '../../lib/time-buckets';
 
@@ -57,6 +57,10 @@ describe('pages: decodeSegment and pageParamError', () => {
     ['/ops/dead-letters', 'reason=%00', 'reason'],
   ])('%s?%s → 400 naming %s', (path, search, param) => {
     expect(pageParamError(path, new URLSearchParams(search))?.param).toBe(param);
+  });
+
+  it('spells out control characters in the values shown with the error', () => {
+    expect(givenValues(new URLSearchParams('store=a%00b&store=c%1B'), 'store')).toEqual(['a\\u0000b', 'c\\u001b']);
   });
 
   it('says nothing for valid views, redirects and other paths', () => {

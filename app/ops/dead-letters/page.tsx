@@ -7,7 +7,7 @@ import { env } from '../../../lib/env';
 import { opsActionsEnabled } from '../../../lib/ops-auth';
 import { ParamError } from '../../../lib/overview-params';
 import { getDeadLetters } from '../../../lib/queries/get-dead-letters';
-import { type PageSearchParams, parseDeadLettersView, toSearchParams } from '../../../lib/search-params';
+import { givenValues, type PageSearchParams, parseDeadLettersView, toSearchParams } from '../../../lib/search-params';
 import { DeadLettersPage } from './DeadLettersPage';
 
 export const dynamic = 'force-dynamic';
@@ -22,7 +22,7 @@ export default async function Page({ searchParams }: { searchParams: Promise<Pag
     query = parseDeadLettersView(search);
   } catch (err) {
     if (err instanceof ParamError) {
-      return <ParamErrorState param={err.param} message={err.message} given={search.getAll(err.param)} />;
+      return <ParamErrorState param={err.param} message={err.message} given={givenValues(search, err.param)} />;
     }
     throw err;
   }

@@ -5,7 +5,13 @@ import { env } from '../../../lib/env';
 import { ParamError } from '../../../lib/overview-params';
 import { getFilterOptions } from '../../../lib/queries/get-filter-options';
 import { getProductDetail } from '../../../lib/queries/get-product-detail';
-import { type PageSearchParams, type ProductView, parseProductView, toSearchParams } from '../../../lib/search-params';
+import {
+  givenValues,
+  type PageSearchParams,
+  type ProductView,
+  parseProductView,
+  toSearchParams,
+} from '../../../lib/search-params';
 import { ProductPage } from './ProductPage';
 
 export const dynamic = 'force-dynamic';
@@ -25,7 +31,7 @@ export default async function Page({
     view = parseProductView(rawSku, search);
   } catch (err) {
     if (err instanceof ParamError) {
-      return <ParamErrorState param={err.param} message={err.message} given={search.getAll(err.param)} />;
+      return <ParamErrorState param={err.param} message={err.message} given={givenValues(search, err.param)} />;
     }
     throw err;
   }

@@ -5,6 +5,7 @@ import { ParamError } from '../../../lib/overview-params';
 import { getFilterOptions } from '../../../lib/queries/get-filter-options';
 import { getOverview } from '../../../lib/queries/get-overview';
 import {
+  givenValues,
   type PageSearchParams,
   parseStoreView,
   type StorePageTarget,
@@ -29,7 +30,7 @@ export default async function Page({
     target = parseStoreView(rawId, search);
   } catch (err) {
     if (err instanceof ParamError) {
-      return <ParamErrorState param={err.param} message={err.message} given={search.getAll(err.param)} />;
+      return <ParamErrorState param={err.param} message={err.message} given={givenValues(search, err.param)} />;
     }
     throw err;
   }
