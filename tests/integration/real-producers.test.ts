@@ -4,7 +4,6 @@
 // exactly, served by the web server, and read again the same way by `npm run replay`. Also
 // Pulse's own producers (the worker's dead letters) in each KAFKA_COMPRESSION codec, read back
 // with kafkajs and the codecs of lib/kafka-codecs.ts.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -17,9 +16,11 @@ import { type Managed, root } from '../../scripts/lib/processes';
 import { bytes, type SaleJson, sale } from '../support/events';
 import { expectedOverview } from '../support/expected';
 import {
+  type CommandRun,
   connectProducer,
   createTestDatabase,
   createTopics,
+  runCommand,
   startWeb,
   startWorker,
   type TestDatabase,
@@ -82,38 +83,13 @@ function expectOnlyDecoded(codec: Codec, before: Record<string, number>, after: 
 // ---------------------------------------------------------------------------------------------
 // The Java producer
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Run a command from the repository root, `stdin` written to it, its output collected. */
-function run(command: string, args: string[], env: Record<string, string> = {}, stdin = ''): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.on('error', () => undefined); // a child that exits early: its output says why
-    child.stdin.end(stdin);
-  });
-}
-
 /**
  * `java` arguments that start PulseJavaProducer: compiled once with javac into `classDir` (the
  * source launcher compiles on every run, 2–3 s each), or from its source without a javac.
  */
 async function javaProducerArgs(libDir: string, classDir: string): Promise<string[]> {
   const classpath = path.join(libDir, '*');
-  const compiled = await run('javac', ['-cp', classpath, '-d', classDir, JAVA_PRODUCER]).catch(() => null);
+  const compiled = await runCommand('javac', ['-cp', classpath, '-d', classDir, JAVA_PRODUCER]).catch(() => null);
   // A short-lived client: the quick JIT tier and one GC thread start it with a third less CPU.
   const jvm = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'];
   return compiled?.code === 0
@@ -124,10 +100,10 @@ async function javaProducerArgs(libDir: string, classDir: string): Promise<strin
 /** Run the Java producer with `lines` on stdin (`key<TAB>value`, or #begin/#commit/#abort). */
 function runJavaProducer(java: string[], topic: string, codec: Codec, lines: string[], extra: string[] = []) {
   const args = [...java, '--brokers', testBrokers(), '--topic', topic, '--compression', codec, ...extra];
-  return run('java', args, {}, `${lines.join('\n')}\n`);
+  return runCommand('java', args, {}, `${lines.join('\n')}\n`);
 }
 
-const showRun = (r: Run) => `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr.slice(-4000)}`;
+const showRun = (r: CommandRun) => `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr.slice(-4000)}`;
 
 const record = (key: string | null, value: string) => `${key ?? ''}\t${value}`;
 const saleRecord = (event: SaleJson) => record(event.order_id, JSON.stringify(event));
@@ -606,7 +582,7 @@ describe('real producers: the Java client in every codec, and Pulse’s own prod
     async () => {
       const readyz = sampleReadyz(WORKER_PORT);
       samplers.push(readyz);
-      const replay = await run('npm', ['run', '--silent', 'replay'], env); // as an operator runs it
+      const replay = await runCommand('npm', ['run', '--silent', 'replay'], env); // as an operator runs it
       const samples = await readyz.stop();
       const show = showRun(replay);
       console.log(

@@ -4,20 +4,21 @@
 // replay has swapped its tables in and the workers have caught up, the live tables must equal
 // the reference cell for cell (shards added up), the API must answer what an independent
 // computation over the produced events says, and it must have answered 200 throughout.
-import { spawn } from 'node:child_process';
 import type { Kafka, Message, Producer } from 'kafkajs';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topicRetentionMs } from '../../lib/kafka';
 import { REPLAY_TABLES } from '../../lib/queries/apply-sales-batch';
-import { type Managed, root } from '../../scripts/lib/processes';
+import type { Managed } from '../../scripts/lib/processes';
 import { createWorld } from '../../workers/simulator/catalog';
 import { SaleGenerator } from '../../workers/simulator/generate';
 import { bytes, type SaleJson, sale } from '../support/events';
 import { expectedOverview } from '../support/expected';
 import {
+  type CommandRun,
   connectProducer,
   createTestDatabase,
+  runCommand,
   startWeb,
   startWorker,
   type TestDatabase,
@@ -31,34 +32,11 @@ import {
 const PORT = 3800 + (process.pid % 50);
 const TIMEOUT = 420_000;
 
-interface ReplayRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** `npm run replay` as an operator runs it. */
-function runReplay(env: Record<string, string>, args: string[] = []): Promise<ReplayRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', 'replay', '--', ...args], {
-      cwd: root,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runReplay = (env: Record<string, string>, args: string[] = []) =>
+  runCommand('npm', ['run', '--silent', 'replay', '--', ...args], env);
 
-const show = (run: ReplayRun) => `exit ${run.code}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr.slice(-4000)}`;
+const show = (run: CommandRun) => `exit ${run.code}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr.slice(-4000)}`;
 
 /**
  * A table's cells with the shards added up, one JSON line each, sorted. Numeric columns are
@@ -487,7 +465,7 @@ describe('npm run replay: partial rebuilds and retention', () => {
     };
   }
 
-  async function replayWhileProducing(args: string[]): Promise<ReplayRun> {
+  async function replayWhileProducing(args: string[]): Promise<CommandRun> {
     const producing = keepProducing(stack.producer, stack.topic, lateTraffic());
     const run = await runReplay(stack.env, args);
     await producing.stop();

@@ -3,22 +3,16 @@
 // flows, /readyz and /metrics say which partition, offset and why; the operator's
 // `npm run worker -- skip` moves the partition on with a dead letter (undecodable_batch) that
 // keeps the raw batch; a replay then skips exactly the same offsets.
-import { spawn } from 'node:child_process';
 import { open, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Kafka, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Managed, root } from '../../scripts/lib/processes';
+import type { Managed } from '../../scripts/lib/processes';
 import { bytes, sale } from '../support/events';
 import {
-  connectProducer,
-  createTestDatabase,
-  createTopics,
+  createSalesStack,
+  runCommand,
+  type SalesStack,
   startWorker,
-  type TestDatabase,
-  testBrokers,
-  testKafka,
-  uniqueName,
   waitFor,
   waitUntilConsumed,
 } from '../support/stack';
@@ -28,29 +22,10 @@ const logDir = process.env.TEST_KAFKA_LOG_DIR;
 const OPS_PORT = 9700 + (process.pid % 50);
 const TIMEOUT = 300_000;
 
-interface Run {
-  code: number | null;
-  output: string;
-}
-
-/** `npm run <script> -- args` as an operator runs it. */
-function npmRun(script: string, args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', script, '--', ...args], {
-      cwd: root,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => {
-      output += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      output += d.toString();
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, output }));
-  });
+/** `npm run <script> -- args` as an operator runs it; its output in one string. */
+async function npmRun(script: string, args: string[], env: Record<string, string>) {
+  const run = await runCommand('npm', ['run', '--silent', script, '--', ...args], env);
+  return { code: run.code, output: run.stdout + run.stderr };
 }
 
 /**
@@ -93,21 +68,16 @@ async function readiness(): Promise<{ status: number; body: string }> {
 }
 
 describe.skipIf(!logDir)('undecodable batch (corrupt on the broker)', () => {
-  const topic = uniqueName('pulse_undecodable');
-  const dlqTopic = `${topic}_dlq`;
-  let kafka: Kafka;
-  let producer: Producer;
-  let db: TestDatabase;
-  let env: Record<string, string>;
+  let stack: SalesStack;
   let worker: Managed | null = null;
   let eventNo = 0;
 
   /** One produce request = one record batch on `partition`; returns its event ids and base offset. */
   async function sendBatch(partition: number, n: number): Promise<{ ids: string[]; base: bigint }> {
-    const ids = Array.from({ length: n }, () => `und-${topic}-${++eventNo}`);
+    const ids = Array.from({ length: n }, () => `und-${stack.topic}-${++eventNo}`);
     const occurredAt = new Date(Date.now() - 60_000).toISOString();
-    const [ack] = await producer.send({
-      topic,
+    const [ack] = await stack.producer.send({
+      topic: stack.topic,
       messages: ids.map((id) => ({
         partition,
         key: id,
@@ -118,30 +88,18 @@ describe.skipIf(!logDir)('undecodable batch (corrupt on the broker)', () => {
   }
 
   const countedIds = async () =>
-    new Set((await db.query<{ event_id: string }>('SELECT event_id FROM processed_event')).map((r) => r.event_id));
+    new Set(
+      (await stack.db.query<{ event_id: string }>('SELECT event_id FROM processed_event')).map((r) => r.event_id),
+    );
 
   beforeAll(async () => {
-    kafka = testKafka();
-    db = await createTestDatabase('pulse_undecodable');
-    await createTopics(kafka, [
-      { topic, numPartitions: 2 },
-      { topic: dlqTopic, numPartitions: 1 },
-    ]);
-    producer = await connectProducer(kafka);
-    env = {
-      DATABASE_URL: db.url,
-      KAFKA_BROKERS: testBrokers(),
-      SALES_TOPIC: topic,
-      SALES_DLQ_TOPIC: dlqTopic,
-      WORKER_GROUP_ID: uniqueName('undecodable'),
-      WORKER_SESSION_TIMEOUT_MS: '6000',
-    };
+    stack = await createSalesStack('pulse_undecodable', 2);
   });
 
   afterAll(async () => {
     await worker?.stop();
-    await producer?.disconnect();
-    await db?.drop();
+    await stack?.producer.disconnect();
+    await stack?.db.drop();
   });
 
   it(
@@ -149,11 +107,11 @@ describe.skipIf(!logDir)('undecodable batch (corrupt on the broker)', () => {
     async () => {
       const before = [...(await sendBatch(0, 20)).ids, ...(await sendBatch(1, 20)).ids];
       const damaged = await sendBatch(0, 15);
-      const lastDamaged = await corruptBatch(topic, 0, damaged.base);
+      const lastDamaged = await corruptBatch(stack.topic, 0, damaged.base);
       expect(lastDamaged).toBe(damaged.base + 14n);
       const after = [...(await sendBatch(0, 10)).ids, ...(await sendBatch(1, 10)).ids];
 
-      worker = startWorker({ ...env, WORKER_HTTP_PORT: String(OPS_PORT) }, 'undecodable-worker');
+      worker = startWorker({ ...stack.env, WORKER_HTTP_PORT: String(OPS_PORT) }, 'undecodable-worker');
       // Partition 1 entirely, partition 0 up to the damaged batch.
       await waitFor(
         'partition 0 stopped at the damaged batch',
@@ -181,9 +139,9 @@ describe.skipIf(!logDir)('undecodable batch (corrupt on the broker)', () => {
       const metrics = await (await fetch(`http://127.0.0.1:${OPS_PORT}/metrics`)).text();
       expect(metrics).toMatch(/pulse_worker_undecodable_batches_total\{[^}]*partition="0"[^}]*\} 1/);
       expect(metrics).toMatch(/pulse_worker_blocked_partitions\{[^}]*\} 1/);
-      const [blocked] = await db.query<{ next_offset: string; reason: string; bytes: number }>(
+      const [blocked] = await stack.db.query<{ next_offset: string; reason: string; bytes: number }>(
         'SELECT next_offset::text, reason, length(payload) AS bytes FROM blocked_partition WHERE topic = $1',
-        [topic],
+        [stack.topic],
       );
       expect(blocked?.next_offset).toBe(String(damaged.base));
       expect(blocked?.bytes).toBeGreaterThan(61);
@@ -193,21 +151,21 @@ describe.skipIf(!logDir)('undecodable batch (corrupt on the broker)', () => {
       expect((await readiness()).status).toBe(503);
 
       // A wrong skip is refused with a reason, and changes nothing.
-      const wrong = await npmRun('worker', ['skip', '--partition', '1'], env);
+      const wrong = await npmRun('worker', ['skip', '--partition', '1'], stack.env);
       expect(wrong.code, wrong.output).not.toBe(0);
       expect(wrong.output).toContain('not blocked');
 
-      const skip = await npmRun('worker', ['skip', '--partition', '0'], env);
+      const skip = await npmRun('worker', ['skip', '--partition', '0'], stack.env);
       expect(skip.code, skip.output).toBe(0);
       expect(skip.output).toContain(`offsets ${damaged.base}–${lastDamaged}`);
-      await waitUntilConsumed(kafka, db, topic);
+      await waitUntilConsumed(stack.kafka, stack.db, stack.topic);
       await waitFor('worker ready again', async () => (await readiness()).status === 200 || null, 30_000);
 
       const expected = [...before, ...after];
       const finalIds = await countedIds();
       expect(finalIds.size).toBe(expected.length);
       for (const id of expected) expect(finalIds.has(id)).toBe(true);
-      const letters = await db.query<{ offset: string; skipped_to: string; bytes: number; detail: string }>(
+      const letters = await stack.db.query<{ offset: string; skipped_to: string; bytes: number; detail: string }>(
         `SELECT "offset"::text, skipped_to::text, length(payload) AS bytes, detail FROM dead_letter
          WHERE reason = 'undecodable_batch'`,
       );
@@ -215,14 +173,14 @@ describe.skipIf(!logDir)('undecodable batch (corrupt on the broker)', () => {
       expect(letters[0]?.offset).toBe(String(damaged.base));
       expect(letters[0]?.skipped_to).toBe(String(lastDamaged + 1n));
       expect(letters[0]?.bytes).toBe(blocked?.bytes);
-      expect(await db.query('SELECT 1 FROM blocked_partition')).toHaveLength(0);
+      expect(await stack.db.query('SELECT 1 FROM blocked_partition')).toHaveLength(0);
 
       // The replay meets the same damaged batch and skips exactly what the operator skipped.
-      const replay = await npmRun('replay', [], env);
+      const replay = await npmRun('replay', [], stack.env);
       expect(replay.code, replay.output).toBe(0);
       const replayed = await countedIds();
       expect([...replayed].sort()).toEqual([...expected].sort());
-      const replayedLetters = await db.query<{ offset: string; skipped_to: string }>(
+      const replayedLetters = await stack.db.query<{ offset: string; skipped_to: string }>(
         `SELECT "offset"::text, skipped_to::text FROM dead_letter WHERE reason = 'undecodable_batch'`,
       );
       expect(replayedLetters).toEqual([{ offset: String(damaged.base), skipped_to: String(lastDamaged + 1n) }]);

@@ -1,6 +1,7 @@
 // Real services for integration and e2e tests: the Kafka broker started by scripts/test.ts
 // (KAFKA_BROKERS), a fresh PostgreSQL database per suite, and the project's own worker and
 // web processes run as child processes — exactly as in production.
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
@@ -130,3 +131,65 @@ export async function startWeb(env: Record<string, string>, port: number): Promi
 }
 
 export { waitFor };
+
+export interface CommandRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run a command from the repository root (e.g. `npm run replay` as an operator runs it), `stdin` written to it. */
+export function runCommand(
+  command: string,
+  args: string[],
+  env: Record<string, string> = {},
+  stdin = '',
+): Promise<CommandRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.on('error', () => undefined); // a child that exits early: its output says why
+    child.stdin.end(stdin);
+  });
+}
+
+export interface SalesStack {
+  kafka: Kafka;
+  db: TestDatabase;
+  producer: Producer;
+  topic: string;
+  dlqTopic: string;
+  /** What a worker, the web server or a replay of this stack needs. */
+  env: Record<string, string>;
+}
+
+/** A fresh database, a sales topic with its dead-letter topic, a producer, and the env for the processes. */
+export async function createSalesStack(prefix: string, partitions: number): Promise<SalesStack> {
+  const kafka = testKafka();
+  const db = await createTestDatabase(prefix);
+  const topic = uniqueName(prefix);
+  const dlqTopic = `${topic}_dlq`;
+  await createTopics(kafka, [
+    { topic, numPartitions: partitions },
+    { topic: dlqTopic, numPartitions: 1 },
+  ]);
+  const producer = await connectProducer(kafka);
+  const env = {
+    DATABASE_URL: db.url,
+    KAFKA_BROKERS: testBrokers(),
+    SALES_TOPIC: topic,
+    SALES_DLQ_TOPIC: dlqTopic,
+    WORKER_GROUP_ID: uniqueName(`${prefix}_group`),
+    WORKER_SESSION_TIMEOUT_MS: '6000',
+  };
+  return { kafka, db, producer, topic, dlqTopic, env };
+}
