@@ -9,6 +9,7 @@ import {
   MAX_SKU_LENGTH,
   type OverviewQuery,
   ParamError,
+  parseId,
   parseOverviewQuery,
   parseTopOptions,
   productViewKey,
@@ -58,10 +59,10 @@ export const overviewViewSpec: LiveView<OverviewQuery, Overview> = {
 export const productViewSpec: LiveView<{ sku: string; query: OverviewQuery }, ProductDetail> = {
   events: { subscribe: 'product:subscribe', push: 'product', error: 'product:error' },
   parse(raw) {
-    const { sku } = raw;
-    if (typeof sku !== 'string' || sku === '' || sku.length > MAX_SKU_LENGTH) {
+    if (typeof raw.sku !== 'string')
       throw new ParamError('sku', `sku must be a string of 1–${MAX_SKU_LENGTH} characters`);
-    }
+    // The API's rule for a path id: length, no control characters or broken Unicode.
+    const sku = parseId('sku', raw.sku);
     const query = toOverviewQuery(raw);
     parseOverviewQuery(query);
     return { key: productViewKey(sku, query), subscription: { sku, query } };

@@ -203,8 +203,15 @@ describe('live hub: product pages over Socket.IO (real Postgres NOTIFY, real Soc
     const noSku = watch({ range: '15m' });
     const badRange = watch({ sku: SKU, range: '2h' });
     const unknown = watch({ sku: 'NO-SUCH-SKU', range: '15m' });
-    await waitFor('errors', async () => noSku.errors.length === 1 && badRange.errors.length === 1, 15_000, 20);
+    const nul = watch({ sku: 'A\u0000B', range: '15m' });
+    await waitFor(
+      'errors',
+      async () => noSku.errors.length === 1 && badRange.errors.length === 1 && nul.errors.length === 1,
+      15_000,
+      20,
+    );
     expect(noSku.errors[0]?.param).toBe('sku');
+    expect(nul.errors[0]?.param).toBe('sku');
     expect(badRange.errors[0]?.param).toBe('range');
     await commitSale();
     await new Promise((resolve) => setTimeout(resolve, 1500));
