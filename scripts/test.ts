@@ -3,7 +3,7 @@
 // tests, Playwright (Debian Chromium) for the end-to-end tests, and the fault suite (SIGKILLed
 // and rebalanced workers, broker restarts, cut database connections, decoder fuzzing; its
 // broker-restart scenario starts its own broker on TEST_KAFKA_PORT + 10). Prints one summary line.
-//   npm test                           everything (~15 min on 2 cores, 7 of them the fault suite)
+//   npm test                           everything (~25 min on 2 cores, 9 of them the fault suite)
 //   npm test -- quick                  everything but the fault suite
 //   npm test -- unit                   only the type check and unit tests (no services)
 //   npm test -- e2e                    only the browser tests
