@@ -14,7 +14,7 @@ import '../../lib/kafka-codecs';
 import { ensureKafkaJars } from '../../scripts/kafka/broker';
 import { type Managed, root } from '../../scripts/lib/processes';
 import { bytes, type SaleJson, sale } from '../support/events';
-import { expectedOverview } from '../support/expected';
+import { type Expected, expectedOverview } from '../support/expected';
 import {
   type CommandRun,
   connectProducer,
@@ -181,14 +181,7 @@ const JAVA_MALFORMED: { key: string | null; value: string; reason: string }[] = 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-interface Totals {
-  revenue_cents: number;
-  gross_cents: number;
-  refund_cents: number;
-  orders: number;
-  units: number;
-  aov_cents: number;
-}
+type Totals = Expected['totals'];
 
 interface Overview {
   totals: Totals;
