@@ -2,6 +2,7 @@
 // into validated OverviewFilters. One parser for both paths, so a link, an API call and a
 // live subscription with the same parameters always mean the same numbers.
 import { CHANNELS, type Channel, type OverviewFilters } from './queries/overview.types';
+import { LONE_SURROGATE } from './sales-event';
 import {
   addDays,
   bucketStarts,
@@ -126,7 +127,6 @@ function parseInstant(param: 'from' | 'to', value: string): number {
 // refuses NUL outright (a 500 before), and U+0001 marks reserved category rows.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Throws a ParamError for control characters or unpaired surrogates (not storable text). */
 export function checkText(param: string, value: string): void {

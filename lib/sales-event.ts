@@ -130,7 +130,8 @@ function field(obj: Json, name: string, path: string): unknown {
 // PostgreSQL text and jsonb cannot hold U+0000 or a lone UTF-16 surrogate (JSON escapes such
 // as "\u0000" or "\ud800" decode to them). An event carrying one failed its batch's
 // transaction on every retry and stalled the partition for good; such text is invalid here.
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** An unpaired UTF-16 surrogate: text PostgreSQL cannot store (the view parameters refuse it too). */
+export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const storable = (value: string) => !value.includes('\u0000') && !LONE_SURROGATE.test(value);
 
 function text(obj: Json, name: string, path: string, max = MAX_TEXT): string {

@@ -3,7 +3,7 @@
 // records that do not parse — no longer fails the whole fetch (every partition, for good:
 // the same bytes come back on each fetch) but arrives as one marker message in its partition:
 // offset = the batch's last offset, value = its raw bytes, headers = why and which offsets.
-import type { KafkaMessage } from 'kafkajs';
+import type { Batch, KafkaMessage } from 'kafkajs';
 
 const REASON = 'x-kafkajs-undecodable';
 const FIRST_OFFSET = 'x-kafkajs-undecodable-first-offset';
@@ -36,7 +36,11 @@ export function firstUndecodable(messages: KafkaMessage[]): number {
   return messages.findIndex((m) => m.headers?.[REASON] !== undefined);
 }
 
-/** The first offset a message stands for: a marker stands for its whole batch. */
-export function spanStart(message: KafkaMessage): bigint {
-  return undecodableBatch(message)?.firstOffset ?? BigInt(message.offset);
+/**
+ * The undecodable batch a fetch starts with, or null. Its marker sits at the batch's last
+ * offset, so the fetch really starts at the batch's first offset.
+ */
+export function leadingUndecodable(batch: Batch): UndecodableBatch | null {
+  const head = batch.messages[0];
+  return head && head.offset === batch.firstOffset() ? undecodableBatch(head) : null;
 }

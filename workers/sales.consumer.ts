@@ -21,7 +21,12 @@ import { clearBlockedPartition, recordBlockedPartition } from '../lib/queries/bl
 import { getStoredOffset, resetStoredOffset } from '../lib/queries/get-stored-offset';
 import { markCaughtUp } from '../lib/queries/mark-caught-up';
 import { decodeSaleEvent } from '../lib/sales-event';
-import { firstUndecodable, type UndecodableBatch, undecodableBatch } from '../lib/undecodable-batch';
+import {
+  firstUndecodable,
+  leadingUndecodable,
+  type UndecodableBatch,
+  undecodableBatch,
+} from '../lib/undecodable-batch';
 
 /** Messages per Postgres transaction: bounds transaction time and memory for huge backlogs. */
 const MAX_CHUNK = 5000;
@@ -289,8 +294,7 @@ export async function startSalesConsumer({
     if (checked.has(batch.partition)) return true;
     const where = { topic: batch.topic, partition: batch.partition };
     // An undecodable batch arrives as one marker at its last offset; it starts at its first.
-    const head = batch.messages[0];
-    const marker = head && head.offset === batch.firstOffset() ? undecodableBatch(head) : null;
+    const marker = leadingUndecodable(batch);
     const first = marker?.firstOffset ?? BigInt(batch.firstOffset() ?? '0');
     let stored = await getStoredOffset(prisma, batch.topic, batch.partition);
     // Offsets of another cluster (a new broker, a migrated cluster) or beyond the end of the

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { db, disconnectDb } from '../lib/db';
 import { loadEnvOrExit } from '../lib/env';
 import { createKafka } from '../lib/kafka';
-import { getBlockedPartitions } from '../lib/queries/blocked-partitions';
+import { getBlockedPartition } from '../lib/queries/blocked-partitions';
 import { getStoredOffset } from '../lib/queries/get-stored-offset';
 import { skipUndecodableBatch } from '../lib/queries/skip-undecodable-batch';
 
@@ -40,7 +40,7 @@ export async function runSkip(args: string[]): Promise<void> {
   const topic = values.topic;
   const prisma = db();
 
-  const blocked = (await getBlockedPartitions(prisma, topic)).find((b) => b.partition === partition);
+  const blocked = await getBlockedPartition(prisma, topic, partition);
   if (!blocked) {
     throw new Error(
       `partition ${partition} of ${topic} is not blocked: no worker has reported an undecodable batch there (see /readyz)`,

@@ -58,7 +58,14 @@ export interface BatchOutcome {
   alreadyApplied: number;
 }
 
-async function lockNextOffset(tx: Tx, batch: SalesBatch): Promise<bigint> {
+/**
+ * The partition's stored next offset, its row locked until the transaction ends (the operator's
+ * skip of an undecodable batch takes the same lock).
+ */
+export async function lockNextOffset(
+  tx: Tx,
+  batch: Pick<SalesBatch, 'topic' | 'partition' | 'clusterId'>,
+): Promise<bigint> {
   // Upsert-with-self-assignment both creates the row and takes its row lock in one round trip.
   const rows = await tx.$queryRaw<{ next_offset: bigint }[]>`
     INSERT INTO consumer_offset AS o (topic, partition, next_offset, cluster_id)

@@ -44,7 +44,12 @@ export async function clearBlockedPartition(prisma: PrismaClient, topic: string,
   await prisma.blockedPartition.deleteMany({ where: { topic, partition } });
 }
 
-export async function getBlockedPartitions(prisma: PrismaClient, topic: string): Promise<BlockedPartition[]> {
-  const rows = await prisma.blockedPartition.findMany({ where: { topic }, orderBy: { partition: 'asc' } });
-  return rows.map((r) => ({ ...r, payload: Buffer.from(r.payload) }));
+/** Where and why a worker stopped `partition`, or null when it is not stopped. */
+export async function getBlockedPartition(
+  prisma: PrismaClient,
+  topic: string,
+  partition: number,
+): Promise<BlockedPartition | null> {
+  const row = await prisma.blockedPartition.findUnique({ where: { topic_partition: { topic, partition } } });
+  return row && { ...row, payload: Buffer.from(row.payload) };
 }

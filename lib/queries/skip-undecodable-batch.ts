@@ -1,4 +1,5 @@
 import type { PrismaClient } from '@prisma/client';
+import { lockNextOffset } from './apply-sales-batch';
 import { LIVE_SCHEMA, type Queryable, qualified } from './replay-sql';
 
 export interface SkipRequest {
@@ -30,15 +31,10 @@ export async function skipUndecodableBatch(
 ): Promise<void> {
   const { topic, partition } = skip;
   await prisma.$transaction(async (tx) => {
-    // The worker's own row lock (lib/queries/apply-sales-batch.ts): a batch applied meanwhile waits or has won.
-    const rows = await tx.$queryRaw<{ next_offset: bigint }[]>`
-      INSERT INTO consumer_offset AS o (topic, partition, next_offset, cluster_id)
-      VALUES (${topic}, ${partition}, 0, ${skip.clusterId})
-      ON CONFLICT (topic, partition) DO UPDATE SET next_offset = o.next_offset
-      RETURNING next_offset`;
-    const now = rows[0]?.next_offset ?? 0n;
+    // The worker's own row lock: a batch applied meanwhile waits, or has moved the partition.
+    const now = await lockNextOffset(tx, skip);
     if (replay && now > skip.from) return;
-    if (replay ? now > skip.from : now !== skip.from) {
+    if (!replay && now !== skip.from) {
       throw new Error(`partition ${partition} stands at offset ${now} now, not ${skip.from}: nothing skipped`);
     }
     await tx.$executeRaw`

@@ -4,7 +4,7 @@
 // they stand). Uses a consumer group of its own that commits nothing.
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from '../../lib/logger';
-import { type UndecodableBatch, undecodableBatch } from '../../lib/undecodable-batch';
+import { leadingUndecodable, type UndecodableBatch, undecodableBatch } from '../../lib/undecodable-batch';
 
 export interface TopicReaderOptions {
   kafka: Kafka;
@@ -94,8 +94,7 @@ export class TopicReader {
         let next = this.next.get(partition);
         if (next === undefined || batch.isEmpty() || this.failure) return;
         // An undecodable batch arrives as one marker at its last offset; it starts at its first.
-        const head = batch.messages[0] as KafkaMessage;
-        const marker = head.offset === batch.firstOffset() ? undecodableBatch(head) : null;
+        const marker = leadingUndecodable(batch);
         const spansNext = marker !== null && marker.firstOffset <= next && next <= marker.lastOffset;
         const first = spansNext ? next : (marker?.firstOffset ?? BigInt(batch.firstOffset() as string));
         // The group commits nothing, so Kafka starts it at the log start — at first, and
