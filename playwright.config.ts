@@ -1,6 +1,8 @@
 import { defineConfig } from '@playwright/test';
 
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 3391);
+/** The test admin's session, written by e2e/global-setup.ts: every spec runs signed in. */
+export const E2E_STORAGE_STATE = '.pulse/e2e-auth.json';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -15,6 +17,7 @@ export default defineConfig({
   reporter: [['list'], ['json', { outputFile: '.pulse/test-results/e2e.json' }]],
   use: {
     baseURL: `http://127.0.0.1:${E2E_PORT}`,
+    storageState: E2E_STORAGE_STATE,
     viewport: { width: 1280, height: 800 },
     trace: 'on-first-retry',
     screenshot: 'only-on-failure',

@@ -1,27 +1,31 @@
 'use client';
 
-import { useEffect, useMemo } from 'react';
-import { Demographics } from '../components/charts/Demographics';
-import { Mix } from '../components/charts/Mix';
-import { RevenueTrend } from '../components/charts/RevenueTrend';
-import { AppHeader } from '../components/common/AppHeader';
-import { cx } from '../components/common/cx';
-import { FreshnessBadge } from '../components/common/FreshnessBadge';
-import { PollingNotice } from '../components/common/PollingNotice';
-import { TileMeta } from '../components/common/TileMeta';
-import { TvToggle } from '../components/display/TvToggle';
-import { useTvMode } from '../components/display/useTvMode';
-import { ActiveFilters } from '../components/filters/ActiveFilters';
-import { activePreset, FilterBar } from '../components/filters/FilterBar';
-import { useLiveOverview } from '../components/hooks/useLiveOverview';
-import { useViewQuery, type ViewRoute } from '../components/hooks/useViewQuery';
-import { KpiCards } from '../components/kpi/KpiCards';
-import { Movers } from '../components/tables/Movers';
-import { OrderTicker } from '../components/tables/OrderTicker';
-import { TopProducts } from '../components/tables/TopProducts';
-import { setReportingCurrency } from '../lib/format';
-import { type OverviewQuery, viewKey } from '../lib/overview-params';
-import type { FilterOptions, Overview } from '../lib/queries/overview.types';
+import { useMemo } from 'react';
+import { AlertsPanel } from '@/components/alerts/AlertsPanel';
+import { Demographics } from '@/components/charts/Demographics';
+import { Mix } from '@/components/charts/Mix';
+import { RevenueTrend } from '@/components/charts/RevenueTrend';
+import { FreshnessBadge } from '@/components/common/FreshnessBadge';
+import { LiveViewLayout, TileRow } from '@/components/common/LiveViewLayout';
+import { TileMeta } from '@/components/common/TileMeta';
+import type { Chrome } from '@/components/common/ViewHeader';
+import { TvToggle } from '@/components/display/TvToggle';
+import { useTvMode } from '@/components/display/useTvMode';
+import { useEmbedView } from '@/components/embed/EmbedContext';
+import { ActiveFilters } from '@/components/filters/ActiveFilters';
+import { FilterBar } from '@/components/filters/FilterBar';
+import { activePreset } from '@/components/filters/range-presets';
+import { useClickFilter } from '@/components/filters/useClickFilter';
+import { answeredView, useBrowserTimeZone } from '@/components/hooks/useBrowserTimeZone';
+import { useLiveOverview } from '@/components/hooks/useLiveOverview';
+import { useViewQuery, type ViewRoute } from '@/components/hooks/useViewQuery';
+import { KpiCards } from '@/components/kpi/KpiCards';
+import { Movers } from '@/components/tables/Movers';
+import { OrderTicker } from '@/components/tables/OrderTicker';
+import { TopProducts } from '@/components/tables/TopProducts';
+import type { FilterOptions, Overview } from '@/lib/contract/overview';
+import { setReportingCurrency } from '@/lib/domain/format';
+import { type OverviewQuery, viewKey } from '@/lib/web/overview-params';
 
 export interface DashboardPageProps {
   /** The view as parsed from the URL by the server (`toOverviewQuery`, already validated). */
@@ -31,36 +35,48 @@ export interface DashboardPageProps {
   filterOptions: FilterOptions;
   /** The path of a view chosen here; default: this page's path. */
   route?: ViewRoute;
+  /** Pulse's header (`full`, default), or none for a portal's iframe (`embed`, app/embed/**). */
+  chrome?: Chrome;
 }
 
-export function DashboardPage({ query: serverQuery, initialOverview, filterOptions, route }: DashboardPageProps) {
-  const { query, navigate, isPending } = useViewQuery(serverQuery, route);
-  const initial = useMemo(() => ({ key: viewKey(serverQuery), data: initialOverview }), [serverQuery, initialOverview]);
+export function DashboardPage({
+  query: serverQuery,
+  initialOverview,
+  filterOptions,
+  route,
+  chrome = 'full',
+}: DashboardPageProps) {
+  const { query: urlQuery, navigate, isPending } = useViewQuery(serverQuery, route);
+  const query = useBrowserTimeZone(urlQuery);
+  useEmbedView(query, navigate);
+  const filter = useClickFilter(query, filterOptions.stores, navigate);
+  const initial = useMemo(
+    () => ({ key: viewKey(answeredView(serverQuery, query, initialOverview.tz)), data: initialOverview }),
+    [serverQuery, query, initialOverview],
+  );
   const live = useLiveOverview(query, initial);
   const overview = live.data;
   setReportingCurrency(overview.currency);
-  // Until the first data of a newly chosen view arrives, the old view stays on screen, dimmed.
   const loading = !live.isCurrent || isPending;
   // TV mode (?tv=1, for wall displays): `tv:` classes enlarge and widen; the filter bar gives way to a legend.
   const { tv, setTv } = useTvMode();
 
-  // "Today", "yesterday" and hour/day buckets are the viewer's: a URL without a zone gets the
-  // browser's (replacing the entry, as it is the same view), so a shared link keeps it.
-  useEffect(() => {
-    if (query.tz) return;
-    const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    if (tz) navigate({ ...query, tz }, { replace: true });
-  }, [query, navigate]);
-
   return (
-    <div className="min-h-screen" data-tv={tv}>
-      <AppHeader>
-        <FreshnessBadge status={live.status} freshness={overview.freshness} />
-        <TvToggle tv={tv} onToggle={() => setTv(!tv, { fullscreen: true })} />
-      </AppHeader>
-
-      <main className="mx-auto flex max-w-[1280px] flex-col gap-4 px-6 pt-5 pb-10 tv:max-w-none tv:px-8 tv:pb-6">
-        {tv ? (
+    <LiveViewLayout
+      chrome={chrome}
+      query={query}
+      tv={tv}
+      status={<FreshnessBadge status={live.status} freshness={overview.freshness} />}
+      controls={<TvToggle tv={tv} onToggle={() => setTv(!tv, { fullscreen: true })} />}
+      mainClassName="tv:max-w-none tv:px-8 tv:pt-4 tv:pb-6"
+      // One wall screen: the key figures, then the trend, the popular products and the live
+      // orders side by side, filling the rest of the height, in type readable across a room
+      // (16 px and up). The customers, movers and mix tiles stay off the wall on purpose: they
+      // are read up close (many small labels, and filters to click); at 1280 × 720 a fourth
+      // column or a third row would push every figure under readable size or cut rows.
+      tilesClassName="tv:grid tv:grid-cols-12 tv:grid-rows-[auto_minmax(0,1fr)]"
+      filters={
+        tv ? (
           <ActiveFilters query={query} />
         ) : (
           <FilterBar
@@ -71,40 +87,56 @@ export function DashboardPage({ query: serverQuery, initialOverview, filterOptio
             range={overview.range}
             tz={overview.tz}
           />
-        )}
-
-        <PollingNotice status={live.status} pollError={live.pollError} />
-
-        <div
-          aria-busy={loading || undefined}
-          className={cx('flex flex-col gap-4 transition-opacity duration-200', !live.isCurrent && 'opacity-60')}
-        >
-          <KpiCards overview={overview} query={query} />
-          <div className="grid grid-cols-1 gap-4 lg:grid-cols-12">
-            <div className="lg:col-span-8">
-              <RevenueTrend
-                data={overview}
-                previous={overview.previous}
-                live={activePreset(query) === '15m'}
-                meta={<TileMeta tile="trend" overview={overview} query={query} subject="the sales trend" />}
-              />
-            </div>
-            <OrderTicker overview={overview} query={query} className="lg:col-span-4" />
-          </div>
-          <div className="grid grid-cols-1 gap-4 lg:grid-cols-12">
-            <TopProducts overview={overview} query={query} onChange={navigate} className="lg:col-span-7" />
-            <Demographics
-              demographics={overview.demographics}
-              meta={<TileMeta tile="demographics" overview={overview} query={query} subject="the customer figures" />}
-              className="lg:col-span-5"
-            />
-          </div>
-          <div className="grid grid-cols-1 gap-4 lg:grid-cols-12">
-            <Movers overview={overview} query={query} className="lg:col-span-6" />
-            <Mix overview={overview} query={query} className="lg:col-span-6" />
-          </div>
+        )
+      }
+      live={live}
+      loading={loading}
+    >
+      <KpiCards overview={overview} query={query} />
+      <TileRow>
+        <div className="lg:col-span-8 tv:col-span-5 tv:min-h-0">
+          <RevenueTrend
+            data={overview}
+            previous={overview.previous}
+            live={activePreset(query) === '15m'}
+            meta={<TileMeta tile="trend" overview={overview} query={query} subject="the sales trend" />}
+          />
         </div>
-      </main>
-    </div>
+        <OrderTicker
+          overview={overview}
+          dataKey={live.dataKey}
+          query={query}
+          // A wall has no pointer: no "hover to pause" line; the list shows the rows that fit, in
+          // type readable across a room.
+          className="lg:col-span-4 tv:order-last tv:col-span-3 tv:[&_li]:text-base tv:[&_li_*]:text-base tv:[&>header_p]:hidden"
+          wholeRows={tv}
+        />
+      </TileRow>
+      <TileRow>
+        <TopProducts
+          overview={overview}
+          query={query}
+          onChange={navigate}
+          className="lg:col-span-7 tv:col-span-4"
+          wholeRows={tv}
+        />
+        <Demographics
+          demographics={overview.demographics}
+          filter={filter}
+          meta={<TileMeta tile="demographics" overview={overview} query={query} subject="the customer figures" />}
+          className="lg:col-span-5 tv:hidden"
+        />
+      </TileRow>
+      <TileRow>
+        <Movers overview={overview} query={query} className="lg:col-span-6 tv:hidden" />
+        <Mix overview={overview} query={query} filter={filter} className="lg:col-span-6 tv:hidden" />
+      </TileRow>
+      {/* Alerts are Pulse's own (no embed shows them) and are acted on up close: not on a wall either. */}
+      {chrome !== 'embed' && (
+        <TileRow>
+          <AlertsPanel className="lg:col-span-12 tv:hidden" />
+        </TileRow>
+      )}
+    </LiveViewLayout>
   );
 }

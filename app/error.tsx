@@ -2,7 +2,7 @@
 
 // Shown when the dashboard cannot be rendered (database unreachable, …). Details stay in the
 // server log; the user gets a retry that re-renders the route.
-import { AppHeader } from '../components/common/AppHeader';
+import { AppHeader } from '@/components/common/AppHeader';
 
 export default function DashboardError({ reset }: { error: Error & { digest?: string }; reset: () => void }) {
   return (

@@ -1,7 +1,10 @@
 import type { Metadata } from 'next';
 import localFont from 'next/font/local';
 import type { ReactNode } from 'react';
-import { THEME_SCRIPT } from '../components/theme/theme';
+import { ViewerProvider } from '@/components/auth/ViewerContext';
+import { THEME_SCRIPT } from '@/components/theme/theme';
+import { pagePrincipal } from '@/lib/web/auth/request';
+import { viewerOf } from '@/lib/web/auth/viewer';
 import './globals.css';
 
 // Self-hosted from the npm package: the app must build and run without reaching Google Fonts.
@@ -25,16 +28,29 @@ export const metadata: Metadata = {
   icons: { icon: ICON },
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const principal = await pagePrincipal();
+  const viewer = viewerOf(principal);
+  // An embed has the theme its admin chose for the portal, not the viewer's choice.
+  const embedTheme = principal.kind === 'embed' ? principal.theme : null;
   return (
     // The theme script changes <html>'s class and data-theme before React hydrates: React must
     // keep the DOM's values rather than report them (suppressHydrationWarning is one level deep).
-    <html lang="en" className={inter.variable} suppressHydrationWarning>
+    <html
+      lang="en"
+      className={embedTheme === 'dark' ? `${inter.variable} dark` : inter.variable}
+      data-theme={embedTheme ?? undefined}
+      suppressHydrationWarning
+    >
       <head>
-        {/* biome-ignore lint/security/noDangerouslySetInnerHtml: a constant script, no user input */}
-        <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+        {embedTheme === null && (
+          // biome-ignore lint/security/noDangerouslySetInnerHtml: a constant script, no user input
+          <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+        )}
       </head>
-      <body className="min-h-screen font-sans">{children}</body>
+      <body className="min-h-screen font-sans">
+        <ViewerProvider viewer={viewer}>{children}</ViewerProvider>
+      </body>
     </html>
   );
 }

@@ -2,9 +2,9 @@
 // view and the previous period it is compared with both have a month of rows behind them), in time order as a backfill would arrive, with a small
 // share of byte-identical redeliveries like the simulator's. The expected totals are
 // computed here, independently of the worker, to check what ends up in Postgres.
-import { MINUTE_MS, RANGE_PRESETS } from '../lib/overview-params';
-import { createWorld } from '../workers/simulator/catalog';
-import { type SaleEventJson, SaleGenerator } from '../workers/simulator/generate';
+import { MINUTE_MS, RANGE_PRESETS } from '@/lib/web/overview-params';
+import { createWorld } from '@/workers/simulator/catalog';
+import { type SaleEventJson, SaleGenerator } from '@/workers/simulator/generate';
 
 export const SPAN_MS = 2 * RANGE_PRESETS['30d'] * MINUTE_MS;
 const DUPLICATE_SHARE = 0.005;
@@ -43,7 +43,7 @@ function mostFrequent(counts: Map<string, number>, rank = 0): string {
   return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[rank]?.[0] ?? '';
 }
 
-export function buildDataset(count: number, nowMs = Date.now()): Dataset {
+export function buildDataset(count: number, nowMs = Date.now(), spanMs = SPAN_MS): Dataset {
   const endMs = Math.floor(nowMs / MINUTE_MS) * MINUTE_MS;
   const messages: Message[] = [];
   const recent: Message[] = [];
@@ -58,7 +58,7 @@ export function buildDataset(count: number, nowMs = Date.now()): Dataset {
     dupState = (dupState * 48271) % 2147483647;
     return dupState / 2147483647;
   };
-  for (const event of saleEvents(count, endMs)) {
+  for (const event of saleEvents(count, endMs, spanMs)) {
     if (recent.length > 0 && nextDup() < DUPLICATE_SHARE) {
       messages.push(recent[Math.floor(nextDup() * recent.length)] as Message);
       duplicates += 1;

@@ -5,9 +5,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Kafka } from 'kafkajs';
-import { createProducer, ensureTopics } from '../lib/kafka';
-import { segmentPositions } from '../lib/sales-rollup';
-import { type Managed, root, startNode } from '../scripts/lib/processes';
+import { segmentPositions } from '@/lib/domain/sales-rollup';
+import { createProducer, ensureTopics } from '@/lib/ingest/kafka';
+import { type Managed, root, startNode, WORKER_NODE_OPTIONS } from '@/scripts/lib/processes';
+import { offsetsIn, topicEnd } from '@/tests/support/topics';
 import { type ActivityReport, sampleActivity } from './activity';
 import type { Dataset, Message } from './dataset';
 import { busyShare, CLOCK_TICKS, cpuSeconds, machineCpu, peakRssBytes, rssBytes } from './proc-stats';
@@ -15,6 +16,8 @@ import { counter, step } from './progress';
 import type { BenchDatabase } from './services';
 
 export const PARTITIONS = 6;
+/** A worker's resident memory may not pass this on any backfill: the run fails its check. */
+export const RSS_CAP_BYTES = 400 * 1024 * 1024;
 const SEND_BATCH = 1000;
 const POLL_MS = 250;
 /** No new offset stored for this long means the run is stuck, not slow. */
@@ -74,17 +77,6 @@ export async function produceAll(kafka: Kafka, topic: string, messages: Message[
   return { messages: messages.length, seconds, perSec };
 }
 
-export async function topicEnd(kafka: Kafka, topic: string): Promise<Map<number, bigint>> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const offsets = await admin.fetchTopicOffsets(topic);
-    return new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 export interface Verification {
   ok: boolean;
   processedEvents: number;
@@ -95,16 +87,19 @@ export interface Verification {
   /** Revenue over the new/returning slots of product_demographic_rollup (each sale once). */
   revenueByProductSegment: number;
   deadLetters: number;
+  /** Facts (one per counted event) and their whole-order revenue. */
+  facts: number;
+  revenueOfFacts: number;
   expected: { unique: number; revenueCents: number };
 }
 
 /** Postgres must hold exactly the dataset: every unique event once, no duplicate, nothing dead-lettered. */
 export async function verify(db: BenchDatabase, dataset: Dataset): Promise<Verification> {
   const customerTypeSlots = segmentPositions('customer_type');
-  const [processed, all, byCategory, byProduct, bySegment, dead] = await Promise.all([
+  const [processed, all, byCategory, byProduct, bySegment, dead, facts] = await Promise.all([
     db.query<{ n: string }>('SELECT count(*) AS n FROM processed_event'),
     db.query<{ orders: string; revenue: string }>(
-      `SELECT coalesce(sum(orders), 0) AS orders, coalesce(sum(revenue_cents), 0) AS revenue FROM sales_rollup WHERE grain = 'm' AND category = '*'`,
+      `SELECT coalesce(sum(orders), 0) AS orders, coalesce(sum(revenue_cents), 0) AS revenue FROM sales_rollup WHERE grain = 'd' AND category = '*'`,
     ),
     db.query<{ revenue: string }>(
       `SELECT coalesce(sum(revenue_cents), 0) AS revenue FROM sales_rollup WHERE grain = 'h' AND category <> '*'`,
@@ -114,10 +109,13 @@ export async function verify(db: BenchDatabase, dataset: Dataset): Promise<Verif
     ),
     db.query<{ revenue: string }>(
       `SELECT coalesce(sum(u.v), 0) AS revenue FROM product_demographic_rollup r,
-         unnest(r.revenue_cents) WITH ORDINALITY AS u(v, slot) WHERE r.grain = 'h' AND u.slot = ANY($1::int[])`,
+         unnest(r.revenue_cents) WITH ORDINALITY AS u(v, slot) WHERE r.grain = 'd' AND u.slot = ANY($1::int[])`,
       [customerTypeSlots],
     ),
     db.query<{ n: string }>('SELECT count(*) AS n FROM dead_letter'),
+    db.query<{ n: string; revenue: string }>(
+      'SELECT count(*) AS n, coalesce(sum(part_revenue[1]), 0) AS revenue FROM sale_fact',
+    ),
   ]);
   const v = {
     processedEvents: Number(processed[0]?.n),
@@ -127,6 +125,8 @@ export async function verify(db: BenchDatabase, dataset: Dataset): Promise<Verif
     revenueByProduct: Number(byProduct[0]?.revenue),
     revenueByProductSegment: Number(bySegment[0]?.revenue),
     deadLetters: Number(dead[0]?.n),
+    facts: Number(facts[0]?.n),
+    revenueOfFacts: Number(facts[0]?.revenue),
     expected: { unique: dataset.unique, revenueCents: dataset.revenueCents },
   };
   const ok =
@@ -136,6 +136,8 @@ export async function verify(db: BenchDatabase, dataset: Dataset): Promise<Verif
     v.revenueByCategory === dataset.revenueCents &&
     v.revenueByProduct === dataset.revenueCents &&
     v.revenueByProductSegment === dataset.revenueCents &&
+    v.facts === dataset.unique &&
+    v.revenueOfFacts === dataset.revenueCents &&
     v.deadLetters === 0;
   return { ok, ...v };
 }
@@ -144,8 +146,12 @@ export interface IngestFigures {
   label: string;
   workers: number;
   messages: number;
-  /** Worker start → every partition's stored offset at the topic end. */
+  /** Worker start → every partition's facts rolled up to the topic end. */
   wallSeconds: number;
+  /** Worker start → every partition's stored offset at the topic end (every figure exact from then on). */
+  countedSeconds: number;
+  /** messages / countedSeconds. */
+  countedPerSec: number;
   /** Worker start → first batch committed (process start, group join, first fetch). */
   firstCommitSeconds: number;
   /** messages / wallSeconds. */
@@ -154,6 +160,8 @@ export interface IngestFigures {
   sustainedPerSec: number;
   /** Highest VmHWM among the workers. */
   peakRssBytes: number | null;
+  /** No worker above RSS_CAP_BYTES (a failed check of the run). */
+  rssWithinCap: boolean;
   workerCpuSeconds: number;
   postgresCpuSeconds: number;
   brokerCpuSeconds: number | null;
@@ -190,35 +198,54 @@ async function batchFailures(file: string): Promise<{ count: number; last: strin
   return { count: lines.length, last: clip(message ?? last) };
 }
 
-interface IngestRun {
-  label: string;
-  workers: number;
-  kafka: Kafka;
-  brokers: string[];
-  brokerPid: number | null;
+/** Where a bench process of Pulse reads from and writes to. */
+export interface PulseTarget {
   db: BenchDatabase;
+  brokers: string[];
   topic: string;
   dlqTopic: string;
   groupId: string;
+}
+
+interface IngestRun extends PulseTarget {
+  label: string;
+  workers: number;
+  kafka: Kafka;
+  brokerPid: number | null;
   dataset: Dataset;
   profileDir?: string;
 }
 
+/** The environment of a Pulse process (a worker, the replay) working on `t`. */
+export function pulseEnv(t: PulseTarget): Record<string, string> {
+  return {
+    DATABASE_URL: t.db.url,
+    KAFKA_BROKERS: t.brokers.join(','),
+    SALES_TOPIC: t.topic,
+    SALES_DLQ_TOPIC: t.dlqTopic,
+    WORKER_GROUP_ID: t.groupId,
+    LOG_LEVEL: 'warn',
+  };
+}
+
+/**
+ * A worker's: as deployed, with its heap cap (or what BENCH_WORKER_NODE_OPTIONS says), and no ops
+ * port (several workers on one machine).
+ */
+export function workerEnv(t: PulseTarget): Record<string, string> {
+  return {
+    ...pulseEnv(t),
+    WORKER_HTTP_PORT: '0',
+    NODE_OPTIONS: [process.env.NODE_OPTIONS, process.env.BENCH_WORKER_NODE_OPTIONS ?? WORKER_NODE_OPTIONS]
+      .filter(Boolean)
+      .join(' '),
+  };
+}
+
 export async function measureIngest(run: IngestRun, track: (worker: Managed) => void): Promise<IngestFigures> {
   const end = await topicEnd(run.kafka, run.topic);
-  const total = Number([...end.values()].reduce((a, b) => a + b, 0n));
-  const env: Record<string, string> = {
-    DATABASE_URL: run.db.url,
-    KAFKA_BROKERS: run.brokers.join(','),
-    SALES_TOPIC: run.topic,
-    SALES_DLQ_TOPIC: run.dlqTopic,
-    WORKER_GROUP_ID: run.groupId,
-    LOG_LEVEL: 'warn',
-    WORKER_HTTP_PORT: '0', // several workers on one machine
-  };
-  if (process.env.BENCH_WORKER_NODE_OPTIONS) {
-    env.NODE_OPTIONS = [process.env.NODE_OPTIONS, process.env.BENCH_WORKER_NODE_OPTIONS].filter(Boolean).join(' ');
-  }
+  const total = Number(offsetsIn(end));
+  const env = workerEnv(run);
   if (run.profileDir) env.BENCH_PROFILE_DIR = run.profileDir;
   const script = run.profileDir ? 'bench/profiled-worker.ts' : 'workers/index.ts';
 
@@ -241,6 +268,9 @@ export async function measureIngest(run: IngestRun, track: (worker: Managed) => 
   let consumedAtFirst = 0;
   let lastProgressAt = started;
   let lastConsumed = 0;
+  let lastRolled = 0;
+  /** Every offset stored: each event counted, every figure exact (facts not yet rolled up are read as they are). */
+  let countedAt: number | null = null;
   let peakRss = 0;
   let exitedEarly: { worker: Managed; code: number | null } | null = null;
   for (const w of workers) {
@@ -251,12 +281,14 @@ export async function measureIngest(run: IngestRun, track: (worker: Managed) => 
 
   try {
     for (;;) {
-      const rows = await run.db.query<{ partition: number; next_offset: string }>(
-        'SELECT partition, next_offset FROM consumer_offset WHERE topic = $1',
+      const rows = await run.db.query<{ partition: number; next_offset: string; rolled: string }>(
+        `SELECT o.partition, o.next_offset, coalesce(w.next_offset, 0) AS rolled FROM consumer_offset o
+         LEFT JOIN fact_roll w ON w.topic = o.topic AND w.partition = o.partition WHERE o.topic = $1`,
         [run.topic],
       );
       const now = performance.now();
       const stored = new Map(rows.map((r) => [r.partition, BigInt(r.next_offset)]));
+      const rolled = new Map(rows.map((r) => [r.partition, BigInt(r.rolled)]));
       const consumed = rows.reduce((sum, r) => sum + Number(r.next_offset), 0);
       for (const w of workers) peakRss = Math.max(peakRss, rssBytes(w.child.pid as number) ?? 0);
       if (consumed > 0 && firstCommitAt === null) {
@@ -267,8 +299,17 @@ export async function measureIngest(run: IngestRun, track: (worker: Managed) => 
         lastConsumed = consumed;
         lastProgressAt = now;
       }
-      progress.update(consumed, `rss ${(peakRss / 1024 / 1024).toFixed(0)} MiB`);
-      if ([...end].every(([p, high]) => (stored.get(p) ?? 0n) >= high)) break;
+      const rolledUp = rows.reduce((sum, r) => sum + Number(r.rolled), 0);
+      progress.update(
+        consumed,
+        `rolled up ${rolledUp.toLocaleString('en-US')}, rss ${(peakRss / 1024 / 1024).toFixed(0)} MiB`,
+      );
+      if (countedAt === null && [...end].every(([p, high]) => (stored.get(p) ?? 0n) >= high)) countedAt = now;
+      if (countedAt !== null && [...end].every(([p, high]) => (rolled.get(p) ?? 0n) >= high)) break;
+      if (rolledUp > lastRolled) {
+        lastRolled = rolledUp;
+        lastProgressAt = now;
+      }
       const early = exitedEarly as { worker: Managed; code: number | null } | null;
       if (early) {
         throw new Error(
@@ -307,14 +348,17 @@ export async function measureIngest(run: IngestRun, track: (worker: Managed) => 
     workerCpu + activityReport.backendCpuSeconds + (brokerCpuSeconds ?? 0) + (self1.user + self1.system) / 1e6;
   const firstAt = firstCommitAt ?? doneAt;
   const sustainedSeconds = (doneAt - firstAt) / 1000;
+  const countedSeconds = ((countedAt ?? doneAt) - started) / 1000;
   const figures = {
     wallSeconds,
+    countedSeconds,
+    countedPerSec: total / countedSeconds,
     firstCommitSeconds: (firstAt - started) / 1000,
     overallPerSec: total / wallSeconds,
     sustainedPerSec: sustainedSeconds > 0 ? (total - consumedAtFirst) / sustainedSeconds : total / wallSeconds,
   };
   progress.finish(
-    `${total.toLocaleString('en-US')} messages in ${wallSeconds.toFixed(1)} s — ${Math.round(figures.sustainedPerSec).toLocaleString('en-US')} events/s sustained, first commit after ${figures.firstCommitSeconds.toFixed(1)} s`,
+    `${total.toLocaleString('en-US')} messages counted in ${countedSeconds.toFixed(1)} s (${Math.round(figures.countedPerSec).toLocaleString('en-US')}/s), rolled up in ${wallSeconds.toFixed(1)} s — ${Math.round(figures.sustainedPerSec).toLocaleString('en-US')} events/s sustained, first commit after ${figures.firstCommitSeconds.toFixed(1)} s`,
   );
 
   // Graceful stop (SIGTERM): also what writes the CPU profile when --profile is on.
@@ -331,12 +375,19 @@ export async function measureIngest(run: IngestRun, track: (worker: Managed) => 
   );
 
   const knownPeaks = peaks.filter((p): p is number => p !== null);
+  const peak = knownPeaks.length > 0 ? Math.max(...knownPeaks) : peakRss || null;
+  if (peak !== null && peak > RSS_CAP_BYTES) {
+    step(
+      `✖ ${run.label}: a worker's peak RSS ${(peak / 1048576).toFixed(0)} MiB is above the ${RSS_CAP_BYTES / 1048576} MiB cap`,
+    );
+  }
   return {
     label: run.label,
     workers: run.workers,
     messages: total,
     ...figures,
-    peakRssBytes: knownPeaks.length > 0 ? Math.max(...knownPeaks) : peakRss || null,
+    peakRssBytes: peak,
+    rssWithinCap: peak === null || peak <= RSS_CAP_BYTES,
     workerCpuSeconds: workerCpu,
     postgresCpuSeconds: activityReport.backendCpuSeconds,
     brokerCpuSeconds,

@@ -7,13 +7,13 @@
 // minutes) identifies it without guesswork.
 import type { Kafka } from 'kafkajs';
 import pg from 'pg';
-import { createProducer } from '../lib/kafka';
-import { parseSalesUpdatedNotice, SALES_UPDATED_CHANNEL, type SalesUpdatedNotice } from '../lib/live-channel';
-import { MINUTE_MS } from '../lib/overview-params';
-import { type Managed, startNode } from '../scripts/lib/processes';
+import { parseSalesUpdatedNotice, SALES_UPDATED_CHANNEL, type SalesUpdatedNotice } from '@/lib/contract/live-channel';
+import { createProducer } from '@/lib/ingest/kafka';
+import { MINUTE_MS } from '@/lib/web/overview-params';
+import { type Managed, startNode } from '@/scripts/lib/processes';
 import { BENCH_APP_NAME } from './activity';
 import { saleEvents } from './dataset';
-import { createSalesTopic, LOG_DIR } from './ingest';
+import { createSalesTopic, LOG_DIR, workerEnv } from './ingest';
 import { step } from './progress';
 import type { BenchDatabase } from './services';
 import { type Summary, summarize } from './stats';
@@ -112,21 +112,7 @@ export async function measureLive(opts: {
 
     await createSalesTopic(opts.kafka, opts.topic, opts.dlqTopic);
     await producer.connect();
-    worker = startNode(
-      opts.label,
-      'workers/index.ts',
-      [],
-      {
-        DATABASE_URL: opts.db.url,
-        KAFKA_BROKERS: opts.brokers.join(','),
-        SALES_TOPIC: opts.topic,
-        SALES_DLQ_TOPIC: opts.dlqTopic,
-        WORKER_GROUP_ID: opts.groupId,
-        LOG_LEVEL: 'warn',
-        WORKER_HTTP_PORT: '0',
-      },
-      LOG_DIR,
-    );
+    worker = startNode(opts.label, 'workers/index.ts', [], workerEnv(opts), LOG_DIR);
     opts.track(worker);
 
     // Probe minutes lie 30+ days back: they leave the week the query figures were taken on alone.

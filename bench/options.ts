@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 export interface BenchOptions {
   /** Events pre-produced for each ingest run (before duplicates are added). */
   events: number;
-  /** Events of the pure-CPU decode + rollup benchmark. */
+  /** Events of the pure-CPU decode + facts benchmark. */
   microEvents: number;
   /** Timed getOverview calls per case. */
   queryRuns: number;
@@ -17,19 +17,24 @@ export interface BenchOptions {
   profile: boolean;
   /** Keep the 1-worker database (for EXPLAIN and the like) instead of dropping it. */
   keepDb: boolean;
+  /** Compare ingest with a Kafka Streams job instead of the usual figures (bench/peer.ts). */
+  peer: boolean;
   quick: boolean;
   /** Unique per run: topic, group and database names carry it. */
   runId: string;
 }
 
 const USAGE = `npm run bench [-- options]
-  --events N      events per ingest run (default 200000; --quick 20000)
+  --events N      events per ingest run (default 200000, with --peer 300000; --quick 20000)
   --quick         small, fast run (~1–2 min): fewer events, query runs and probes
   --one-worker    skip the two-worker ingest run
   --profile       write a CPU profile of the one-worker run to .pulse/bench/profiles
   --keep-db       keep the 1-worker database (a week of rollups) and print its URL
+  --peer          instead: raw kafkajs, kafkajs + JSON.parse, a Kafka Streams job and the Pulse
+                  worker, one after another on the same topic (default 300000 events; --quick 20000)
   -h, --help      this text
-Environment: KAFKA_BROKERS (use that cluster instead of starting a broker),
+Environment: KAFKA_BROKERS (use that cluster instead of starting a broker), BENCH_KAFKA_PORT
+  (port of the bench's own broker, default 19392; its controller uses the next one),
   BENCH_DATABASE_SERVER_URL (default postgresql://postgres@127.0.0.1:5432/postgres),
   BENCH_WORKER_NODE_OPTIONS (extra NODE_OPTIONS for the worker processes, e.g. --max-old-space-size=256)`;
 
@@ -49,6 +54,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     'one-worker'?: boolean;
     profile?: boolean;
     'keep-db'?: boolean;
+    peer?: boolean;
     help?: boolean;
   };
   try {
@@ -60,6 +66,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
         'one-worker': { type: 'boolean', default: false },
         profile: { type: 'boolean', default: false },
         'keep-db': { type: 'boolean', default: false },
+        peer: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -72,21 +79,24 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     process.exit(0);
   }
   const quick = values.quick ?? false;
+  const peer = values.peer ?? false;
+  const defaultEvents = quick ? 20_000 : peer ? 300_000 : 200_000;
   return {
-    events: values.events ? positiveInt('events', values.events) : quick ? 20_000 : 200_000,
+    events: values.events ? positiveInt('events', values.events) : defaultEvents,
     microEvents: quick ? 20_000 : 100_000,
     queryRuns: quick ? 10 : 30,
     liveProbes: quick ? 15 : 40,
     singleWorkerOnly: values['one-worker'] ?? false,
     profile: values.profile ?? false,
     keepDb: values['keep-db'] ?? false,
+    peer,
     quick,
     runId: `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`,
   };
 }
 
 /** Names of what one run creates; the topic of the query database is also the process's SALES_TOPIC. */
-export function runNames(runId: string, part: 'w1' | 'w2' | 'live') {
+export function runNames(runId: string, part: 'w1' | 'w2' | 'inv' | 'live' | 'peer_live' | 'peer_backfill') {
   return {
     topic: `bench.sales.${runId}.${part}`,
     dlqTopic: `bench.sales.${runId}.${part}.dlq`,

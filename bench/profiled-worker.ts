@@ -21,4 +21,4 @@ process.on('exit', () => {
   });
 });
 
-await import('../workers/index');
+await import('@/workers/index');

@@ -1,6 +1,6 @@
 // Progress lines for long phases: "producing 120000/200000 (41000/s)". On a terminal the line
 // is rewritten in place; in a log (CI, `| tee`) a new line is printed every few seconds.
-import { step } from '../scripts/lib/progress';
+import { step } from '@/scripts/lib/progress';
 
 const TTY_EVERY_MS = 250;
 const LOG_EVERY_MS = 5_000;

@@ -1,19 +1,19 @@
 // Dashboard query latency: getOverview (the four queries behind GET /api/v1/overview and every
 // live refresh) over the ingested week, sequentially, as one viewer changing views would.
 import type { PrismaClient } from '@prisma/client';
-import { env } from '../lib/env';
-import { MINUTE_MS, RANGE_PRESETS, trendBuckets } from '../lib/overview-params';
-import { compactRollups } from '../lib/queries/compact-rollups';
-import { getDemographics } from '../lib/queries/get-demographics';
-import { getFreshness } from '../lib/queries/get-freshness';
-import { getMix } from '../lib/queries/get-mix';
-import { getOverview } from '../lib/queries/get-overview';
-import { getProductDetail } from '../lib/queries/get-product-detail';
-import { getRecentOrders } from '../lib/queries/get-recent-orders';
-import { getSalesTrend } from '../lib/queries/get-sales-trend';
-import { getProductStandings } from '../lib/queries/get-top-products';
-import type { OverviewFilters } from '../lib/queries/overview.types';
-import { bucketStarts, chooseGranularity, planCells, previousPeriod } from '../lib/time-buckets';
+import type { OverviewFilters } from '@/lib/contract/overview';
+import { bucketStarts, chooseGranularity, planCells, previousPeriod } from '@/lib/domain/time-buckets';
+import { env } from '@/lib/env';
+import { getDemographics } from '@/lib/queries/dashboard/get-demographics';
+import { getFreshness } from '@/lib/queries/dashboard/get-freshness';
+import { getMix } from '@/lib/queries/dashboard/get-mix';
+import { getOverview } from '@/lib/queries/dashboard/get-overview';
+import { getProductDetail } from '@/lib/queries/dashboard/get-product-detail';
+import { getRecentOrders } from '@/lib/queries/dashboard/get-recent-orders';
+import { getSalesTrend } from '@/lib/queries/dashboard/get-sales-trend';
+import { getProductStandings } from '@/lib/queries/dashboard/get-top-products';
+import { compactRollups } from '@/lib/queries/ingest/compact-rollups';
+import { MINUTE_MS, RANGE_PRESETS, trendBuckets } from '@/lib/web/overview-params';
 import { step } from './progress';
 import type { BenchDatabase } from './services';
 import { type Summary, summarize } from './stats';
@@ -63,7 +63,7 @@ export async function measureQueries(
   // visibility map yet; autovacuum would get there within a minute in production, and the
   // figures should not depend on whether it happened to run before the first query.
   // Steady state: the workers fold the partition shards of closed cells together in the
-  // background (lib/queries/compact-rollups.ts); finish that before timing, as a database that
+  // background (lib/queries/ingest/compact-rollups.ts); finish that before timing, as a database that
   // has been running for a while would be.
   step('queries: compacting the partition shards of closed cells');
   for (;;) {
@@ -79,7 +79,7 @@ export async function measureQueries(
   const to = new Date(opts.endMs);
   const range = (preset: keyof typeof RANGE_PRESETS): OverviewFilters => {
     const from = new Date(opts.endMs - RANGE_PRESETS[preset] * MINUTE_MS);
-    return { from, to, tz: 'UTC', granularity: chooseGranularity(from.getTime(), to.getTime()) };
+    return { from, to, tz: 'UTC', granularity: chooseGranularity(from.getTime(), to.getTime()), compare: 'previous' };
   };
   const specs: { name: string; filters: OverviewFilters }[] = [
     { name: '1 h', filters: range('1h') },

@@ -1,13 +1,15 @@
 // The closing table of `npm run bench`, and the same figures as JSON for comparing runs.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { root } from '../scripts/lib/processes';
+import { root } from '@/scripts/lib/processes';
 import type { IngestFigures, ProduceFigures } from './ingest';
+import type { InventoryFigures } from './inventory';
 import type { LiveFigures } from './live';
 import type { MicroFigures } from './micro';
 import { mib } from './proc-stats';
 import type { ProfileSummary } from './profile';
 import type { QueryFigures } from './queries';
+import type { ReplayFigures } from './replay';
 
 export interface BenchReport {
   startedAt: string;
@@ -28,6 +30,9 @@ export interface BenchReport {
   produce: ProduceFigures[];
   ingest: IngestFigures[];
   queries: QueryFigures | null;
+  replay: ReplayFigures | null;
+  /** Sales ingest beside the inventory worker, and the inventory worker's own figures. */
+  inventory?: InventoryFigures | null;
   live: LiveFigures | null;
   profile: ProfileSummary | null;
   ok: boolean;
@@ -37,7 +42,7 @@ const n = (v: number) => Math.round(v).toLocaleString('en-US');
 const ms = (v: number) => (v < 10 ? v.toFixed(2) : v.toFixed(1));
 const pct = (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(0)}%`);
 
-function table(header: string[], rows: string[][], alignLeft = 1): string {
+export function table(header: string[], rows: string[][], alignLeft = 1): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const fmt = (cells: string[]) =>
     cells.map((c, i) => (i < alignLeft ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
@@ -57,20 +62,20 @@ export function formatReport(r: BenchReport): string {
     );
   }
 
-  out.push('\nDecode + rollup (pure CPU, one core)');
+  out.push('\nDecode + facts (pure CPU, one core)');
   out.push(
     table(
       ['step', 'events/s'],
       [
         ['decodeSaleEvent', n(r.micro.decodePerSec)],
-        ['rollUp (5000-event chunks)', n(r.micro.rollupPerSec)],
-        ['decode + rollUp', n(r.micro.decodeAndRollupPerSec)],
+        ['factsOf (5000-event chunks)', n(r.micro.factsPerSec)],
+        ['decode + facts', n(r.micro.decodeAndFactsPerSec)],
       ],
     ),
   );
-  const rows = r.micro.rowsPerChunk;
+  const { parts, skus } = r.micro.perFact;
   out.push(
-    `  a 5000-event chunk becomes ${n(rows.sales)} sales_rollup + ${n(rows.products)} product_rollup + ${n(rows.demographics)} demographic_rollup + ${n(rows.productDemographics)} product_demographic_rollup upsert rows (all grains)`,
+    `  each event becomes one sale_fact row of ${parts.toFixed(2)} parts (whole order, categories, category set) and ${skus.toFixed(2)} SKU × category entries`,
   );
 
   out.push('\nProduce (kafkajs idempotent producer, 1000 messages per send)');
@@ -88,19 +93,23 @@ export function formatReport(r: BenchReport): string {
     table(
       [
         'run',
+        'counted ev/s',
         'sustained ev/s',
-        'overall ev/s',
+        'rolled-up ev/s',
         'wall s',
         '1st commit s',
         'peak RSS',
         'worker CPU',
         'PG CPU',
         'broker CPU',
+        'CPU ms/1k ev',
         'machine busy',
+        'others',
         'verified',
       ],
       r.ingest.map((g) => [
         `${g.workers} worker${g.workers > 1 ? 's' : ''}`,
+        n(g.countedPerSec),
         n(g.sustainedPerSec),
         n(g.overallPerSec),
         g.wallSeconds.toFixed(1),
@@ -109,6 +118,7 @@ export function formatReport(r: BenchReport): string {
         `${g.workerCpuSeconds.toFixed(0)} s (${(g.workerCpuSeconds / g.wallSeconds).toFixed(2)})`,
         `${g.postgresCpuSeconds.toFixed(0)} s (${(g.postgresCpuSeconds / g.wallSeconds).toFixed(2)})`,
         g.brokerCpuSeconds === null ? '–' : `${g.brokerCpuSeconds.toFixed(0)} s`,
+        n(((g.workerCpuSeconds + g.postgresCpuSeconds + (g.brokerCpuSeconds ?? 0)) * 1e6) / g.messages),
         pct(g.machineBusy),
         g.otherLoadCores === null ? '–' : g.otherLoadCores.toFixed(2),
         g.verification.ok ? 'yes' : 'NO',
@@ -116,7 +126,7 @@ export function formatReport(r: BenchReport): string {
     ),
   );
   out.push(
-    '  (CPU: seconds used during the run, in brackets the average number of cores busy; others: cores used by unrelated processes)',
+    '  (counted: every event counted and every figure exact; rolled up: the facts also in the hour and day rollups. CPU: seconds used during the run, in brackets the average number of cores busy; CPU ms/1k ev: workers + their PostgreSQL backends + broker; others: cores used by unrelated processes)',
   );
   for (const g of r.ingest) {
     out.push(
@@ -173,6 +183,27 @@ export function formatReport(r: BenchReport): string {
       );
     }
     out.push(`  tables: ${r.queries.tables.map((t) => `${t.table} ${n(t.rows)} rows / ${mib(t.bytes)}`).join(', ')}`);
+  }
+
+  if (r.inventory) {
+    const v = r.inventory;
+    out.push(
+      '\nInventory (the same sales plus an inventory topic; the sales worker and the inventory worker side by side)',
+    );
+    out.push(
+      `  sales counted at ${n(v.sales.countedPerSec)} events/s beside the inventory worker${v.salesRateRatio === null ? '' : ` (${pct(v.salesRateRatio)} of the 1-worker rate alone)`}, sales worker peak RSS ${mib(v.sales.peakRssBytes)}`,
+      `  inventory worker: ${n(v.sales.messages + v.inventoryMessages)} messages (${n(v.inventoryMessages)} inventory) applied in ${v.inventorySeconds.toFixed(1)} s: ${n(v.inventoryPerSec)} messages/s, CPU ${v.inventoryCpuSeconds === null ? '–' : `${v.inventoryCpuSeconds.toFixed(1)} s`}, peak RSS ${mib(v.inventoryPeakRssBytes)}`,
+      `  stock: ${v.stockExact ? `every one of ${n(v.pairs)} store×SKU exact` : `✖ ${n(v.stockDifferences)} of ${n(v.pairs)} store×SKU differ`}`,
+    );
+  }
+  if (r.replay) {
+    const { replay } = r;
+    out.push('\nReplay (npm run replay: the 1-worker topic rebuilt, checked and swapped in)');
+    out.push(
+      `  ${n(replay.messages)} messages in ${replay.seconds.toFixed(1)} s: ${n(replay.perSec)} messages/s, peak RSS ${mib(replay.peakRssBytes)}, ${
+        replay.exitCode === 0 ? 'every cell equal' : `✖ exit code ${replay.exitCode}`
+      }`,
+    );
   }
 
   if (r.live) {

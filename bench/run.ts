@@ -2,9 +2,9 @@
 // processes) is registered with one Cleanup, which also runs on Ctrl-C and on failure.
 import path from 'node:path';
 import type { PrismaClient } from '@prisma/client';
-import { createPrisma } from '../lib/db';
-import { createKafka } from '../lib/kafka';
-import { type Managed, root } from '../scripts/lib/processes';
+import { createPrisma } from '@/lib/db';
+import { createKafka } from '@/lib/ingest/kafka';
+import { type Managed, root } from '@/scripts/lib/processes';
 import { buildDataset, SPAN_MS } from './dataset';
 import {
   createSalesTopic,
@@ -14,6 +14,7 @@ import {
   type ProduceFigures,
   produceAll,
 } from './ingest';
+import { buildInventoryDataset, type InventoryFigures, measureInventory } from './inventory';
 import { type LiveFigures, measureLive } from './live';
 import { runMicro } from './micro';
 import { type BenchOptions, runNames } from './options';
@@ -21,8 +22,9 @@ import { backgroundLoad, cores } from './proc-stats';
 import { type ProfileSummary, summarizeProfile } from './profile';
 import { fmtRate, step } from './progress';
 import { measureQueries, type QueryFigures } from './queries';
+import { measureReplay, type ReplayFigures } from './replay';
 import { type BenchReport, formatReport, writeReport } from './report';
-import { type BenchDatabase, Cleanup, createBenchDatabase, provideBroker } from './services';
+import { type BenchDatabase, Cleanup, createBenchDatabase, provideBroker, runGuarded } from './services';
 
 export async function runBench(o: BenchOptions): Promise<number> {
   const startedAt = new Date();
@@ -31,17 +33,7 @@ export async function runBench(o: BenchOptions): Promise<number> {
   const workers: Managed[] = [];
   const track = (w: Managed) => workers.push(w);
 
-  let interrupted = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (interrupted) return;
-    interrupted = true;
-    step(`${signal}: stopping workers, dropping databases, stopping the broker…`);
-    void cleanup.run().then(() => process.exit(signal === 'SIGINT' ? 130 : 143));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-
-  try {
+  return runGuarded(cleanup, 'stopping workers, dropping databases, stopping the broker', async () => {
     step(
       `Pulse bench: ${o.events.toLocaleString('en-US')} events per ingest run${o.quick ? ' (--quick)' : ''}, run id ${o.runId}`,
     );
@@ -53,10 +45,10 @@ export async function runBench(o: BenchOptions): Promise<number> {
     }
 
     // Before the broker starts: the JVM would compete for the CPU being measured.
-    step(`decode + rollup micro-benchmark over ${o.microEvents.toLocaleString('en-US')} events`);
+    step(`decode + facts micro-benchmark over ${o.microEvents.toLocaleString('en-US')} events`);
     const micro = runMicro(o.microEvents);
     step(
-      `decode + rollup: ${fmtRate(micro.decodeAndRollupPerSec)} events/s (decode ${fmtRate(micro.decodePerSec)}/s, rollup ${fmtRate(micro.rollupPerSec)}/s)`,
+      `decode + facts: ${fmtRate(micro.decodeAndFactsPerSec)} events/s (decode ${fmtRate(micro.decodePerSec)}/s, facts ${fmtRate(micro.factsPerSec)}/s)`,
     );
 
     step(`generating ${o.events.toLocaleString('en-US')} sales over the last 7 days`);
@@ -70,12 +62,15 @@ export async function runBench(o: BenchOptions): Promise<number> {
     const w1 = runNames(o.runId, 'w1');
     const w2 = runNames(o.runId, 'w2');
     const live = runNames(o.runId, 'live');
+    const inv = runNames(o.runId, 'inv');
+    const inventoryTopic = `bench.inventory.${o.runId}`;
     if (broker.external) {
       cleanup.add('delete bench topics', () =>
-        deleteTopics(
-          kafka,
-          [w1, w2, live].flatMap((r) => [r.topic, r.dlqTopic]),
-        ).then(() => step('bench topics deleted')),
+        deleteTopics(kafka, [
+          ...[w1, w2, live, inv].flatMap((r) => [r.topic, r.dlqTopic]),
+          inventoryTopic,
+          `${inventoryTopic}.dlq`,
+        ]).then(() => step('bench topics deleted')),
       );
     }
     // Phase 0: worker processes stop before the databases they write to are dropped.
@@ -121,6 +116,33 @@ export async function runBench(o: BenchOptions): Promise<number> {
       else await cleanup.runNow(`drop ${db.name}`);
     }
     if (!db1) throw new Error('the 1-worker run did not happen');
+
+    // The same sales with the inventory worker beside the sales worker (issue 13).
+    step('inventory dataset: a count of every store×SKU, deliveries and shrinkage in step with the sales');
+    const inventoryData = buildInventoryDataset(dataset);
+    await createSalesTopic(kafka, inv.topic, inv.dlqTopic);
+    await produceAll(kafka, inv.topic, dataset.messages);
+    step(`ingest beside the inventory worker: fresh database ${inv.database}`);
+    const invDb = await createBenchDatabase(inv.database, cleanup, false);
+    const inventory: InventoryFigures = await measureInventory(
+      {
+        label: `${o.runId}-inv`,
+        kafka,
+        brokers: broker.brokers,
+        brokerPid: broker.pid,
+        db: invDb,
+        topic: inv.topic,
+        dlqTopic: inv.dlqTopic,
+        groupId: inv.groupId,
+        dataset,
+        inventory: inventoryData,
+        inventoryTopic,
+        inventoryGroupId: `${inv.groupId}-inventory`,
+        alone: ingest[0],
+      },
+      track,
+    );
+    await cleanup.runNow(`drop ${invDb.name}`);
     const profile: ProfileSummary | null = profileDir ? await summarizeProfile(profileDir) : null;
 
     step(`query latency: getOverview × ${o.queryRuns} per view on the 1-worker database`);
@@ -133,6 +155,20 @@ export async function runBench(o: BenchOptions): Promise<number> {
       store: dataset.topStore,
       runs: o.queryRuns,
     });
+
+    // Before the live probes: those write to the same database under a topic of their own.
+    const replay: ReplayFigures = await measureReplay(
+      {
+        db: db1,
+        brokers: broker.brokers,
+        topic: w1.topic,
+        dlqTopic: w1.dlqTopic,
+        groupId: w1.groupId,
+        messages: dataset.messages.length,
+        label: `${o.runId}-replay`,
+      },
+      track,
+    );
 
     step(`live push latency (${o.liveProbes} probes)`);
     const liveFigures: LiveFigures = await measureLive({
@@ -170,9 +206,15 @@ export async function runBench(o: BenchOptions): Promise<number> {
       produce,
       ingest,
       queries,
+      replay,
+      inventory,
       live: liveFigures,
       profile,
-      ok: ingest.every((g) => g.verification.ok),
+      ok:
+        ingest.every((g) => g.verification.ok && g.rssWithinCap) &&
+        replay.exitCode === 0 &&
+        inventory.stockExact &&
+        inventory.sales.verification.ok,
     };
 
     step('cleaning up');
@@ -183,14 +225,5 @@ export async function runBench(o: BenchOptions): Promise<number> {
     console.log(formatReport(report));
     console.log(`\nJSON: ${path.relative(root, file)}`);
     return report.ok ? 0 : 1;
-  } catch (error) {
-    if (interrupted) {
-      // The signal handler's cleanup is under way (and this failure is probably its doing).
-      await cleanup.run();
-      return 130;
-    }
-    console.error(`\n✖ bench failed: ${(error as Error).stack ?? String(error)}`);
-    await cleanup.run();
-    return 1;
-  }
+  });
 }

@@ -4,13 +4,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { dropDatabase, ensureDatabase, migrate } from '../scripts/db/database';
-import { type RunningBroker, startKafkaBroker } from '../scripts/kafka/broker';
+import { dropDatabase, ensureDatabase, migrate } from '@/scripts/db/database';
+import { type RunningBroker, startKafkaBroker } from '@/scripts/kafka/broker';
 import { BENCH_APP_NAME } from './activity';
 import { step } from './progress';
 
-const BROKER_PORT = 19392;
-const CONTROLLER_PORT = 19393;
+// BENCH_KAFKA_PORT moves the bench's broker (its controller takes the next port), e.g. to run
+// beside another bench.
+const BROKER_PORT = Number(process.env.BENCH_KAFKA_PORT ?? 19392);
+const CONTROLLER_PORT = BROKER_PORT + 1;
 
 /**
  * Teardown steps. Lower phases run first (worker processes before the databases they write
@@ -49,6 +51,34 @@ export class Cleanup {
       }
     })();
     return this.running;
+  }
+}
+
+/**
+ * Runs a bench's `body` (which returns the exit code) with `cleanup` run on failure and on
+ * Ctrl-C or SIGTERM, saying what it stops (`stopping`).
+ */
+export async function runGuarded(cleanup: Cleanup, stopping: string, body: () => Promise<number>): Promise<number> {
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) return;
+    interrupted = true;
+    step(`${signal}: ${stopping}…`);
+    void cleanup.run().then(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await body();
+  } catch (error) {
+    if (interrupted) {
+      // The signal handler's cleanup is under way (and this failure is probably its doing).
+      await cleanup.run();
+      return 130;
+    }
+    console.error(`\n✖ bench failed: ${(error as Error).stack ?? String(error)}`);
+    await cleanup.run();
+    return 1;
   }
 }
 

@@ -114,8 +114,20 @@ test.describe('live dashboard', () => {
     await page.keyboard.press('Enter');
     await expect(list.getByRole('option', { name: second })).toHaveAttribute('aria-selected', 'true');
     expect(page.url()).toBe(before); // nothing applied while the list is open
-    // Escape closes, applies both at once and returns focus to the button.
+    // Escape cancels: the popover closes, nothing is applied, focus returns to the button.
     await page.keyboard.press('Escape');
+    await expect(popover).toHaveCount(0);
+    await expect(button).toBeFocused();
+    await expect(button).toHaveText('All stores');
+    expect(page.url()).toBe(before);
+    // Reopened, the draft starts from the applied choice; Done applies both at once.
+    await button.click();
+    await expect(popover.getByRole('option', { selected: true })).toHaveCount(0);
+    for (const id of [first, second] as string[]) {
+      await search.fill(id);
+      await page.keyboard.press('Enter');
+    }
+    await popover.getByTestId('filter-store-done').click();
     await expect(popover).toHaveCount(0);
     await expect(button).toBeFocused();
     await expect(button).toHaveText('2 stores');
@@ -175,6 +187,44 @@ test.describe('live dashboard', () => {
     await expect(page.getByTestId('kpi-revenue')).toHaveAttribute('data-value', '1999');
     await expect(page.getByTestId('kpi-orders')).toHaveAttribute('data-value', '1');
     await expect(page.getByTestId('kpi-units')).toHaveAttribute('data-value', '3');
+  });
+
+  test('comparing with the same time last week: URL, labels and changes follow the choice', async ({
+    page,
+    request,
+    sell,
+  }) => {
+    // A sale a week ago, 5 minutes before now: inside the last hour moved back a week.
+    const weekAgo = new Date(Date.now() - 7 * 86_400_000 - 300_000).toISOString();
+    await sell({ quantity: 1, unitPriceCents: 777, occurredAt: weekAgo });
+    await openDashboard(page, '/?range=1h');
+    await expect(page.getByTestId('kpi-compared-with')).toHaveText('Key figures · change vs the previous 1 h');
+    await expect(page.getByTestId('trend-compared-with')).toHaveText('previous period');
+
+    await page.getByTestId('filter-compare').selectOption({ label: 'Same time last week' });
+    await expect(page).toHaveURL(/compare=last_week/);
+    await expect(page.getByTestId('kpi-compared-with')).toHaveText('Key figures · change vs same time last week');
+    await expect(page.getByTestId('trend-compared-with')).toHaveText('same time last week');
+    await expect(page.getByTestId('top-products')).toContainText('rank change vs same time last week');
+    // The changes are against last week's figures, as the API answers them for this view.
+    await expect
+      .poll(async () => {
+        const search = new URL(page.url()).searchParams;
+        const api = await (await request.get(`/api/v1/overview?${search}`)).json();
+        const shown = Number(await page.getByTestId('kpi-orders-change').getAttribute('data-change'));
+        return {
+          compare: api.previous.compare,
+          weekAgoCounted: api.previous.totals.orders >= 1,
+          change: shown === api.totals.orders - api.previous.totals.orders,
+        };
+      })
+      .toEqual({ compare: 'last_week', weekAgoCounted: true, change: true });
+    await expect(page.getByTestId('kpi-orders-change')).toHaveAttribute('title', /^vs same time last week: /);
+
+    // Back to the default: the parameter leaves the URL.
+    await page.getByTestId('filter-compare').selectOption({ label: 'Previous period' });
+    await expect(page).not.toHaveURL(/compare=/);
+    await expect(page.getByTestId('kpi-compared-with')).toHaveText('Key figures · change vs the previous 1 h');
   });
 
   test('a bad URL parameter shows which parameter is wrong', async ({ page }) => {

@@ -162,9 +162,14 @@ test.describe('accessibility', () => {
         const style = getComputedStyle(document.activeElement as Element);
         return { style: style.outlineStyle, width: Number.parseFloat(style.outlineWidth) };
       });
-    const tabTo = async (testId: string) => {
-      for (let i = 0; i < 30 && (await focusedTestId()) !== testId; i++) await page.keyboard.press('Tab');
+    // Bounded walks: the header and filter bar hold search, presets, compare, copy link and each
+    // tile's export buttons, so a fixed small count says nothing about order.
+    const walkTo = async (testId: string, key: 'Tab' | 'Shift+Tab') => {
+      for (let i = 0; i < 120 && (await focusedTestId()) !== testId; i++) await page.keyboard.press(key);
       expect(await focusedTestId()).toBe(testId);
+    };
+    const tabTo = async (testId: string) => {
+      await walkTo(testId, 'Tab');
       const { style, width } = await ring();
       expect(style).not.toBe('none');
       expect(width).toBeGreaterThanOrEqual(2);
@@ -179,8 +184,7 @@ test.describe('accessibility', () => {
     await tabTo('demographics-table-toggle');
 
     // Enter TV mode from the keyboard too.
-    await page.keyboard.press('Shift+Tab');
-    for (let i = 0; i < 40 && (await focusedTestId()) !== 'tv-toggle'; i++) await page.keyboard.press('Shift+Tab');
+    await walkTo('tv-toggle', 'Shift+Tab');
     await page.keyboard.press('Enter');
     await expect(page.locator('[data-tv="true"]')).toHaveCount(1);
     await page.keyboard.press('Escape');

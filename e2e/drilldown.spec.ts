@@ -86,7 +86,7 @@ test.describe('drill-down', () => {
     await expect(page.getByTestId('product-channels').locator('li').first()).toBeVisible();
     await expect(page.getByTestId('product-trend').locator('.recharts-area-curve').first()).toBeVisible();
     // A product has no previous-period trend to draw; its previous totals are in the KPIs.
-    await expect(page.getByTestId('product-trend').locator('.recharts-line-curve')).toHaveCount(0);
+    await expect(page.getByTestId('product-trend').locator('.trend-previous')).toHaveCount(0);
     await expect(page.getByTestId('freshness')).toHaveAttribute('data-connection', 'live');
     await page.screenshot({ path: test.info().outputPath('product.png'), fullPage: true });
 

@@ -1,7 +1,7 @@
 // Test fixtures: a producer on the e2e stack's topic, and helpers to read the dashboard.
 import { test as base, expect, type Page } from '@playwright/test';
 import type { Producer } from 'kafkajs';
-import { connectProducer, testKafka } from '../tests/support/stack';
+import { connectProducer, testKafka } from '@/tests/support/stack';
 
 export interface SaleInput {
   channel?: 'web' | 'app' | 'store' | 'marketplace';
@@ -10,6 +10,8 @@ export interface SaleInput {
   category?: string;
   quantity: number;
   unitPriceCents: number;
+  /** Event time, ISO 8601 (now by default). */
+  occurredAt?: string;
   /** More lines in the same order (one line by default). */
   moreLines?: { sku: string; category: string; quantity: number; unitPriceCents: number }[];
 }
@@ -33,7 +35,7 @@ export const test = base.extend<{ sell: (sale: SaleInput) => Promise<void> }, { 
       const event = {
         event_id: id,
         type: 'sale',
-        occurred_at: new Date().toISOString(),
+        occurred_at: sale.occurredAt ?? new Date().toISOString(),
         order_id: `ORD-${id}`,
         store_id: sale.storeId ?? 'E2E-01',
         channel: sale.channel ?? 'web',
@@ -106,4 +108,48 @@ export async function chooseFilter(page: Page, testId: string, values: readonly 
   }
   await popover.getByTestId(`${testId}-done`).click();
   await expect(popover).toHaveCount(0);
+}
+
+export type StockEvent = { type: 'snapshot' | 'receipt' | 'adjustment'; store: string; sku: string; quantity: number };
+
+let stockSequence = 0;
+
+/** Inventory events to the e2e stack's inventory topic, occurring now. */
+export async function sendStock(producer: Producer, events: StockEvent[]): Promise<void> {
+  await producer.send({
+    topic: process.env.E2E_INVENTORY_TOPIC as string,
+    messages: events.map((e) => {
+      stockSequence += 1;
+      const event = {
+        event_id: `e2e-stock-${Date.now()}-${process.pid}-${stockSequence}`,
+        type: e.type,
+        occurred_at: new Date().toISOString(),
+        store_id: e.store,
+        sku: e.sku,
+        quantity: e.quantity,
+      };
+      return { key: `${e.store}:${e.sku}`, value: JSON.stringify(event) };
+    }),
+  });
+}
+
+/**
+ * The id of the open episode of `kind` about `store` × `sku`, once the actions worker's evaluator
+ * has opened it (it runs in the e2e stack, woken by the inventory worker's commits).
+ */
+export async function openEpisode(page: Page, kind: string, store: string, sku: string): Promise<string> {
+  let id: string | undefined;
+  await expect
+    .poll(
+      async () => {
+        const params = new URLSearchParams({ kind, store, sku, state: 'all' });
+        const res = await page.request.get(`/api/v1/alerts?${params}`);
+        const body = (await res.json()) as { episodes?: { id: string; cleared_at: string | null }[] };
+        id = body.episodes?.find((e) => e.cleared_at === null)?.id;
+        return id !== undefined;
+      },
+      { timeout: 60_000, message: `an open ${kind} episode for ${sku} at ${store}` },
+    )
+    .toBe(true);
+  return id as string;
 }

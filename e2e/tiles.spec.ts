@@ -54,7 +54,7 @@ test.describe('tiles', () => {
       await expect(page.getByTestId(`kpi-${id}-change`)).toHaveAttribute('data-change', /^-?\d+$/);
     }
     await expect(page.getByTestId('kpis').locator('.recharts-area-curve')).toHaveCount(5); // one sparkline per card: net sales, refunds, orders, units, AOV
-    await expect(page.getByTestId('trend').locator('.recharts-line-curve')).toHaveCount(1);
+    await expect(page.getByTestId('trend').locator('.trend-previous')).toHaveCount(1);
     expect(Number(await page.getByTestId('trend').getAttribute('data-points'))).toBeGreaterThan(0);
     await expect(page.getByTestId('top-product-row').first()).toBeVisible();
     await expect(page.getByTestId('rank-move').first()).toHaveAttribute('data-move', /^(new|-?\d+)$/);
@@ -172,7 +172,7 @@ test.describe('tiles', () => {
     await page.getByTestId('trend-metric').locator('[data-value="orders"]').click();
     await expect(trend).toHaveAttribute('data-metric', 'orders');
     await expect(chart).toHaveAttribute('aria-label', /^Orders per minute, \d+ points, total \d+/);
-    await expect(trend.locator('.recharts-line-curve')).toHaveCount(1);
+    await expect(trend.locator('.trend-previous')).toHaveCount(1);
 
     await page.getByTestId('trend-metric').locator('[data-value="aov"]').click();
     await expect(chart).toHaveAttribute('aria-label', /^Avg\. order value per minute, \d+ points, overall \$/);

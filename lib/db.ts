@@ -39,7 +39,14 @@ class ReleasingPrismaPg extends PrismaPg {
 
   override async connect() {
     const adapter = await super.connect();
-    this.onPool?.(adapter.underlyingDriver());
+    const pool: pg.Pool = adapter.underlyingDriver();
+    // pg-pool listens for errors of idle clients only. A client checked out for a transaction
+    // whose connection the server ends between two statements (pg_terminate_backend, a
+    // restart) emitted 'error' with no listener, and that crashed the process (a worker in the
+    // fault suite's database outage). The failure reaches the caller through its next query;
+    // the client is no longer queryable, so pg-pool drops it on release.
+    pool.on('connect', (client) => client.on('error', () => undefined));
+    this.onPool?.(pool);
     const startTransaction = adapter.startTransaction.bind(adapter);
     adapter.startTransaction = async (isolationLevel) => {
       const tx = await startTransaction(isolationLevel);

@@ -49,6 +49,8 @@ export interface WorkerMetrics {
   assignedPartitions: client.Gauge<'topic'>;
   rebalances: client.Counter;
   crashes: client.Counter;
+  factsRolled: client.Counter<'topic'>;
+  rollDuration: client.Histogram<'topic'>;
 }
 
 export function workerMetrics(): WorkerMetrics {
@@ -60,6 +62,19 @@ export function workerMetrics(): WorkerMetrics {
       name: `${PREFIX}worker_events_consumed_total`,
       help: 'Messages of committed batches: accepted + duplicates + rejected + already applied',
       labelNames: ['topic'],
+      registers,
+    }),
+    factsRolled: new client.Counter({
+      name: `${PREFIX}worker_facts_rolled_total`,
+      help: 'Sale facts added to the hour and day rollups (queries read them from the facts until then)',
+      labelNames: ['topic'],
+      registers,
+    }),
+    rollDuration: new client.Histogram({
+      name: `${PREFIX}worker_roll_duration_seconds`,
+      help: 'Time to roll up one round of pending facts (all partitions)',
+      labelNames: ['topic'],
+      buckets: BATCH_BUCKETS,
       registers,
     }),
     accepted: new client.Counter({
@@ -150,7 +165,7 @@ export interface WebMetrics {
   overviewDuration: client.Histogram<'source'>;
   requestsRejected: client.Counter<'reason'>;
   authFailures: client.Counter<'reason'>;
-  authThrottled: client.Counter;
+  authThrottled: client.Counter<'kind'>;
   liveRefusals: client.Counter<'limit'>;
 }
 
@@ -185,13 +200,14 @@ export function webMetrics(): WebMetrics {
     }),
     authFailures: new client.Counter({
       name: `${PREFIX}web_auth_failures_total`,
-      help: 'Ops actions refused for a missing or wrong bearer token',
+      help: 'Credentials refused: wrong password, wrong ops token, invalid/expired/revoked embed token (by reason)',
       labelNames: ['reason'],
       registers,
     }),
     authThrottled: new client.Counter({
       name: `${PREFIX}web_auth_throttled_total`,
-      help: 'Ops actions refused with 429: the client address had too many token failures in the window',
+      help: 'Sign-ins and ops tokens refused with 429: too many failures from one client address or for one email in the window',
+      labelNames: ['kind'],
       registers,
     }),
     liveRefusals: new client.Counter({

@@ -1,17 +1,18 @@
 // npm run demo — the whole product on one machine: Kafka broker, PostgreSQL (local or
-// embedded), migrations, a worker, the sales simulator and the dashboard. A worker, simulator or
+// embedded), migrations, the sales, inventory and actions workers, the sales simulator and the dashboard. A worker, simulator or
 // web server that exits is restarted (scripts/lib/supervise.ts); Ctrl-C stops it all.
 
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Database, migrate, provideDatabase } from './db/database';
-import { checkJavaAndMaven, type RunningBroker, startKafkaBroker } from './kafka/broker';
-import { httpOk, type Managed, root, startNode, waitFor } from './lib/processes';
-import { fail, step } from './lib/progress';
-import { type Supervised, supervise } from './lib/supervise';
+import { type Database, migrate, provideDatabase } from '@/scripts/db/database';
+import { checkJavaAndMaven, type RunningBroker, startKafkaBroker } from '@/scripts/kafka/broker';
+import { httpOk, type Managed, root, startNode, WORKER_NODE_OPTIONS, waitFor } from '@/scripts/lib/processes';
+import { fail, step } from '@/scripts/lib/progress';
+import { type Supervised, supervise } from '@/scripts/lib/supervise';
 
 const { values } = parseArgs({
   options: {
@@ -101,6 +102,7 @@ async function main(): Promise<void> {
 
   await buildIfStale();
 
+  const admin = await demoAdmin();
   const env = { DATABASE_URL: database.url, KAFKA_BROKERS: brokers, PORT: String(port), LOG_LEVEL: 'info' };
   const workerCount = Math.max(1, Number(values.workers));
   // Each worker serves /healthz, /readyz and /metrics on its own port: 9400, 9401, …
@@ -111,27 +113,78 @@ async function main(): Promise<void> {
     if (opsPort > 0) opsPorts.push(opsPort);
     const name = `worker-${i + 1}`;
     startSupervised(name, () =>
-      startNode(name, 'workers/index.ts', [], { ...env, WORKER_HTTP_PORT: String(opsPort) }, logDir),
+      startNode(
+        name,
+        'workers/index.ts',
+        [],
+        { ...env, WORKER_HTTP_PORT: String(opsPort), NODE_OPTIONS: WORKER_NODE_OPTIONS },
+        logDir,
+      ),
     );
   }
+  // The inventory worker: a process of its own (workers/inventory/main.ts), ops port after the sales workers'.
+  const inventoryOps = opsBase > 0 ? opsBase + workerCount : 0;
+  if (inventoryOps > 0) opsPorts.push(inventoryOps);
+  startSupervised('inventory-worker', () =>
+    startNode(
+      'inventory-worker',
+      'workers/index.ts',
+      ['inventory'],
+      { ...env, WORKER_HTTP_PORT: String(inventoryOps), NODE_OPTIONS: WORKER_NODE_OPTIONS },
+      logDir,
+    ),
+  );
+  // The actions worker (workers/actions/main.ts): alerts, suggestions, retail.actions.v1; ops port after the inventory worker's.
+  const actionsOps = opsBase > 0 ? opsBase + workerCount + 1 : 0;
+  if (actionsOps > 0) opsPorts.push(actionsOps);
+  startSupervised('actions-worker', () =>
+    startNode(
+      'actions-worker',
+      'workers/index.ts',
+      ['actions'],
+      { ...env, WORKER_HTTP_PORT: String(actionsOps), NODE_OPTIONS: WORKER_NODE_OPTIONS },
+      logDir,
+    ),
+  );
   step(
-    `started ${workerCount} worker(s)${opsPorts.length > 0 ? `; health and metrics: ${opsPorts.map((p) => `http://localhost:${p}/metrics`).join(', ')}` : ''}`,
+    `started ${workerCount} worker(s), the inventory worker and the actions worker${opsPorts.length > 0 ? `; health and metrics: ${opsPorts.map((p) => `http://localhost:${p}/metrics`).join(', ')}` : ''}`,
   );
   startSupervised('simulator', () =>
     startNode('simulator', 'workers/simulator/index.ts', ['--rate', String(values.rate)], env, logDir),
   );
-  step(`simulator producing ~${values.rate} sales/s`);
-  startSupervised('web', () => startNode('web', 'server.ts', [], { ...env, NODE_ENV: 'production' }, logDir));
+  step(
+    `simulator producing ~${values.rate} sales/s, inventory (counts, deliveries, shrinkage) and now and then a flash sale at one store (a sales anomaly, the first after ~22 min)`,
+  );
+  const webEnv = {
+    ...env,
+    NODE_ENV: 'production',
+    PULSE_ADMIN_EMAIL: admin.email,
+    PULSE_ADMIN_PASSWORD: admin.password,
+  };
+  startSupervised('web', () => startNode('web', 'server.ts', [], webEnv, logDir));
 
   const base = `http://localhost:${port}`;
   await waitFor('the web server', () => httpOk(`${base}/readyz`), 60_000);
   step(`dashboard ready: \x1b[1m${base}\x1b[0m   (logs in ${path.relative(root, logDir)}/, Ctrl-C stops everything)`);
-  step(`web health and metrics: ${base}/readyz, ${base}/metrics`);
+  step(`sign in as \x1b[1m${admin.email}\x1b[0m with password \x1b[1m${admin.password}\x1b[0m (${admin.source})`);
+  step(`web health: ${base}/readyz; metrics (admins, or Bearer OPS_TOKEN): ${base}/metrics`);
 
+  const signIn = await fetch(`${base}/api/v1/auth/signin`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: admin.email, password: admin.password }),
+  });
+  const cookie = /pulse_session=[^;]+/.exec(signIn.headers.get('set-cookie') ?? '')?.[0];
+  if (!cookie) {
+    fail(
+      `could not sign in as ${admin.email} (HTTP ${signIn.status}): the user exists with another password; ` +
+        'set PULSE_ADMIN_PASSWORD to it, or delete .pulse/ to start afresh',
+    );
+  }
   const first = await waitFor(
     'the first counted sale',
     async () => {
-      const res = await fetch(`${base}/api/v1/overview?range=15m`);
+      const res = await fetch(`${base}/api/v1/overview?range=15m`, { headers: { cookie: cookie ?? '' } });
       const body = (await res.json()) as { totals?: { orders: number } };
       return (body.totals?.orders ?? 0) > 0 ? body.totals : null;
     },
@@ -141,6 +194,26 @@ async function main(): Promise<void> {
   step(
     `live: first sales counted ${((Date.now() - started) / 1000).toFixed(1)} s after start (${first?.orders} orders so far)`,
   );
+}
+
+/**
+ * The demo's admin: PULSE_ADMIN_EMAIL / PULSE_ADMIN_PASSWORD when set, else admin@pulse.local with
+ * a password made on the first run and kept in .pulse/demo-admin.json (the web server creates
+ * the user on its first start; it never changes an existing one).
+ */
+async function demoAdmin(): Promise<{ email: string; password: string; source: string }> {
+  const email = process.env.PULSE_ADMIN_EMAIL ?? 'admin@pulse.local';
+  if (process.env.PULSE_ADMIN_PASSWORD)
+    return { email, password: process.env.PULSE_ADMIN_PASSWORD, source: 'PULSE_ADMIN_PASSWORD' };
+  const file = path.join(root, '.pulse', 'demo-admin.json');
+  const kept = existsSync(file)
+    ? (JSON.parse(await readFile(file, 'utf8')) as { email: string; password: string })
+    : null;
+  if (kept && kept.email === email) return { ...kept, source: `kept in ${path.relative(root, file)}` };
+  const password = randomBytes(12).toString('base64url');
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, `${JSON.stringify({ email, password })}\n`, { mode: 0o600 });
+  return { email, password, source: `made now, kept in ${path.relative(root, file)}` };
 }
 
 main().catch(async (err: unknown) => {

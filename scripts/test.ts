@@ -12,15 +12,15 @@
 //   FAULTS_SEED=123 npm test -- faults replay a fault run's seeds (each run prints them)
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { checkJavaAndMaven, type RunningBroker, startKafkaBroker } from './kafka/broker';
-import { readFigures, summaryLine } from './lib/fault-figures';
-import { root } from './lib/processes';
-import { fail, step } from './lib/progress';
-import { type Counts, vitestCounts } from './lib/vitest-report';
+import { checkJavaAndMaven, type RunningBroker, startKafkaBroker } from '@/scripts/kafka/broker';
+import { readFigures, summaryLine } from '@/scripts/lib/fault-figures';
+import { root } from '@/scripts/lib/processes';
+import { fail, step } from '@/scripts/lib/progress';
+import { type Counts, playwrightCounts, vitestCounts } from '@/scripts/lib/vitest-report';
 
 const PARTS = ['quick', 'unit', 'e2e', 'faults'] as const;
 const only = process.argv[2] as (typeof PARTS)[number] | undefined;
@@ -44,11 +44,11 @@ function run(command: string, args: string[], env: Record<string, string> = {}):
 }
 
 /** A runner that crashed before writing its report counts as one failure. */
-async function counts(read: () => Promise<Counts>): Promise<Counts> {
+async function counts(stage: string, read: () => Promise<Counts>): Promise<Counts> {
   try {
     return await read();
   } catch {
-    return { passed: 0, failed: 1, skipped: 0 };
+    return { passed: 0, failed: 1, skipped: 0, failures: [`${stage}: no report (the runner crashed)`] };
   }
 }
 
@@ -61,20 +61,7 @@ async function vitestProject(
   const report = `${resultsDir}/${project}.json`;
   const args = ['run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile=${report}`];
   await run(bin('vitest'), [...args, ...filters], env);
-  return counts(() => vitestCounts(report));
-}
-
-async function playwrightCounts(file: string): Promise<Counts> {
-  const report = JSON.parse(await readFile(file, 'utf8')) as {
-    stats: { expected: number; unexpected: number; flaky: number; skipped: number };
-    /** Failures outside a test, e.g. in globalSetup. */
-    errors?: unknown[];
-  };
-  return {
-    passed: report.stats.expected + report.stats.flaky,
-    failed: report.stats.unexpected + (report.errors?.length ?? 0),
-    skipped: report.stats.skipped,
-  };
+  return counts(project, () => vitestCounts(report, project));
 }
 
 async function checkPostgres(): Promise<void> {
@@ -92,11 +79,12 @@ async function checkPostgres(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const totals: Counts = { passed: 0, failed: 0, skipped: 0 };
+  const totals: Counts = { passed: 0, failed: 0, skipped: 0, failures: [] };
   const add = (c: Counts) => {
     totals.passed += c.passed;
     totals.failed += c.failed;
     totals.skipped += c.skipped;
+    totals.failures.push(...c.failures);
   };
   let broker: RunningBroker | null = null;
   let brokerDir: string | null = null;
@@ -152,7 +140,7 @@ async function main(): Promise<void> {
       if (runs('e2e')) {
         step('end-to-end tests (Playwright + Chromium)');
         await run(bin('playwright'), ['test'], env);
-        add(await counts(() => playwrightCounts(`${resultsDir}/e2e.json`)));
+        add(await counts('e2e', () => playwrightCounts(`${resultsDir}/e2e.json`)));
       }
       if (runs('faults')) {
         step('fault tests (worker and web processes under SIGKILLs, rebalances, outages; fuzzing)');
@@ -165,6 +153,7 @@ async function main(): Promise<void> {
     await cleanup();
   }
   const summary = `${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`;
+  if (totals.failures.length > 0) console.log(`\nFailed:\n${totals.failures.map((f) => `  ${f}`).join('\n')}`);
   console.log(`\nTests: ${summary}`);
   process.exit(totals.failed > 0 || totals.passed === 0 ? 1 : 0);
 }

@@ -4,12 +4,12 @@
 // stdout. Exit codes: 0 swapped and equal, 1 refused or failed (nothing changed unless the
 // message says so), 2 swapped but different from the replaced tables, 64 bad arguments,
 // 78 bad configuration, 130 interrupted before the swap.
-import { loadEnvOrExit } from '../lib/env';
-import { logger } from '../lib/logger';
-import { ArgumentError, parseReplayArgs, USAGE } from './replay/options';
-import { ProgressBar } from './replay/progress';
-import { ReplayRefused, runReplay } from './replay/run-replay';
-import { formatReport } from './replay/summary';
+import { loadEnvOrExit } from '@/lib/env';
+import { logger } from '@/lib/logger';
+import { ArgumentError, parseReplayArgs, USAGE } from '@/workers/replay/options';
+import { ProgressBar } from '@/workers/replay/progress';
+import { ReplayRefused, runReplay } from '@/workers/replay/run-replay';
+import { formatReport } from '@/workers/replay/summary';
 
 async function main(): Promise<number> {
   let options: ReturnType<typeof parseReplayArgs>;

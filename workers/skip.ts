@@ -8,12 +8,12 @@
 // keeps the batch's raw bytes and the skipped range, so nothing disappears silently and a
 // replay skips the same offsets. The owning worker notices within seconds and reads on from O.
 import { parseArgs } from 'node:util';
-import { db, disconnectDb } from '../lib/db';
-import { loadEnvOrExit } from '../lib/env';
-import { createKafka } from '../lib/kafka';
-import { getBlockedPartition } from '../lib/queries/blocked-partitions';
-import { getStoredOffset } from '../lib/queries/get-stored-offset';
-import { skipUndecodableBatch } from '../lib/queries/skip-undecodable-batch';
+import { db, disconnectDb } from '@/lib/db';
+import { loadEnvOrExit } from '@/lib/env';
+import { createKafka } from '@/lib/ingest/kafka';
+import { getBlockedPartition } from '@/lib/queries/ingest/blocked-partitions';
+import { getStoredOffset } from '@/lib/queries/ingest/get-stored-offset';
+import { skipUndecodableBatch } from '@/lib/queries/ingest/skip-undecodable-batch';
 
 const USAGE = 'usage: npm run worker -- skip --partition P [--to-offset O] [--topic T]';
 
@@ -49,7 +49,7 @@ export async function runSkip(args: string[]): Promise<void> {
   const from = (await getStoredOffset(prisma, topic, partition))?.nextOffset ?? 0n;
   const to = offsetArg('to-offset', values['to-offset']) ?? blocked.lastOffset + 1n;
 
-  const kafka = createKafka(`${config.KAFKA_CLIENT_ID}-skip`);
+  const kafka = createKafka(`${config.KAFKA_CLIENT_ID}-skip`, config.KAFKA_BROKERS);
   const admin = kafka.admin();
   await admin.connect();
   let clusterId: string;

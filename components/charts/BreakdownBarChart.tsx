@@ -1,15 +1,18 @@
 'use client';
 
 import { Bar, BarChart, CartesianGrid, Tooltip, type TooltipContentProps, XAxis, YAxis } from 'recharts';
-import { formatMoney, formatMoneyCompact, formatNumber, formatNumberCompact, formatPercent } from '../../lib/format';
+import type { ExactNumber } from '@/lib/domain/exact-number';
+import { formatMoney, formatMoneyCompact, formatNumber, formatNumberCompact, formatPercent } from '@/lib/domain/format';
 import { breakdownSummary } from './chart-summary';
 
 export interface BreakdownRow {
   key: string;
   label: string;
-  revenue_cents: number;
+  revenue_cents: ExactNumber;
   orders: number;
-  /** The figure drawn: revenue (cents) or orders, as the tile's metric says. */
+  /** The tile's metric: revenue (cents) or orders, exact. */
+  figure: ExactNumber;
+  /** `figure` as drawn (the nearest double). */
   value: number;
   /** Share of the breakdown's `value`, 0–1. */
   share: number;
@@ -103,7 +106,17 @@ function BreakdownBars({
       barCategoryGap="18%"
     >
       <CartesianGrid vertical={false} stroke="var(--chart-grid)" />
-      <XAxis dataKey="label" tickLine={false} axisLine={false} tick={axisTick} interval={0} tickMargin={6} />
+      {/* Every label where there is room; on a phone, labels that would overlap are left out
+          (the bars keep their tooltips, and the table view lists every group). */}
+      <XAxis
+        dataKey="label"
+        tickLine={false}
+        axisLine={false}
+        tick={axisTick}
+        interval="preserveStartEnd"
+        minTickGap={4}
+        tickMargin={6}
+      />
       <YAxis
         tickFormatter={(v: number) => (money ? formatMoneyCompact(v) : formatNumberCompact(v))}
         tickLine={false}

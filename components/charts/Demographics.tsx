@@ -1,7 +1,15 @@
 'use client';
 
-import { type ReactNode, useId, useState } from 'react';
-import { formatMoney, formatNumber, formatPercent } from '../../lib/format';
+import { type ReactNode, useState } from 'react';
+import { Card } from '@/components/common/Card';
+import { cx } from '@/components/common/cx';
+import { EmptyState } from '@/components/common/EmptyState';
+import { ScrollTable } from '@/components/common/ScrollTable';
+import { Segmented } from '@/components/common/Segmented';
+import { TableHeader } from '@/components/common/TableHeader';
+import { TableToggle } from '@/components/common/TableToggle';
+import { FilterButton } from '@/components/filters/FilterButton';
+import type { ClickFilter } from '@/components/filters/useClickFilter';
 import {
   AGE_BANDS,
   CUSTOMER_TYPES,
@@ -9,14 +17,9 @@ import {
   type DemographicSlice,
   GENDERS,
   LOYALTY_TIERS,
-} from '../../lib/queries/overview.types';
-import { Card } from '../common/Card';
-import { cx } from '../common/cx';
-import { EmptyState } from '../common/EmptyState';
-import { ScrollRegion } from '../common/ScrollRegion';
-import { Segmented } from '../common/Segmented';
-import { TableHeader } from '../common/TableHeader';
-import { TableToggle } from '../common/TableToggle';
+} from '@/lib/contract/overview';
+import { approxNumber, compareExact, type ExactNumber, exactNumber, toBigInt } from '@/lib/domain/exact-number';
+import { formatMoney, formatNumber, formatPercent } from '@/lib/domain/format';
 import { BreakdownBarChart, type BreakdownRow } from './BreakdownBarChart';
 import { SHARE_COLORS, SplitBar } from './ShareBars';
 
@@ -40,20 +43,23 @@ const labelOf = (key: string) => LABELS[key] ?? key;
  * revenue when the dimension has no natural order.
  */
 function rowsOf(slices: readonly DemographicSlice[], metric: Metric, order?: readonly string[]): BreakdownRow[] {
-  const figureOf = (s: DemographicSlice | undefined) => (s ? (metric === 'orders' ? s.orders : s.revenue_cents) : 0);
-  const total = slices.reduce((sum, s) => sum + figureOf(s), 0);
+  const figureOf = (s: DemographicSlice | undefined): ExactNumber =>
+    s ? (metric === 'orders' ? s.orders : s.revenue_cents) : 0;
+  const total = approxNumber(exactNumber(slices.reduce((sum, s) => sum + toBigInt(figureOf(s)), 0n)));
   const byKey = new Map(slices.map((s) => [s.key, s]));
   const keys = order
     ? [...order, ...slices.map((s) => s.key).filter((k) => !order.includes(k))]
-    : [...slices].sort((a, b) => figureOf(b) - figureOf(a)).map((s) => s.key);
+    : [...slices].sort((a, b) => compareExact(figureOf(b), figureOf(a))).map((s) => s.key);
   return keys.map((key) => {
     const s = byKey.get(key);
-    const value = figureOf(s);
+    const figure = figureOf(s);
+    const value = approxNumber(figure);
     return {
       key,
       label: labelOf(key),
       revenue_cents: s?.revenue_cents ?? 0,
       orders: s?.orders ?? 0,
+      figure,
       value,
       share: total > 0 ? value / total : 0,
     };
@@ -76,6 +82,7 @@ export function Demographics({
   subject,
   className,
   testId = 'demographics',
+  filter,
 }: {
   demographics: DemographicFigures;
   /** Right side of the header (freshness, CSV link). */
@@ -85,6 +92,8 @@ export function Demographics({
   className?: string;
   /** Test id of the tile; its controls are `<testId>-metric`, `<testId>-table-toggle` and `<testId>-table`. */
   testId?: string;
+  /** Click to filter: a region's name filters the view to it. */
+  filter?: ClickFilter;
 }) {
   const [metric, setMetric] = useState<Metric>('revenue');
   const money = metric === 'revenue';
@@ -101,7 +110,7 @@ export function Demographics({
     { title: 'Loyalty tier', rows: loyalty },
     { title: 'Region', rows: region },
   ];
-  const hasData = groups.some((g) => g.rows.some((r) => r.revenue_cents > 0));
+  const hasData = groups.some((g) => g.rows.some((r) => compareExact(r.revenue_cents, 0) > 0));
   const [showTable, setShowTable] = useState(false);
 
   return (
@@ -169,7 +178,7 @@ export function Demographics({
           </div>
           <section aria-label={`${what} by region`}>
             <SectionTitle>Region</SectionTitle>
-            <ShareList rows={region} money={money} />
+            <ShareList rows={region} money={money} filter={filter} />
           </section>
         </div>
       )}
@@ -201,7 +210,7 @@ function SplitSection({
         parts={rows.map((r) => ({
           key: r.key,
           share: r.share,
-          title: `${r.label}: ${formatPercent(r.share)} · ${money ? formatMoney(r.value) : `${formatNumber(r.value)} orders`}`,
+          title: `${r.label}: ${formatPercent(r.share)} · ${money ? formatMoney(r.figure) : `${formatNumber(r.figure)} orders`}`,
         }))}
       />
       <ul className="mt-2 flex flex-wrap gap-x-3 gap-y-1 text-xs">
@@ -218,23 +227,27 @@ function SplitSection({
 }
 
 /** Label, bar and figures per row: for dimensions with more categories (regions). */
-function ShareList({ rows, money }: { rows: BreakdownRow[]; money: boolean }) {
+function ShareList({ rows, money, filter }: { rows: BreakdownRow[]; money: boolean; filter?: ClickFilter }) {
   if (rows.length === 0) return <p className="text-xs text-muted-foreground">No regions in this range.</p>;
   const max = rows.reduce((m, r) => Math.max(m, r.value), 0);
   return (
     <ul className="flex flex-col gap-1.5 text-xs tabular-nums">
       {rows.map((r) => (
-        <li key={r.key} className="grid grid-cols-[96px_1fr_84px_40px] items-center gap-3">
-          <span className="truncate text-foreground" title={r.label}>
-            {r.label}
-          </span>
+        <li key={r.key} data-key={r.key} className="grid grid-cols-[96px_1fr_84px_40px] items-center gap-3">
+          <FilterButton
+            filter={filter}
+            dimension="region"
+            value={r.key}
+            label={r.label}
+            className="truncate text-foreground"
+          />
           <span className="h-1.5 overflow-hidden rounded-full bg-muted">
             <span
               className="block h-full rounded-full bg-chart-6"
               style={{ width: `${max > 0 ? (r.value / max) * 100 : 0}%` }}
             />
           </span>
-          <span className="text-right font-medium">{money ? formatMoney(r.value) : formatNumber(r.value)}</span>
+          <span className="text-right font-medium">{money ? formatMoney(r.figure) : formatNumber(r.figure)}</span>
           <span className="text-right text-muted-foreground">{formatPercent(r.share, 1)}</span>
         </li>
       ))}
@@ -249,51 +262,50 @@ interface TableGroup {
 
 /** Every figure of the tile: one row group per attribute. */
 function DemographicsTable({ groups, testId }: { groups: TableGroup[]; testId: string }) {
-  const captionId = useId();
   return (
-    <ScrollRegion labelledBy={captionId} className="max-h-[520px]">
-      <table data-testid={testId} className="w-full text-[13px] tabular-nums">
-        <caption id={captionId} className="sr-only">
-          Revenue and orders by customer attribute
-        </caption>
-        <TableHeader
-          columns={[
-            { key: 'segment', label: 'Segment', className: 'pl-1' },
-            { key: 'revenue', label: 'Revenue', align: 'right' },
-            { key: 'orders', label: 'Orders', align: 'right' },
-            { key: 'share', label: 'Share', align: 'right', className: 'pr-1' },
-          ]}
-        />
-        {groups.map((g) => (
-          <tbody key={g.title}>
-            <tr>
-              <th
-                scope="rowgroup"
-                colSpan={4}
-                className="pt-3 pb-1 pl-1 text-left text-xs font-semibold text-muted-foreground"
-              >
-                {g.title}
+    <ScrollTable
+      caption="Revenue and orders by customer attribute"
+      scrollClassName="max-h-[520px]"
+      tableClassName="w-full text-[13px] tabular-nums"
+      testId={testId}
+    >
+      <TableHeader
+        columns={[
+          { key: 'segment', label: 'Segment', className: 'pl-1' },
+          { key: 'revenue', label: 'Revenue', align: 'right' },
+          { key: 'orders', label: 'Orders', align: 'right' },
+          { key: 'share', label: 'Share', align: 'right', className: 'pr-1' },
+        ]}
+      />
+      {groups.map((g) => (
+        <tbody key={g.title}>
+          <tr>
+            <th
+              scope="rowgroup"
+              colSpan={4}
+              className="pt-3 pb-1 pl-1 text-left text-xs font-semibold text-muted-foreground"
+            >
+              {g.title}
+            </th>
+          </tr>
+          {g.rows.map((r) => (
+            <tr
+              key={r.key}
+              data-group={g.title}
+              data-key={r.key}
+              data-revenue={r.revenue_cents}
+              className="border-b border-border/70 last:border-b-0"
+            >
+              <th scope="row" className="py-1.5 pl-1 text-left font-normal">
+                {r.label}
               </th>
+              <td className="py-1.5 text-right font-medium">{formatMoney(r.revenue_cents)}</td>
+              <td className="py-1.5 text-right">{formatNumber(r.orders)}</td>
+              <td className="py-1.5 pr-1 text-right text-muted-foreground">{formatPercent(r.share, 1)}</td>
             </tr>
-            {g.rows.map((r) => (
-              <tr
-                key={r.key}
-                data-group={g.title}
-                data-key={r.key}
-                data-revenue={r.revenue_cents}
-                className="border-b border-border/70 last:border-b-0"
-              >
-                <th scope="row" className="py-1.5 pl-1 text-left font-normal">
-                  {r.label}
-                </th>
-                <td className="py-1.5 text-right font-medium">{formatMoney(r.revenue_cents)}</td>
-                <td className="py-1.5 text-right">{formatNumber(r.orders)}</td>
-                <td className="py-1.5 pr-1 text-right text-muted-foreground">{formatPercent(r.share, 1)}</td>
-              </tr>
-            ))}
-          </tbody>
-        ))}
-      </table>
-    </ScrollRegion>
+          ))}
+        </tbody>
+      ))}
+    </ScrollTable>
   );
 }

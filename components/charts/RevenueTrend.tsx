@@ -1,17 +1,37 @@
 'use client';
 
 import { type ReactNode, useId, useMemo, useState } from 'react';
-import { Area, CartesianGrid, ComposedChart, Line, Tooltip, type TooltipContentProps, XAxis, YAxis } from 'recharts';
-import { formatMoney, formatMoneyCompact, formatNumber, formatNumberCompact } from '../../lib/format';
-import type { Totals, TrendPoint } from '../../lib/queries/overview.types';
-import { Card } from '../common/Card';
-import { cx } from '../common/cx';
-import { ScrollRegion } from '../common/ScrollRegion';
-import { Segmented } from '../common/Segmented';
-import { TableHeader } from '../common/TableHeader';
-import { TableToggle } from '../common/TableToggle';
+import {
+  Area,
+  CartesianGrid,
+  ComposedChart,
+  ReferenceDot,
+  Tooltip,
+  type TooltipContentProps,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { Card } from '@/components/common/Card';
+import { cx } from '@/components/common/cx';
+import { ScrollRegion } from '@/components/common/ScrollRegion';
+import { Segmented } from '@/components/common/Segmented';
+import { TableHeader } from '@/components/common/TableHeader';
+import { TableToggle } from '@/components/common/TableToggle';
+import { CHIP_LOOK, ToggleButton } from '@/components/common/ToggleButton';
+import type { Totals, TrendPoint } from '@/lib/contract/overview';
+import { exactNumber, toBigInt } from '@/lib/domain/exact-number';
+import {
+  COMPARISON_NAMES,
+  formatMoney,
+  formatMoneyCompact,
+  formatNumber,
+  formatNumberCompact,
+} from '@/lib/domain/format';
+import type { Comparison } from '@/lib/domain/time-buckets';
 import { trendSummary } from './chart-summary';
 import {
+  type AxisCut,
+  axisCut,
   bucketLabel,
   type ChartPoint,
   chartPoints,
@@ -33,8 +53,8 @@ const METRIC_OPTIONS = (Object.keys(METRICS) as TrendMetric[]).map((value) => ({
 export interface RevenueTrendProps {
   /** The view's trend and totals (an overview, or one product's detail). */
   data: TrendSeries & { totals: Totals };
-  /** The previous period of equal length: its totals, and its trend when it is to be drawn (dashed). */
-  previous: { totals: Totals; trend?: TrendPoint[] };
+  /** The period compared with (`compare`): its totals, and its trend when it is to be drawn (dashed). */
+  previous: { compare: Comparison; totals: Totals; trend?: TrendPoint[] };
   title?: ReactNode;
   /** Marks the tile as following the newest minutes. */
   live?: boolean;
@@ -46,7 +66,7 @@ export interface RevenueTrendProps {
   emptyText?: string;
 }
 
-/** The trend tile: one metric per bucket of the view, optionally against the previous period. */
+/** The trend tile: one metric per bucket of the view, optionally against the period compared with. */
 export function RevenueTrend({
   data,
   previous,
@@ -59,22 +79,30 @@ export function RevenueTrend({
   const gradientId = `trend-fill-${useId().replace(/[^a-zA-Z0-9_-]/g, '')}`;
   const [metric, setMetric] = useState<TrendMetric>('revenue');
   const [showTable, setShowTable] = useState(false);
+  const [fullScale, setFullScale] = useState(false);
   const { label, money } = METRICS[metric];
   const { granularity, tz } = data;
   const points = useMemo(() => chartPoints(data, metric, previous.trend), [data, metric, previous.trend]);
-  const totalRevenue = useMemo(() => data.trend.reduce((sum, p) => sum + p.revenue_cents, 0), [data.trend]);
+  const totalRevenue = useMemo(
+    () => exactNumber(data.trend.reduce((sum, p) => sum + toBigInt(p.revenue_cents), 0n)),
+    [data.trend],
+  );
   const total = data.totals[METRICS[metric].key];
   const previousTotal = previous.totals[METRICS[metric].key];
   const multiDay = isMultiDay(points);
   const ticks = useMemo(() => tickIndices(points, granularity, tz), [points, granularity, tz]);
+  const cut = useMemo(() => axisCut(points), [points]);
+  const clipped = cut !== null && !fullScale ? cut : null;
   const drawsPrevious = previous.trend !== undefined;
   const hasPrevious = points.some((p) => p.previous !== null && p.previous > 0);
   const fmt = money ? formatMoney : formatNumber;
   const subject = `${label.toLowerCase()} over time`;
+  const compared = COMPARISON_NAMES[previous.compare];
 
   return (
     <Card
       className="h-full"
+      bodyClassName="tv:flex tv:min-h-0 tv:flex-col"
       title={
         <span className="flex items-center gap-2">
           {title}
@@ -89,13 +117,14 @@ export function RevenueTrend({
           {drawsPrevious && (
             <span className="ml-2 inline-flex items-center gap-1 align-middle">
               <span aria-hidden="true" className="inline-block w-4 border-t-2 border-dashed border-subtle-foreground" />
-              previous period
+              <span data-testid={`${testId}-compared-with`}>{compared.name}</span>
             </span>
           )}
         </>
       }
       action={
-        <div className="flex items-center gap-2">
+        // Wraps under the as-of line where the tile is narrow (phones) rather than overflowing it.
+        <div className="flex flex-wrap items-center justify-end gap-2">
           {meta}
           <TableToggle
             pressed={showTable}
@@ -118,7 +147,9 @@ export function RevenueTrend({
         <p className="ml-auto text-right tabular-nums">
           <span className="text-xs text-muted-foreground">{metric === 'aov' ? 'Overall ' : 'Total '}</span>
           <span className="text-sm font-semibold tv:text-lg">{fmt(total)}</span>
-          <span className="ml-2 text-xs text-muted-foreground">previous {fmt(previousTotal)}</span>
+          <span className="ml-2 text-xs text-muted-foreground">
+            {compared.short} {fmt(previousTotal)}
+          </span>
         </p>
       </div>
       <div
@@ -126,7 +157,7 @@ export function RevenueTrend({
         data-metric={metric}
         data-total-revenue={totalRevenue}
         data-points={data.trend.length}
-        className="relative h-[232px] tv:h-[clamp(232px,34vh,520px)]"
+        className="relative h-[232px] tv:h-auto tv:min-h-0 tv:flex-1"
       >
         {showTable ? (
           <TrendTable
@@ -137,6 +168,7 @@ export function RevenueTrend({
             tz={tz}
             multiDay={multiDay}
             withPrevious={drawsPrevious}
+            compared={compared.name}
           />
         ) : (
           // The summary stands in for the drawing; the table view has every figure.
@@ -182,6 +214,8 @@ export function RevenueTrend({
                 tick={total === 0 && !hasPrevious ? false : { fill: 'var(--chart-axis)', fontSize: 11 }}
                 width={52}
                 allowDecimals={false}
+                domain={clipped ? [0, clipped.ceiling] : undefined}
+                allowDataOverflow={clipped !== null}
               />
               <Tooltip
                 content={(props) => (
@@ -213,18 +247,25 @@ export function RevenueTrend({
                 activeDot={{ r: 3.5, strokeWidth: 2, stroke: 'var(--card)' }}
               />
               {drawsPrevious && (
-                <Line
+                // A line drawn as an unfilled Area: Recharts' Line measures its path
+                // (getTotalLength, a forced layout) on every render, animated or not.
+                <Area
                   type="monotone"
                   dataKey="previous"
-                  name={`${label}, previous period`}
+                  name={`${label}, ${compared.name}`}
+                  className="trend-previous"
                   stroke="var(--subtle-foreground)"
                   strokeWidth={1.25}
                   strokeDasharray="4 4"
+                  fill="none"
                   dot={false}
                   activeDot={false}
                   isAnimationActive={false}
                 />
               )}
+              {clipped?.above.map((i) => (
+                <ReferenceDot key={i} x={i} y={clipped.ceiling} r={5} ifOverflow="visible" shape={OutlierMark} />
+              ))}
             </ComposedChart>
           </div>
         )}
@@ -236,11 +277,68 @@ export function RevenueTrend({
           </div>
         )}
       </div>
+      {cut && !showTable && (
+        <AxisCutNote
+          cut={cut}
+          format={fmt}
+          fullScale={fullScale}
+          onFullScaleChange={setFullScale}
+          testId={`${testId}-axis-cut`}
+        />
+      )}
     </Card>
   );
 }
 
-/** One row per bucket, oldest first like the chart, with the previous period's bucket. */
+/** ▲ at the top of the axis over a bucket that rises above it (an outlier, cut off). */
+function OutlierMark({ cx, cy }: { cx?: number; cy?: number }) {
+  if (cx === undefined || cy === undefined) return <g />;
+  return <path d={`M${cx - 5},${cy + 7}L${cx + 5},${cy + 7}L${cx},${cy - 1}Z`} fill="var(--chart-1)" />;
+}
+
+/**
+ * Says that the axis is cut and where, so the shape is never misread, and offers the full scale
+ * (where the outlier is true to size and the rest lies flat).
+ */
+function AxisCutNote({
+  cut,
+  format,
+  fullScale,
+  onFullScaleChange,
+  testId,
+}: {
+  cut: AxisCut;
+  format: (value: number) => string;
+  fullScale: boolean;
+  onFullScaleChange: (fullScale: boolean) => void;
+  testId: string;
+}) {
+  return (
+    <p
+      data-testid={testId}
+      data-full-scale={fullScale}
+      className="mt-1 flex flex-wrap items-center justify-end gap-x-2 gap-y-1 text-[11px] text-muted-foreground"
+    >
+      {fullScale ? (
+        <span>Full scale, up to {format(cut.max)}</span>
+      ) : (
+        <span>
+          <span aria-hidden="true">▲ </span>Axis cut at {format(Math.round(cut.ceiling))}: highest {format(cut.max)}
+        </span>
+      )}
+      <ToggleButton
+        pressed={fullScale}
+        look={CHIP_LOOK}
+        onClick={() => onFullScaleChange(!fullScale)}
+        className="h-5 rounded border px-1.5 font-medium tv:hidden"
+      >
+        Full scale
+      </ToggleButton>
+    </p>
+  );
+}
+
+/** One row per bucket, oldest first like the chart, with the compared period's bucket. */
 function TrendTable({
   testId,
   points,
@@ -249,6 +347,7 @@ function TrendTable({
   tz,
   multiDay,
   withPrevious,
+  compared,
 }: {
   testId: string;
   points: ChartPoint[];
@@ -257,6 +356,8 @@ function TrendTable({
   tz: string;
   multiDay: boolean;
   withPrevious: boolean;
+  /** Name of the compared period's column ("same time last week"). */
+  compared: string;
 }) {
   const captionId = useId();
   const { label, money } = METRICS[metric];
@@ -278,7 +379,7 @@ function TrendTable({
             { key: 'orders', label: 'Orders', align: 'right' },
             { key: 'units', label: 'Units', align: 'right' },
             { key: 'aov', label: 'AOV', align: 'right', className: withPrevious ? undefined : 'pr-1' },
-            withPrevious && { key: 'previous', label: `${label}, previous period`, align: 'right', className: 'pr-1' },
+            withPrevious && { key: 'previous', label: `${label}, ${compared}`, align: 'right', className: 'pr-1' },
           ]}
         />
         <tbody>
@@ -299,7 +400,7 @@ function TrendTable({
               <td className={cx('py-1.5 text-right', !withPrevious && 'pr-1')}>{formatMoney(p.aov_cents)}</td>
               {withPrevious && (
                 <td className="py-1.5 pr-1 text-right text-muted-foreground">
-                  {p.previous === null ? '—' : fmt(p.previous)}
+                  {p.previousFigure === null ? '—' : fmt(p.previousFigure)}
                 </td>
               )}
             </tr>
@@ -330,14 +431,14 @@ function TrendTooltip({
           <span className="size-2 rounded-sm bg-chart-1" />
           {label}
         </dt>
-        <dd className="text-right font-medium">{fmt(point.value)}</dd>
-        {point.previous !== null && point.previousT !== null && (
+        <dd className="text-right font-medium">{fmt(point.figure)}</dd>
+        {point.previousFigure !== null && point.previousT !== null && (
           <>
             <dt className="flex items-center gap-1.5 text-muted-foreground">
               <span className="w-2 border-t-2 border-dashed border-subtle-foreground" />
               {bucketLabel(point.previousT, granularity, tz, true)}
             </dt>
-            <dd className="text-right">{fmt(point.previous)}</dd>
+            <dd className="text-right">{fmt(point.previousFigure)}</dd>
           </>
         )}
         {metric !== 'orders' && (

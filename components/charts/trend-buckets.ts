@@ -1,9 +1,11 @@
 // Chart points of the trend tile. The server sends one point per minute, hour or day bucket
 // (labelled by its nominal local start), so the client draws them as they are: no
 // re-bucketing, and the previous period lines up bucket by bucket (`previous.trend[i]`).
-import { formatInZone } from '../../lib/format';
-import type { Overview, TrendPoint } from '../../lib/queries/overview.types';
-import { localTime } from '../../lib/time-buckets';
+
+import type { Overview, TrendPoint } from '@/lib/contract/overview';
+import { approxNumber, type ExactNumber } from '@/lib/domain/exact-number';
+import { formatInZone } from '@/lib/domain/format';
+import { localTime } from '@/lib/domain/time-buckets';
 
 export type TrendMetric = 'revenue' | 'orders' | 'units' | 'aov';
 export type Granularity = Overview['granularity'];
@@ -21,13 +23,15 @@ export interface ChartPoint {
   i: number;
   /** Nominal bucket start, epoch ms. */
   t: number;
-  revenue_cents: number;
+  revenue_cents: ExactNumber;
   orders: number;
-  units: number;
-  aov_cents: number;
-  /** The chosen metric in this bucket. */
+  units: ExactNumber;
+  aov_cents: ExactNumber;
+  /** The chosen metric in this bucket, exact (for text), and as drawn (the nearest double). */
+  figure: ExactNumber;
   value: number;
-  /** The same metric in the previous period's bucket `i`, and that bucket's start. */
+  /** The same metric in the previous period's bucket `i` (exact, and as drawn), and that bucket's start. */
+  previousFigure: ExactNumber | null;
   previous: number | null;
   previousT: number | null;
   /** `value` split into the settled line and the still-filling last bucket (dashed). */
@@ -61,7 +65,9 @@ export function chartPoints(
   const filling = last !== undefined && n > 1 && (lastEnd > rangeToMs || asOfMs === null || asOfMs < lastEnd);
   return trend.map((p, i) => {
     const prev = previous[i];
-    const value = p[key];
+    const figure = p[key];
+    const value = approxNumber(figure);
+    const previousFigure = prev ? prev[key] : null;
     return {
       i,
       t: Date.parse(p.bucket),
@@ -69,8 +75,10 @@ export function chartPoints(
       orders: p.orders,
       units: p.units,
       aov_cents: p.aov_cents,
+      figure,
       value,
-      previous: prev ? prev[key] : null,
+      previousFigure,
+      previous: previousFigure === null ? null : approxNumber(previousFigure),
       previousT: prev ? Date.parse(prev.bucket) : null,
       settled: filling && i === n - 1 ? null : value,
       filling: filling && i >= n - 2 ? value : null,
@@ -124,3 +132,40 @@ export function bucketLabel(t: number, granularity: Granularity, tz: string, mul
 }
 
 export const PER_GRANULARITY: Record<Granularity, string> = { minute: 'per minute', hour: 'per hour', day: 'per day' };
+
+/** Where the y axis stops when a few buckets would flatten the rest, and which buckets rise above it. */
+export interface AxisCut {
+  /** Top of the axis. */
+  ceiling: number;
+  /** Indices (`i`) of the buckets above it, this period's only: they are marked at the top. */
+  above: number[];
+  /** The largest value drawn, for the note under the chart. */
+  max: number;
+}
+
+/** Fewer buckets than this are few enough to read at full scale. */
+const MIN_POINTS_TO_CUT = 8;
+/** A value beyond this many times the 90th percentile is an outlier. */
+const OUTLIER_FACTOR = 4;
+
+/**
+ * A robust top for the trend's y axis: one outlier sale ($50,000 among $300 buckets) would
+ * squash every other bucket into the baseline. When the largest value is more than
+ * OUTLIER_FACTOR × the 90th percentile of the positive values (both periods), the axis stops a
+ * little above the largest value that is not an outlier, and the buckets above are listed so
+ * the chart can mark them and say so. Null when nothing needs cutting.
+ */
+export function axisCut(points: readonly ChartPoint[]): AxisCut | null {
+  const values = points
+    .flatMap((p) => [p.value, p.previous ?? 0])
+    .filter((v) => Number.isFinite(v) && v > 0)
+    .sort((a, b) => a - b);
+  if (values.length < MIN_POINTS_TO_CUT) return null;
+  const p90 = values[Math.ceil(values.length * 0.9) - 1] as number;
+  const max = values[values.length - 1] as number;
+  const limit = OUTLIER_FACTOR * p90;
+  if (max <= limit) return null;
+  const inliers = values.filter((v) => v <= limit);
+  const ceiling = (inliers[inliers.length - 1] as number) * 1.15;
+  return { ceiling, above: points.filter((p) => p.value > ceiling).map((p) => p.i), max };
+}

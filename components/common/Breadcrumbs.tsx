@@ -1,5 +1,6 @@
-import Link from 'next/link';
-import { type OverviewQuery, viewKey } from '../../lib/overview-params';
+'use client';
+import { useEmbed, ViewLink } from '@/components/embed/EmbedContext';
+import { type OverviewQuery, viewKey } from '@/lib/web/overview-params';
 
 function withView(path: string, query: OverviewQuery): string {
   const search = viewKey(query);
@@ -31,7 +32,11 @@ export interface Crumb {
 }
 
 /** "Dashboard › Classic Hoodie": plain links, so Back and Forward work as usual. */
-export function Breadcrumbs({ items }: { items: readonly Crumb[] }) {
+export function Breadcrumbs({ items: all }: { items: readonly Crumb[] }) {
+  // An embed of one product or store has no dashboard to go back to: its own page is that view.
+  const embed = useEmbed();
+  const toDashboard = (c: Crumb) => c.href === '/' || c.href?.startsWith('/?') === true;
+  const items = embed && embed.view !== 'dashboard' ? all.filter((c) => !toDashboard(c)) : all;
   return (
     <nav aria-label="Breadcrumb" data-testid="breadcrumbs" className="text-xs text-muted-foreground">
       <ol className="flex min-w-0 flex-wrap items-center gap-1.5">
@@ -43,13 +48,13 @@ export function Breadcrumbs({ items }: { items: readonly Crumb[] }) {
               </span>
             )}
             {c.href ? (
-              <Link
+              <ViewLink
                 href={c.href}
                 data-testid={i === 0 ? 'breadcrumb-dashboard' : undefined}
                 className="truncate rounded font-medium text-muted-foreground underline-offset-2 hover:text-foreground hover:underline focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-ring"
               >
                 {c.label}
-              </Link>
+              </ViewLink>
             ) : (
               <span aria-current="page" className="truncate font-medium text-foreground">
                 {c.label}

@@ -13,7 +13,8 @@ export function Card({ title, description, action, bodyClassName, className, chi
   return (
     <section
       className={cx(
-        'flex min-w-0 flex-col rounded-xl border border-border bg-card text-card-foreground shadow-xs',
+        // TV mode: a tile keeps to its grid cell (one screen, no scrolling) and cuts what does not fit.
+        'flex min-w-0 flex-col rounded-xl border border-border bg-card text-card-foreground shadow-xs tv:min-h-0 tv:overflow-hidden',
         className,
       )}
       {...rest}
@@ -27,7 +28,7 @@ export function Card({ title, description, action, bodyClassName, className, chi
           {action}
         </header>
       )}
-      <div className={cx('min-w-0 flex-1 px-5 pt-3 pb-5', bodyClassName)}>{children}</div>
+      <div className={cx('min-w-0 flex-1 px-5 pt-3 pb-5 tv:min-h-0', bodyClassName)}>{children}</div>
     </section>
   );
 }

@@ -1,9 +1,9 @@
 'use client';
 
-import { formatAgo, formatDateTime, formatDuration, formatNumber } from '../../lib/format';
-import type { Freshness } from '../../lib/queries/overview.types';
-import type { LiveStatus } from '../hooks/useLiveView';
-import { useNow } from '../hooks/useNow';
+import type { LiveStatus } from '@/components/hooks/useLiveView';
+import { useNow } from '@/components/hooks/useNow';
+import type { Freshness } from '@/lib/contract/overview';
+import { formatAgo, formatDateTime, formatDuration, formatNumber } from '@/lib/domain/format';
 import { cx } from './cx';
 
 /** Lag above which the pipeline is called behind (amber). */

@@ -1,21 +1,25 @@
-import Link from 'next/link';
+import { ViewLink } from '@/components/embed/EmbedContext';
 import { AppHeader } from './AppHeader';
+import type { Chrome } from './ViewHeader';
 
 /** Shown instead of the dashboard when the URL's filter parameters cannot be parsed. */
 export function ParamErrorState({
   param,
   message,
   given = [],
+  chrome = 'full',
 }: {
   param: string;
   message: string;
   /** The value(s) the URL had for the parameter. */
   given?: string[];
+  /** Pulse's header, or none in an embed (whose link then opens the embed's default view). */
+  chrome?: Chrome;
 }) {
   return (
-    <div className="min-h-screen">
-      <AppHeader />
-      <main className="mx-auto max-w-[1280px] px-6 py-16">
+    <div className={chrome === 'full' ? 'min-h-screen' : undefined}>
+      {chrome === 'full' && <AppHeader />}
+      <main className={chrome === 'full' ? 'mx-auto max-w-[1280px] px-6 py-16' : 'px-4 py-6'}>
         <div
           role="alert"
           data-testid="param-error"
@@ -47,12 +51,12 @@ export function ParamErrorState({
               </>
             )}
           </p>
-          <Link
+          <ViewLink
             href="/"
             className="mt-5 inline-flex h-9 items-center rounded-lg bg-foreground px-3.5 text-sm font-medium text-background transition-opacity hover:opacity-90 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-ring"
           >
             Open the default view (last hour, all stores)
-          </Link>
+          </ViewLink>
         </div>
       </main>
     </div>

@@ -1,6 +1,7 @@
 'use client';
 
 import { cx } from './cx';
+import { SEGMENT_LOOK, ToggleButton } from './ToggleButton';
 
 /**
  * A small group of mutually exclusive toggle buttons (chart metric, sort order). Each button
@@ -32,22 +33,16 @@ export function Segmented<T extends string>({
       {options.map((o) => {
         const pressed = o.value === value;
         return (
-          <button
+          <ToggleButton
             key={o.value}
-            type="button"
             data-value={o.value}
-            aria-pressed={pressed}
+            pressed={pressed}
+            look={SEGMENT_LOOK}
             onClick={() => onChange(o.value)}
-            className={cx(
-              'inline-flex h-6 items-center rounded px-2 text-xs font-medium whitespace-nowrap transition-colors',
-              'focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-ring',
-              pressed
-                ? 'bg-card text-foreground shadow-sm ring-1 ring-border'
-                : 'text-muted-foreground hover:text-foreground',
-            )}
+            className="inline-flex h-6 items-center rounded px-2 text-xs font-medium whitespace-nowrap transition-colors"
           >
             {o.label}
-          </button>
+          </ToggleButton>
         );
       })}
     </fieldset>

@@ -10,11 +10,14 @@ export interface Column {
   className?: string;
 }
 
-/** The sticky header row of a tile's table (it stays in view while the rows scroll). */
-export function TableHeader({ columns }: { columns: readonly (Column | false)[] }) {
+/**
+ * The header row of a table; sticky (the default) in a tile's table, where it stays in view while
+ * the rows scroll, not in a page's list, which scrolls with the page.
+ */
+export function TableHeader({ columns, sticky = true }: { columns: readonly (Column | false)[]; sticky?: boolean }) {
   return (
-    <thead className="sticky top-0 z-[1] bg-card">
-      <tr className="border-b border-border text-left text-xs text-muted-foreground">
+    <thead className={sticky ? 'sticky top-0 z-[1] bg-card' : undefined}>
+      <tr className="border-b border-border text-left text-xs text-muted-foreground tv:text-base">
         {columns.map(
           (c) =>
             c && (

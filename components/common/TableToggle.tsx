@@ -1,6 +1,8 @@
 'use client';
 
-import { cx } from './cx';
+import { CHIP_LOOK, ToggleButton } from './ToggleButton';
+
+const LOOK = { ...CHIP_LOOK, pressed: 'border-accent/40 bg-accent-soft text-accent' };
 
 /**
  * Swaps a chart tile between its chart and a data table with the same figures. A toggle
@@ -19,19 +21,13 @@ export function TableToggle({
   testId: string;
 }) {
   return (
-    <button
-      type="button"
-      aria-pressed={pressed}
+    <ToggleButton
+      pressed={pressed}
+      look={LOOK}
       data-testid={testId}
       onClick={() => onPressedChange(!pressed)}
       title={pressed ? 'Show the chart' : 'Show the figures as a table'}
-      className={cx(
-        'inline-flex h-7 shrink-0 items-center gap-1.5 rounded-md border px-2 text-xs font-medium transition-colors tv:hidden',
-        'focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-ring',
-        pressed
-          ? 'border-accent/40 bg-accent-soft text-accent'
-          : 'border-border text-muted-foreground hover:border-border-strong hover:text-foreground',
-      )}
+      className="inline-flex h-7 shrink-0 items-center gap-1.5 rounded-md border px-2 text-xs font-medium transition-colors tv:hidden"
     >
       <svg aria-hidden="true" viewBox="0 0 16 16" className="size-3.5">
         <g fill="none" stroke="currentColor" strokeWidth="1.4">
@@ -40,6 +36,6 @@ export function TableToggle({
         </g>
       </svg>
       Table<span className="sr-only"> view of {subject}</span>
-    </button>
+    </ToggleButton>
   );
 }

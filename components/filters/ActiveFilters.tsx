@@ -1,7 +1,10 @@
 'use client';
 
-import { type Dimension, dimensionValues, type OverviewQuery } from '../../lib/overview-params';
-import { activePreset, CHANNEL_LABELS, CustomRange, RANGE_TITLES } from './FilterBar';
+import { COMPARISON_NAMES } from '@/lib/domain/format';
+import { DEFAULT_COMPARISON } from '@/lib/domain/time-buckets';
+import { type Dimension, dimensionValues, type OverviewQuery } from '@/lib/web/overview-params';
+import { CHANNEL_LABELS, CustomRange } from './FilterBar';
+import { activeComparison, activePreset, RANGE_TITLES } from './range-presets';
 
 const NAMES: Record<Dimension, [string, string]> = {
   store: ['Store', 'Stores'],
@@ -15,6 +18,7 @@ const LISTED = 6;
 /** Read-only summary of the view, shown instead of the filter bar in TV mode. */
 export function ActiveFilters({ query }: { query: OverviewQuery }) {
   const preset = activePreset(query);
+  const compare = activeComparison(query);
   const dimensions = (Object.keys(NAMES) as Dimension[]).flatMap((dimension) => {
     const values = dimensionValues(query, dimension).map((v) =>
       dimension === 'channel' ? (CHANNEL_LABELS[v] ?? v) : v,
@@ -40,6 +44,14 @@ export function ActiveFilters({ query }: { query: OverviewQuery }) {
           RANGE_TITLES[preset]
         )}
       </li>
+      {compare !== DEFAULT_COMPARISON && (
+        <li
+          data-testid="tv-legend-compare"
+          className="inline-flex h-7 items-center rounded-full border border-border bg-card px-3"
+        >
+          vs {COMPARISON_NAMES[compare].name}
+        </li>
+      )}
       {dimensions.length === 0 ? (
         <li className="inline-flex h-7 items-center rounded-full border border-border px-3">
           All stores, channels and categories

@@ -1,44 +1,42 @@
 'use client';
 
 import { type ChangeEvent, type FormEvent, type ReactNode, useId, useState } from 'react';
-import { formatDateTime, formatInZone } from '../../lib/format';
+import { cx } from '@/components/common/cx';
+import { SEGMENT_LOOK, ToggleButton } from '@/components/common/ToggleButton';
+import { useIsClient } from '@/components/hooks/useIsClient';
+import type { FilterOptions } from '@/lib/contract/overview';
+import { DEFAULT_COMPARISON } from '@/lib/domain/time-buckets';
 import {
-  DEFAULT_RANGE,
   DIMENSIONS,
   type Dimension,
   dimensionValues,
-  MAX_RANGE_MINUTES,
   type OverviewQuery,
-  RANGE_PRESETS,
   type RangePreset,
-} from '../../lib/overview-params';
-import type { FilterOptions } from '../../lib/queries/overview.types';
-import { localTime, MAX_BUCKETS, zonedTimeToUtc } from '../../lib/time-buckets';
-import { cx } from '../common/cx';
-import { useIsClient } from '../hooks/useIsClient';
-import { MultiSelect } from './MultiSelect';
+} from '@/lib/web/overview-params';
+import { CopyLink } from './CopyLink';
+import { withDimension } from './filter-values';
+import { MultiSelect, type MultiSelectOption } from './MultiSelect';
+import {
+  activeComparison,
+  activePreset,
+  COMPARISON_OPTIONS,
+  customRangeEnds,
+  fits,
+  formatRangeEnd,
+  GRANULARITIES,
+  GRANULARITY_LABELS,
+  PRESETS,
+  parseCustomRange,
+  RANGE_LABELS,
+  RANGE_TITLES,
+  spanMinutes,
+  toLocalInput,
+  viewZone,
+  withCustomRange,
+  withPreset,
+} from './range-presets';
+import { SavedViews } from './SavedViews';
 
-const RANGE_LABELS: Record<RangePreset, string> = {
-  '15m': '15 min',
-  '1h': '1 h',
-  '4h': '4 h',
-  '24h': '24 h',
-  today: 'Today',
-  yesterday: 'Yesterday',
-  '7d': '7 d',
-  '30d': '30 d',
-};
-export const RANGE_TITLES: Record<RangePreset, string> = {
-  '15m': 'Last 15 minutes, live',
-  '1h': 'Last hour',
-  '4h': 'Last 4 hours',
-  '24h': 'Last 24 hours',
-  today: 'Today so far, in your time zone',
-  yesterday: 'Yesterday, in your time zone',
-  '7d': 'Last 7 days',
-  '30d': 'Last 30 days',
-};
-const PRESETS = Object.keys(RANGE_LABELS) as RangePreset[];
 export const CHANNEL_LABELS: Record<string, string> = {
   web: 'Web',
   app: 'App',
@@ -46,56 +44,15 @@ export const CHANNEL_LABELS: Record<string, string> = {
   marketplace: 'Marketplace',
 };
 
-const NOUNS: Record<Dimension, readonly [string, string]> = {
-  store: ['store', 'stores'],
-  region: ['region', 'regions'],
-  channel: ['channel', 'channels'],
-  category: ['category', 'categories'],
+/** The filter menu of each dimension: its label, and its noun in the button's summary. */
+const SELECTS: Record<Dimension, { label: string; noun: readonly [string, string] }> = {
+  store: { label: 'Store', noun: ['store', 'stores'] },
+  region: { label: 'Region', noun: ['region', 'regions'] },
+  channel: { label: 'Channel', noun: ['channel', 'channels'] },
+  category: { label: 'Category', noun: ['category', 'categories'] },
 };
-type Granularity = 'minute' | 'hour' | 'day';
-const GRANULARITY_MINUTES: Record<Granularity, number> = { minute: 1, hour: 60, day: 1440 };
-const GRANULARITY_LABELS: Record<Granularity, string> = { minute: 'Minute', hour: 'Hour', day: 'Day' };
 
-/** The server refuses a trend of more than MAX_BUCKETS buckets. */
-function fits(granularity: Granularity, spanMinutes: number): boolean {
-  return spanMinutes / GRANULARITY_MINUTES[granularity] <= MAX_BUCKETS;
-}
-
-/** Longest span of a preset in minutes (a calendar day may have 25 hours). */
-function presetMinutes(range: RangePreset): number {
-  return range === 'today' || range === 'yesterday' ? 1500 : RANGE_PRESETS[range];
-}
-
-/** A keeps-the-granularity-if-it-still-fits copy of the query for a new span. */
-function withSpan(query: OverviewQuery, spanMinutes: number): OverviewQuery {
-  const g = query.granularity as Granularity | undefined;
-  return g && g in GRANULARITY_MINUTES && !fits(g, spanMinutes) ? { ...query, granularity: undefined } : query;
-}
-
-const pad = (n: number, width = 2) => String(n).padStart(width, '0');
-
-/** An instant as the value of a `datetime-local` input, in the view's time zone. */
-export function toLocalInput(ms: number, tz: string): string {
-  const t = localTime(ms, tz);
-  return `${pad(t.year, 4)}-${pad(t.month)}-${pad(t.day)}T${pad(t.hour)}:${pad(t.minute)}`;
-}
-
-/** A `datetime-local` value read as wall-clock time in `tz` → RFC 3339 UTC (`…T09:00:00Z`). */
-export function fromLocalInput(value: string, tz: string): string | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(value);
-  if (!m) return null;
-  const [year, month, day, hour, minute] = m.slice(1).map(Number) as [number, number, number, number, number];
-  const ms = zonedTimeToUtc({ year, month, day, hour, minute }, tz);
-  return Number.isNaN(ms) ? null : new Date(ms).toISOString().replace('.000Z', 'Z');
-}
-
-/** The preset the view uses, or null for an explicit from/to range. */
-export function activePreset(query: OverviewQuery): RangePreset | null {
-  if (query.from || query.to) return null;
-  const range = query.range || DEFAULT_RANGE;
-  return range in RANGE_PRESETS ? (range as RangePreset) : null;
-}
-
+/** The dashboard's filters: time range (presets or custom), dimensions, trend granularity; range logic in range-presets.ts. */
 export function FilterBar({
   query,
   options,
@@ -115,39 +72,30 @@ export function FilterBar({
   tz: string;
 }) {
   const preset = activePreset(query);
+  const compare = activeComparison(query);
   const [customOpen, setCustomOpen] = useState(false);
-  const zone = query.tz || tz;
-  const spanMinutes = (Date.parse(range.to) - Date.parse(range.from)) / 60_000;
+  const zone = viewZone(query, tz);
+  const span = spanMinutes(range.from, range.to);
 
   const setRange = (r: RangePreset) => {
-    const { from: _from, to: _to, ...rest } = query;
     setCustomOpen(false);
-    onChange({ ...withSpan(rest, presetMinutes(r)), range: r });
+    onChange(withPreset(query, r));
   };
 
   const setCustom = (from: string, to: string) => {
-    const { range: _range, ...rest } = query;
     setCustomOpen(false);
-    onChange({ ...withSpan(rest, (Date.parse(to) - Date.parse(from)) / 60_000), from, to });
+    onChange(withCustomRange(query, from, to));
   };
 
   const setGranularity = (event: ChangeEvent<HTMLSelectElement>) =>
     onChange({ ...query, granularity: event.target.value || undefined });
 
+  const setCompare = (event: ChangeEvent<HTMLSelectElement>) =>
+    onChange({ ...query, compare: event.target.value || undefined });
+
   const selected = (dimension: Dimension) => dimensionValues(query, dimension);
-  const setDimension = (dimension: Dimension) => (values: string[]) => {
-    const next: OverviewQuery = { ...query, [dimension]: values.length > 0 ? values : undefined };
-    // A store belongs to one region: drop the chosen stores that the new regions do not contain.
-    if (dimension === 'region' && values.length > 0) {
-      const regionOf = new Map(options.stores.map((s) => [s.id, s.region]));
-      const kept = selected('store').filter((id) => {
-        const region = regionOf.get(id);
-        return region === undefined || values.includes(region);
-      });
-      next.store = kept.length > 0 ? kept : undefined;
-    }
-    onChange(next);
-  };
+  const setDimension = (dimension: Dimension) => (values: string[]) =>
+    onChange(withDimension(query, dimension, values, options.stores));
 
   const hasDimensionFilter = DIMENSIONS.some((d) => selected(d).length > 0);
 
@@ -157,60 +105,45 @@ export function FilterBar({
     .filter((s) => regions.length === 0 || regions.includes(s.region))
     .sort((a, b) => (a.region === b.region ? (a.id < b.id ? -1 : 1) : a.region < b.region ? -1 : 1))
     .map((s) => ({ value: s.id, group: s.region }));
+  const choices: Record<Dimension, readonly MultiSelectOption[]> = {
+    store: stores,
+    region: options.regions.map((value) => ({ value })),
+    channel: options.channels.map((value) => ({ value, label: CHANNEL_LABELS[value] ?? value })),
+    category: options.categories.map((value) => ({ value })),
+  };
 
   return (
     <div
       className="flex flex-wrap items-center gap-x-4 gap-y-3 rounded-xl border border-border bg-card px-3 py-2.5 shadow-xs"
       aria-busy={busy || undefined}
     >
-      <fieldset data-testid="filter-range" className="m-0 inline-flex min-w-0 rounded-lg border-0 bg-muted p-0.5">
+      {/* Wraps onto a second line on a phone instead of pushing the page wider than the screen. */}
+      <fieldset
+        data-testid="filter-range"
+        className="m-0 inline-flex max-w-full min-w-0 flex-wrap rounded-lg border-0 bg-muted p-0.5"
+      >
         <legend className="sr-only">Time range</legend>
-        {PRESETS.map((r) => {
-          const pressed = preset === r;
-          return (
-            <button
-              key={r}
-              type="button"
-              data-range={r}
-              aria-pressed={pressed}
-              title={RANGE_TITLES[r]}
-              onClick={() => setRange(r)}
-              className={cx(
-                'inline-flex h-7 items-center gap-1.5 rounded-md px-2.5 text-[13px] font-medium whitespace-nowrap transition-colors',
-                'focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-ring',
-                pressed
-                  ? 'bg-card text-foreground shadow-sm ring-1 ring-border'
-                  : 'text-muted-foreground hover:text-foreground',
-              )}
-            >
-              {r === '15m' && (
-                <span
-                  aria-hidden="true"
-                  className={cx('size-1.5 rounded-full', pressed ? 'bg-success' : 'bg-subtle-foreground')}
-                />
-              )}
-              {RANGE_LABELS[r]}
-              {r === '15m' && <span className="sr-only">(live)</span>}
-            </button>
-          );
-        })}
-        <button
-          type="button"
-          data-range="custom"
-          aria-pressed={preset === null}
-          aria-expanded={customOpen}
+        {PRESETS.map((r) => (
+          <RangeButton key={r} range={r} pressed={preset === r} title={RANGE_TITLES[r]} onClick={() => setRange(r)}>
+            {r === '15m' && (
+              <span
+                aria-hidden="true"
+                className={cx('size-1.5 rounded-full', preset === r ? 'bg-success' : 'bg-subtle-foreground')}
+              />
+            )}
+            {RANGE_LABELS[r]}
+            {r === '15m' && <span className="sr-only">(live)</span>}
+          </RangeButton>
+        ))}
+        <RangeButton
+          range="custom"
+          pressed={preset === null}
+          expanded={customOpen}
           title="Choose start and end"
           onClick={() => setCustomOpen(!customOpen)}
-          className={cx(
-            'inline-flex h-7 items-center gap-1.5 rounded-md px-2.5 text-[13px] font-medium whitespace-nowrap transition-colors',
-            'focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-ring',
-            preset === null
-              ? 'bg-card text-foreground shadow-sm ring-1 ring-border'
-              : 'text-muted-foreground hover:text-foreground',
-          )}
         >
           Custom…
-        </button>
+        </RangeButton>
       </fieldset>
 
       {preset === null && !customOpen && (
@@ -223,39 +156,33 @@ export function FilterBar({
         <CustomRangeForm range={range} tz={zone} onApply={setCustom} onCancel={() => setCustomOpen(false)} />
       )}
 
+      <FilterSelect
+        label="Compare with"
+        showLabel
+        testId="filter-compare"
+        value={compare === DEFAULT_COMPARISON ? undefined : compare}
+        onChange={setCompare}
+      >
+        {COMPARISON_OPTIONS.map((c) => (
+          // The default (the previous period) stays out of the URL, like every other default.
+          <option key={c.value} value={c.value === DEFAULT_COMPARISON ? '' : c.value}>
+            {c.label}
+          </option>
+        ))}
+      </FilterSelect>
+
       <div className="ml-auto flex flex-wrap items-center gap-2">
-        <MultiSelect
-          label="Store"
-          noun={NOUNS.store}
-          testId="filter-store"
-          options={stores}
-          selected={selected('store')}
-          onChange={setDimension('store')}
-        />
-        <MultiSelect
-          label="Region"
-          noun={NOUNS.region}
-          testId="filter-region"
-          options={options.regions.map((value) => ({ value }))}
-          selected={selected('region')}
-          onChange={setDimension('region')}
-        />
-        <MultiSelect
-          label="Channel"
-          noun={NOUNS.channel}
-          testId="filter-channel"
-          options={options.channels.map((value) => ({ value, label: CHANNEL_LABELS[value] ?? value }))}
-          selected={selected('channel')}
-          onChange={setDimension('channel')}
-        />
-        <MultiSelect
-          label="Category"
-          noun={NOUNS.category}
-          testId="filter-category"
-          options={options.categories.map((value) => ({ value }))}
-          selected={selected('category')}
-          onChange={setDimension('category')}
-        />
+        {DIMENSIONS.map((d) => (
+          <MultiSelect
+            key={d}
+            label={SELECTS[d].label}
+            noun={SELECTS[d].noun}
+            testId={`filter-${d}`}
+            options={choices[d]}
+            selected={selected(d)}
+            onChange={setDimension(d)}
+          />
+        ))}
         <FilterSelect
           label="Trend granularity"
           testId="filter-granularity"
@@ -263,8 +190,8 @@ export function FilterBar({
           onChange={setGranularity}
         >
           <option value="">Auto</option>
-          {(Object.keys(GRANULARITY_LABELS) as Granularity[]).map((g) => (
-            <option key={g} value={g} disabled={!fits(g, spanMinutes)}>
+          {GRANULARITIES.map((g) => (
+            <option key={g} value={g} disabled={!fits(g, span)}>
               {GRANULARITY_LABELS[g]}
             </option>
           ))}
@@ -279,6 +206,7 @@ export function FilterBar({
                 to: query.to,
                 tz: query.tz,
                 granularity: query.granularity,
+                compare: query.compare,
                 top: query.top,
                 top_by: query.top_by,
               })
@@ -288,6 +216,8 @@ export function FilterBar({
             Clear filters
           </button>
         )}
+        <SavedViews query={query} tz={zone} />
+        <CopyLink query={query} tz={zone} />
         <span data-testid="filter-tz" className="text-[11px] text-subtle-foreground" title="Time zone of the view">
           {zone}
         </span>
@@ -316,14 +246,10 @@ function CustomRangeForm({
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const fromIso = fromLocalInput(from, tz);
-    const toIso = fromLocalInput(to, tz);
-    if (fromIso === null || toIso === null) return setError('Enter both start and end.');
-    const span = Date.parse(toIso) - Date.parse(fromIso);
-    if (span <= 0) return setError('The end must be after the start.');
-    if (span > MAX_RANGE_MINUTES * 60_000) return setError(`At most ${MAX_RANGE_MINUTES / 1440} days.`);
+    const parsed = parseCustomRange(from, to, tz);
+    if ('error' in parsed) return setError(parsed.error);
     setError(null);
-    onApply(fromIso, toIso);
+    onApply(parsed.from, parsed.to);
   };
 
   const input =
@@ -332,6 +258,13 @@ function CustomRangeForm({
     <form
       data-testid="custom-range"
       onSubmit={submit}
+      onKeyDown={(event) => {
+        if (event.key !== 'Escape') return;
+        // The page's own Escape (leaving TV mode) must not also fire.
+        event.preventDefault();
+        event.stopPropagation();
+        onCancel();
+      }}
       className="flex flex-wrap items-center gap-2 rounded-lg bg-muted px-2 py-1 text-xs text-muted-foreground"
     >
       <label htmlFor={fromId}>From</label>
@@ -377,13 +310,17 @@ function CustomRangeForm({
 
 function FilterSelect({
   label,
+  showLabel = false,
   testId,
   value,
   onChange,
   children,
 }: {
   label: string;
+  /** The label beside the menu rather than for screen readers only. */
+  showLabel?: boolean;
   testId: string;
+  /** The chosen value; undefined (the default) shows the first option, not highlighted. */
   value: string | undefined;
   onChange: (event: ChangeEvent<HTMLSelectElement>) => void;
   children: ReactNode;
@@ -391,8 +328,8 @@ function FilterSelect({
   const id = useId();
   const active = Boolean(value);
   return (
-    <div className="relative">
-      <label htmlFor={id} className="sr-only">
+    <div className="relative flex min-w-0 items-center gap-1.5">
+      <label htmlFor={id} className={showLabel ? 'shrink-0 text-xs text-muted-foreground' : 'sr-only'}>
         {label}
       </label>
       <select
@@ -422,23 +359,44 @@ function FilterSelect({
   );
 }
 
-/** Local times exist only in the browser, so the server renders the UTC instants. */
+/** An explicit range as text, in the view's zone (see formatRangeEnd). */
 export function CustomRange({ query }: { query: OverviewQuery }) {
   const isClient = useIsClient();
-  const toMs = query.to ? Date.parse(query.to) : null;
-  const fromMs = query.from ? Date.parse(query.from) : toMs === null ? null : toMs - 60 * 60_000;
-  // With the view's zone in the URL the text is the same on the server and in the browser.
-  const show = (ms: number | null) =>
-    ms === null
-      ? 'now'
-      : query.tz
-        ? formatInZone(ms, query.tz, 'dateTime')
-        : isClient
-          ? formatDateTime(ms)
-          : new Date(ms).toISOString();
+  const { from, to } = customRangeEnds(query);
   return (
     <span className="tabular-nums">
-      {show(fromMs)} – {show(toMs)}
+      {formatRangeEnd(from, query.tz, isClient)} – {formatRangeEnd(to, query.tz, isClient)}
     </span>
+  );
+}
+
+/** One button of the range group: a preset, or "Custom…" (which also opens the range form). */
+function RangeButton({
+  range,
+  pressed,
+  expanded,
+  title,
+  onClick,
+  children,
+}: {
+  range: RangePreset | 'custom';
+  pressed: boolean;
+  expanded?: boolean;
+  title: string;
+  onClick: () => void;
+  children: ReactNode;
+}) {
+  return (
+    <ToggleButton
+      data-range={range}
+      pressed={pressed}
+      look={SEGMENT_LOOK}
+      aria-expanded={expanded}
+      title={title}
+      onClick={onClick}
+      className="inline-flex h-7 items-center gap-1.5 rounded-md px-2.5 text-[13px] font-medium whitespace-nowrap transition-colors"
+    >
+      {children}
+    </ToggleButton>
   );
 }

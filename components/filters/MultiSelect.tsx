@@ -1,7 +1,7 @@
 'use client';
 
 import { type KeyboardEvent, useEffect, useId, useMemo, useRef, useState } from 'react';
-import { cx } from '../common/cx';
+import { cx } from '@/components/common/cx';
 
 export interface MultiSelectOption {
   value: string;
@@ -15,14 +15,15 @@ export interface MultiSelectOption {
  * A searchable multi-select: a button ("All stores", "NYC-01", "3 stores") opening a popover
  * with a search field, "Select matching" / "Clear", and a list of checkable options.
  *
- * The choice is applied when the popover closes (Escape, "Done", the button, a click or Tab
- * outside), as ONE change: the page writes one URL per change, so Back steps through views,
- * not through every click in the list.
+ * The choice is applied when the popover closes ("Done", the button, a click or Tab outside),
+ * as ONE change: the page writes one URL per change, so Back steps through views, not through
+ * every click in the list. Escape cancels: the popover closes and the applied choice stays.
  *
  * Keyboard: in the search field, typing filters, ↓ moves into the list and Enter toggles the
  * first match. In the list (a listbox with aria-multiselectable, the active option tracked
  * by aria-activedescendant), ↑/↓/Home/End move, Space or Enter toggles, typing goes back to
- * the search field, ↑ on the first option too. Escape closes and returns focus to the button.
+ * the search field, ↑ on the first option too. Escape discards the draft and returns focus to
+ * the button.
  */
 export function MultiSelect({
   label,
@@ -77,15 +78,17 @@ export function MultiSelect({
     setOpen(true);
   };
 
-  // Latest values for the document listener registered while open.
-  const closeRef = useRef<(returnFocus: boolean) => void>(() => {});
-  closeRef.current = (returnFocus: boolean) => {
+  // Latest values for the document listener registered while open. The draft is dropped on
+  // cancel and rebuilt from the applied values when the popover opens again.
+  const closeRef = useRef<(returnFocus: boolean, apply?: boolean) => void>(() => {});
+  closeRef.current = (returnFocus: boolean, apply = true) => {
     if (!open) return;
     setOpen(false);
+    if (returnFocus) buttonRef.current?.focus();
+    if (!apply) return;
     const next = [...draft].sort();
     const current = [...new Set(selected)].sort();
     if (next.length !== current.length || next.some((v, i) => v !== current[i])) onChange(next);
-    if (returnFocus) buttonRef.current?.focus();
   };
 
   useEffect(() => {
@@ -115,7 +118,7 @@ export function MultiSelect({
       // Handled here: the page's own Escape (leaving TV mode) must not also fire.
       event.preventDefault();
       event.stopPropagation();
-      closeRef.current(true);
+      closeRef.current(true, false);
     }
   };
 

@@ -1,10 +1,9 @@
 'use client';
 
-import { type OverviewQuery, viewKey } from '../../lib/overview-params';
-import type { Overview } from '../../lib/queries/overview.types';
+import { OVERVIEW_EVENTS } from '@/lib/contract/live-channel';
+import type { Overview } from '@/lib/contract/overview';
+import { type OverviewQuery, viewKey } from '@/lib/web/overview-params';
 import { type LiveData, useLiveView } from './useLiveView';
-
-const EVENTS = { subscribe: 'subscribe', push: 'overview' } as const;
 
 /** Live data for one dashboard view (Socket.IO `subscribe` → `overview`; polls while the socket is down). */
 export function useLiveOverview(query: OverviewQuery, initial: { key: string; data: Overview }): LiveData<Overview> {
@@ -12,7 +11,7 @@ export function useLiveOverview(query: OverviewQuery, initial: { key: string; da
   return useLiveView({
     key,
     subscription: query,
-    events: EVENTS,
+    events: OVERVIEW_EVENTS,
     url: `/api/v1/overview${key ? `?${key}` : ''}`,
     initial,
   });

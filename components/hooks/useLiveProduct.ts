@@ -1,11 +1,10 @@
 'use client';
 
 import { useMemo } from 'react';
-import { type OverviewQuery, productViewKey, viewKey } from '../../lib/overview-params';
-import type { ProductDetail } from '../../lib/queries/overview.types';
+import { PRODUCT_EVENTS } from '@/lib/contract/live-channel';
+import type { ProductDetail } from '@/lib/contract/overview';
+import { type OverviewQuery, productViewKey, viewKey } from '@/lib/web/overview-params';
 import { type LiveData, useLiveView } from './useLiveView';
-
-const EVENTS = { subscribe: 'product:subscribe', push: 'product' } as const;
 
 /**
  * Live data for one product page (Socket.IO `product:subscribe` → `product`; polls the product
@@ -22,7 +21,7 @@ export function useLiveProduct(
   return useLiveView({
     key,
     subscription,
-    events: EVENTS,
+    events: PRODUCT_EVENTS,
     url: `/api/v1/products/${encodeURIComponent(sku)}${search ? `?${search}` : ''}`,
     initial,
   });

@@ -2,7 +2,8 @@
 
 import { usePathname, useRouter } from 'next/navigation';
 import { useCallback, useOptimistic, useTransition } from 'react';
-import { type OverviewQuery, QUERY_KEYS, viewKey } from '../../lib/overview-params';
+import { useViewPath } from '@/components/embed/EmbedContext';
+import { type OverviewQuery, QUERY_KEYS, viewKey } from '@/lib/web/overview-params';
 
 /** Where a view is shown: a page may send some views elsewhere (the store page, several stores). */
 export type ViewRoute = (next: OverviewQuery) => string;
@@ -21,11 +22,13 @@ export function useViewQuery(serverQuery: OverviewQuery, route?: ViewRoute) {
   const pathname = usePathname();
   const [isPending, startTransition] = useTransition();
   const [query, setOptimisticQuery] = useOptimistic(serverQuery);
+  // A route answers with Pulse's paths; in an embed they become the embed's.
+  const viewPath = useViewPath();
 
   const navigate = useCallback(
     (next: OverviewQuery, { replace = false }: { replace?: boolean } = {}) => {
       const search = withDisplayParams(viewKey(next));
-      const path = route?.(next) ?? pathname;
+      const path = route ? viewPath(route(next)) : pathname;
       const href = search ? `${path}?${search}` : path;
       startTransition(() => {
         setOptimisticQuery(next);
@@ -33,7 +36,7 @@ export function useViewQuery(serverQuery: OverviewQuery, route?: ViewRoute) {
         else router.push(href, { scroll: false });
       });
     },
-    [pathname, route, router, setOptimisticQuery],
+    [pathname, route, router, setOptimisticQuery, viewPath],
   );
 
   return { query, navigate, isPending };

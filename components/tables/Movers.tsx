@@ -1,14 +1,14 @@
-import Link from 'next/link';
-import { formatChangePercent, formatMoney, formatSigned } from '../../lib/format';
-import type { OverviewQuery } from '../../lib/overview-params';
-import type { Overview, ProductChange } from '../../lib/queries/overview.types';
-import { productHref } from '../common/Breadcrumbs';
-import { Card } from '../common/Card';
-import { cx } from '../common/cx';
-import { TEXT_LINK } from '../common/link-class';
-import { TileMeta } from '../common/TileMeta';
+import { productHref } from '@/components/common/Breadcrumbs';
+import { Card } from '@/components/common/Card';
+import { cx } from '@/components/common/cx';
+import { TEXT_LINK } from '@/components/common/link-class';
+import { TileMeta } from '@/components/common/TileMeta';
+import { ViewLink } from '@/components/embed/EmbedContext';
+import type { Overview, ProductChange } from '@/lib/contract/overview';
+import { comparedWith, formatChangePercent, formatMoney, formatSigned } from '@/lib/domain/format';
+import type { OverviewQuery } from '@/lib/web/overview-params';
 
-/** Products whose revenue moved most against the previous period of equal length. */
+/** Products whose revenue moved most against the period compared with (`compare`). */
 export function Movers({
   overview,
   query,
@@ -23,7 +23,7 @@ export function Movers({
   return (
     <Card
       title="Movers"
-      description="Biggest revenue changes vs the previous period"
+      description={`Biggest revenue changes vs ${comparedWith(overview.previous.compare, overview.range)}`}
       className={className}
       data-testid="movers"
       action={<TileMeta tile="movers" overview={overview} query={query} subject="the movers" />}
@@ -78,14 +78,14 @@ function MoverList({
               className="flex items-baseline justify-between gap-3 border-b border-border/70 py-1.5 last:border-b-0"
             >
               <span className="min-w-0">
-                <Link
+                <ViewLink
                   href={productHref(p.sku, query)}
                   data-testid="product-link"
                   className={cx(TEXT_LINK, 'block truncate font-medium')}
                   title={`${p.name} (${p.sku})`}
                 >
                   {p.name}
-                </Link>
+                </ViewLink>
                 <span className="block truncate text-xs text-muted-foreground">
                   {formatMoney(p.revenue_cents)} <span className="text-subtle-foreground">from</span>{' '}
                   {formatMoney(p.previous_revenue_cents)}

@@ -1,7 +1,7 @@
 'use client';
 
 import { useId } from 'react';
-import { cx } from '../common/cx';
+import { cx } from '@/components/common/cx';
 import { THEMES, type ThemePreference } from './theme';
 import { setThemePreference, useTheme } from './useTheme';
 

@@ -1,5 +1,5 @@
 // npm run db:migrate — create the database if needed and apply migrations.
-import { fail, step } from '../lib/progress';
+import { fail, step } from '@/scripts/lib/progress';
 import { migrate, provideDatabase } from './database';
 
 const command = process.argv[2];

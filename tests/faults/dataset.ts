@@ -1,9 +1,9 @@
 // A seeded dataset for the fault tests, in production order: simulator sales (mostly live,
 // some hours or days late, some a little or far in the future), refunds of some of them,
 // exact redeliveries (right away or much later) and malformed messages of every kind.
-import type { SaleEventJson } from '../../lib/sales-event';
-import { createRng, createWorld, type Rng } from '../../workers/simulator/catalog';
-import { SaleGenerator } from '../../workers/simulator/generate';
+import type { SaleEventJson } from '@/lib/domain/sales-event';
+import { createRng, createWorld, type Rng } from '@/workers/simulator/catalog';
+import { SaleGenerator } from '@/workers/simulator/generate';
 
 export interface Outgoing {
   key: Buffer | string | null;

@@ -3,9 +3,9 @@
 // pool, or after `max` of them every transaction waits forever — how a worker once stopped for
 // good after a few database blips.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPrisma } from '../../lib/db';
-import { waitFor } from '../../scripts/lib/processes';
-import { createTestDatabase, type TestDatabase } from '../support/stack';
+import { createPrisma } from '@/lib/db';
+import { waitFor } from '@/scripts/lib/processes';
+import { createTestDatabase, type TestDatabase } from '@/tests/support/stack';
 import { sleep } from './harness';
 
 const APP = 'pulse-faults-pool';

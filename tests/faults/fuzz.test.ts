@@ -6,12 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeSaleEvent } from '../../lib/sales-event';
-import { REJECT_REASONS, REPORTING_CURRENCY } from './contract';
+import { decodeSaleEvent } from '@/lib/domain/sales-event';
+import { REJECT_REASONS, REPORTING_CURRENCY } from '@/tests/support/contract';
+import { judge } from '@/tests/support/model';
 import { buildDataset } from './dataset';
 import { fuzzPayloads } from './fuzz';
 import { Differences, KAFKA_PORT, PORT_BASE } from './harness';
-import { judge } from './model';
 import { Scenario, seedFor } from './scenario';
 
 const PAYLOADS = 12_000;

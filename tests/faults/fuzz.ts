@@ -3,9 +3,10 @@
 // lone surrogates, nested junk), text-level mutations of the JSON (cuts, deleted or inserted
 // characters), byte-level damage (bit flips, invalid UTF-8, UTF-16, BOM), plain garbage, and
 // exact copies of earlier payloads.
-import { createRng, createWorld, type Rng } from '../../workers/simulator/catalog';
-import { SaleGenerator } from '../../workers/simulator/generate';
-import { judge } from './model';
+
+import { judge } from '@/tests/support/model';
+import { createRng, createWorld, type Rng } from '@/workers/simulator/catalog';
+import { SaleGenerator } from '@/workers/simulator/generate';
 
 export interface FuzzPayload {
   /** What was done, for failure messages. */
@@ -81,6 +82,13 @@ const NUMBERS = [
   -1e308,
   150,
   151,
+  // The sanity bounds (model BOUNDS): quantity 10^6, unit price and amount 10^12.
+  999_999,
+  1_000_000,
+  1_000_001,
+  10 ** 12 - 1,
+  10 ** 12,
+  10 ** 12 + 1,
   Number.MAX_SAFE_INTEGER,
   Number.MIN_SAFE_INTEGER,
 ];
@@ -263,6 +271,57 @@ function garbage(rng: Rng): { kind: string; value: Buffer | null } {
   }
 }
 
+/**
+ * Every sanity bound just below, at and just above (model BOUNDS), sent in every run: amounts and
+ * quantities of one line, of several lines, of refunds, and the number of lines.
+ */
+function boundCases(firstLine: (e: Json) => Json): [string, (e: Json) => void][] {
+  const line = (e: Json, patch: Json) => Object.assign(firstLine(e), { discount_cents: 0 }, patch);
+  const cases: [string, (e: Json) => void][] = [];
+  for (const [label, delta] of [
+    ['below', -1],
+    ['at', 0],
+    ['above', 1],
+  ] as const) {
+    cases.push(
+      [`quantity ${label} 10^6`, (e) => line(e, { quantity: 1_000_000 + delta, unit_price_cents: 1 })],
+      [`unit price ${label} 10^12`, (e) => line(e, { quantity: 1, unit_price_cents: 10 ** 12 + delta })],
+      [`line amount ${label} 10^12`, (e) => line(e, { quantity: 100, unit_price_cents: 10 ** 10 + delta })],
+      [
+        `event amount over two lines ${label} 10^12`,
+        (e) => {
+          const first = line(e, { quantity: 1, unit_price_cents: 5 * 10 ** 11 });
+          e.lines = [first, { ...first, unit_price_cents: 5 * 10 ** 11 + delta }];
+        },
+      ],
+      [
+        `refund amount ${label} 10^12`,
+        (e) => {
+          e.type = 'refund';
+          line(e, { quantity: 4, unit_price_cents: 2.5 * 10 ** 11 + delta, discount_cents: 10 ** 11 });
+        },
+      ],
+      [
+        `${1000 + delta} lines`,
+        (e) => {
+          const first = line(e, { quantity: 1, unit_price_cents: 99 });
+          e.lines = Array.from({ length: 1000 + delta }, () => ({ ...first }));
+        },
+      ],
+    );
+  }
+  cases.push(
+    [
+      'discount equal to a line amount of 10^12',
+      (e) => line(e, { quantity: 2, unit_price_cents: 5 * 10 ** 11, discount_cents: 10 ** 12 }),
+    ],
+    ['quantity 2^53 − 1 at price 1 (once accepted)', (e) => line(e, { quantity: 2 ** 53 - 1, unit_price_cents: 1 })],
+    ['quantity 2^53 at price 0', (e) => line(e, { quantity: 2 ** 53, unit_price_cents: 0 })],
+    ['unit price 1e21', (e) => line(e, { quantity: 1, unit_price_cents: 1e21 })],
+  );
+  return cases;
+}
+
 /** `count` payloads around `now` (event times within the last hour, plus whatever mutations make of them). */
 export function fuzzPayloads(seed: number, count: number, now: number): FuzzPayload[] {
   const rng = createRng(seed);
@@ -301,6 +360,7 @@ export function fuzzPayloads(seed: number, count: number, now: number): FuzzPayl
     'key\u0000nul',
   );
   sent.push({ kind: 'hazard: invalid JSON quoting a NUL', key: null, value: Buffer.from('{"a":\u0000}') });
+  for (const [kind, patch] of boundCases(firstLine)) hazard(`bound: ${kind}`, patch);
   for (let i = sent.length; i < count; i++) {
     const r = rng();
     let payload: FuzzPayload;

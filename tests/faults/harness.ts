@@ -5,14 +5,15 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Kafka, Kafka as KafkaClient, logLevel, Partitioners, type Producer } from 'kafkajs';
 // The harness reads the dead-letter topic, which the workers compress with KAFKA_COMPRESSION.
-import '../../lib/kafka-codecs';
-import { type Managed, root, startNode, waitFor } from '../../scripts/lib/processes';
-import type { Rng } from '../../workers/simulator/catalog';
-import type { TestDatabase } from '../support/stack';
-import { API_FIELDS, INCLUDE_REFUNDS } from './contract';
+import '@/lib/ingest/kafka-codecs';
+import { type Managed, root, startNode, waitFor } from '@/scripts/lib/processes';
+import { API_FIELDS, INCLUDE_REFUNDS } from '@/tests/support/contract';
+import { aovOf, DIMENSIONS, type Expected, expectedFrom, type Figures, ranked } from '@/tests/support/expected';
+import { judge } from '@/tests/support/model';
+import { authedFetch, type TestDatabase } from '@/tests/support/stack';
+import { offsetsIn, topicEnd } from '@/tests/support/topics';
+import type { Rng } from '@/workers/simulator/catalog';
 import type { Outgoing } from './dataset';
-import { aovOf, DIMENSIONS, type Expected, expectedFrom, type Figures } from './expected';
-import { judge } from './model';
 
 export const FAULT_LOG_DIR = path.join(root, '.pulse', 'test-logs', 'faults');
 export const FIGURES_DIR = path.join(root, '.pulse', 'test-results', 'faults');
@@ -93,27 +94,6 @@ export async function producePaced(
   }
 }
 
-export async function createTopics(kafka: Kafka, topics: { topic: string; numPartitions: number }[]): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await admin.createTopics({ waitForLeaders: true, topics: topics.map((t) => ({ ...t, replicationFactor: 1 })) });
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-export async function topicEnd(kafka: Kafka, topic: string): Promise<Map<number, bigint>> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const offsets = await admin.fetchTopicOffsets(topic);
-    return new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 export interface StoredMessage {
   partition: number;
   offset: bigint;
@@ -125,7 +105,7 @@ export interface StoredMessage {
 /** Every message of a topic as it is stored, read with a throw-away consumer group. */
 export async function readTopic(kafka: Kafka, topic: string, groupId: string): Promise<StoredMessage[]> {
   const end = await topicEnd(kafka, topic);
-  const total = [...end.values()].reduce((n, h) => n + h, 0n);
+  const total = offsetsIn(end);
   const out: StoredMessage[] = [];
   if (total === 0n) return out;
   const consumer = kafka.consumer({ groupId, maxBytesPerPartition: 4 * 1024 * 1024 });
@@ -162,29 +142,6 @@ export async function storedProgress(db: TestDatabase, topic: string): Promise<n
     [topic],
   );
   return Number(rows[0]?.n ?? 0);
-}
-
-export async function waitUntilConsumed(
-  kafka: Kafka,
-  db: TestDatabase,
-  topic: string,
-  timeoutMs: number,
-): Promise<void> {
-  const end = await topicEnd(kafka, topic);
-  const total = Number([...end.values()].reduce((n, h) => n + h, 0n));
-  await waitFor(
-    `workers to consume all ${total} messages of ${topic}`,
-    async () => {
-      const rows = await db.query<{ partition: number; next_offset: string }>(
-        'SELECT partition, next_offset FROM consumer_offset WHERE topic = $1',
-        [topic],
-      );
-      const stored = new Map(rows.map((r) => [r.partition, BigInt(r.next_offset)]));
-      return [...end].every(([p, high]) => high === 0n || (stored.get(p) ?? 0n) >= high);
-    },
-    timeoutMs,
-    250,
-  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -406,14 +363,11 @@ const TOTAL_KEYS: (keyof Figures)[] = INCLUDE_REFUNDS
   ? ['revenue', 'orders', 'units', 'gross', 'refunds']
   : ['revenue', 'orders', 'units'];
 
+/** GET from the web server as the test admin (every API route needs a session). */
 async function getJson(url: string): Promise<Record<string, unknown>> {
-  const res = await fetch(url);
+  const res = await authedFetch(url);
   if (!res.ok) throw new Error(`GET ${url} answered ${res.status}: ${await res.text()}`);
   return (await res.json()) as Record<string, unknown>;
-}
-
-function byRevenueThenSku(a: { revenue: number; sku: string }, b: { revenue: number; sku: string }): number {
-  return b.revenue - a.revenue || (a.sku < b.sku ? -1 : 1);
 }
 
 /**
@@ -431,7 +385,7 @@ export async function compareApi(baseUrl: string, expected: Expected, rng: Rng, 
   d.figures('api totals', fromApi(totals), expected.totals, TOTAL_KEYS);
   d.same('api totals.aov', totals[API_FIELDS.aov], aovOf(expected.totals));
 
-  const products = [...expected.products.values()].sort(byRevenueThenSku);
+  const products = ranked(expected.products);
   const top = all.top_products as ApiFigures[] & { sku: string; name: string; category: string }[];
   const wantTop = products.slice(0, 50);
   d.same('api top_products length', top.length, wantTop.length);
@@ -488,10 +442,16 @@ export async function compareTables(
   rejectedAt: Map<string, Set<string>>,
   d: Differences,
 ) {
+  // Hour and day cells from the rollups (every fact rolled up by now), minute cells from the
+  // facts themselves (part 1 of a fact is the whole order), as the dashboard reads them.
   const cells = await db.query<{ grain: string; t: string; revenue: string; orders: string; units: string }>(
     `SELECT grain, (extract(epoch FROM bucket) * 1000)::bigint::text AS t, SUM(revenue_cents)::text AS revenue,
             SUM(orders)::text AS orders, SUM(units)::text AS units
-     FROM sales_rollup WHERE category = '*' GROUP BY grain, bucket`,
+     FROM sales_rollup WHERE category = '*' GROUP BY grain, bucket
+     UNION ALL
+     SELECT 'm', (extract(epoch FROM date_bin('1 minute', occurred_at, timestamptz 'epoch')) * 1000)::bigint::text,
+            SUM(part_revenue[1])::text, count(*) FILTER (WHERE NOT refund)::text, SUM(part_units[1])::text
+     FROM sale_fact GROUP BY 2`,
   );
   for (const grain of ['m', 'h', 'd'] as const) {
     const got = new Map(

@@ -9,8 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningBroker, startKafkaBroker } from '../../scripts/kafka/broker';
-import { waitFor } from '../../scripts/lib/processes';
+import { type RunningBroker, startKafkaBroker } from '@/scripts/kafka/broker';
+import { waitFor } from '@/scripts/lib/processes';
 import { KAFKA_PORT, PORT_BASE, sleep } from './harness';
 import { Scenario, type ScenarioContext, seedFor } from './scenario';
 
@@ -51,10 +51,22 @@ describe('broker restarts and cut database connections under running workers', (
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  /** Wait for `amount` more stored progress (the database may be unreachable meanwhile). */
+  /**
+   * Wait for `amount` more stored progress (the database may be unreachable meanwhile), or for
+   * the workers to have stored everything once the producer is done: fast workers keep up.
+   */
   async function progressBy(ctx: ScenarioContext, amount: number, what: string): Promise<void> {
     const from = await waitFor('the database to answer', ctx.progress, 120_000);
-    await waitFor(what, async () => (await ctx.progress()) >= from + amount, 300_000, 100);
+    const total = ctx.dataset.messages.length;
+    await waitFor(
+      what,
+      async () => {
+        const now = await ctx.progress();
+        return now >= from + amount || (ctx.sent() >= total && now >= total);
+      },
+      300_000,
+      100,
+    );
   }
 
   async function allWorkers(ctx: ScenarioContext, predicate: (status: number | null) => boolean): Promise<boolean> {

@@ -5,17 +5,17 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Kafka, Producer } from 'kafkajs';
-import type { Managed } from '../../scripts/lib/processes';
-import { createRng, type Rng } from '../../workers/simulator/catalog';
-import { createTestDatabase, startWeb, type TestDatabase, uniqueName } from '../support/stack';
-import { INCLUDE_REFUNDS, REJECT_FUTURE_EVENTS } from './contract';
+import type { Managed } from '@/scripts/lib/processes';
+import { INCLUDE_REFUNDS, REJECT_FUTURE_EVENTS } from '@/tests/support/contract';
+import type { Expected } from '@/tests/support/expected';
+import { createTestDatabase, startWeb, type TestDatabase, uniqueName } from '@/tests/support/stack';
+import { createTopics, waitUntilConsumed } from '@/tests/support/topics';
+import { createRng, type Rng } from '@/workers/simulator/catalog';
 import { buildDataset, type Dataset, type Outgoing } from './dataset';
-import type { Expected } from './expected';
 import {
   compareApi,
   compareDlqTopic,
   compareTables,
-  createTopics,
   Differences,
   expectationOf,
   FAULT_LOG_DIR,
@@ -27,7 +27,6 @@ import {
   say,
   storedProgress,
   Workers,
-  waitUntilConsumed,
 } from './harness';
 
 export const PARTITIONS = 6;

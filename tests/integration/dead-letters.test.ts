@@ -3,23 +3,22 @@
 // keeps going past them), the API lists them, and after a configuration change (the worker
 // now reports EUR) re-driving the currency ones counts each event exactly once — however
 // often it is re-driven — while malformed ones re-driven come back as new dead letters.
-import type { Kafka, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Managed } from '../../scripts/lib/processes';
-import { bytes, type SaleJson, sale } from '../support/events';
+import type { Managed } from '@/scripts/lib/processes';
+import { bytes, type SaleJson, sale } from '@/tests/support/events';
 import {
-  connectProducer,
-  createTestDatabase,
-  createTopics,
+  createSalesStack,
+  createTestUser,
+  type SalesStack,
+  signIn,
   startWeb,
   startWorker,
-  type TestDatabase,
-  testBrokers,
-  testKafka,
   uniqueName,
   waitFor,
   waitUntilConsumed,
-} from '../support/stack';
+  webClient,
+  webUrl,
+} from '@/tests/support/stack';
 
 // Integration tests run one file at a time, before the browser tests: the e2e web port's
 // neighbours are free then, and each test run has its own E2E_PORT.
@@ -99,11 +98,7 @@ const MALFORMED: Sent[] = [
 ];
 
 describe('dead letters: list, config change, re-drive (real Kafka, Postgres, worker, web)', () => {
-  const topic = uniqueName('it.dlq.sales').replaceAll('_', '.');
-  const dlqTopic = `${topic}.dlq`;
-  let kafka: Kafka;
-  let producer: Producer;
-  let db: TestDatabase;
+  let stack: SalesStack;
   let env: Record<string, string>;
   let worker: Managed | null = null;
   let web: Managed | null = null;
@@ -113,26 +108,38 @@ describe('dead letters: list, config change, re-drive (real Kafka, Postgres, wor
     sale({ event_id: `usd-${i}`, order_id: `ORD-USD-${i}`, occurred_at: `2026-02-10T09:0${i}:00Z` }),
   );
 
-  const base = `http://127.0.0.1:${PORT}`;
+  // Reading as the test admin; re-driving with the ops token, as a script would, unless told otherwise.
+  const admin = webClient(webUrl(PORT));
   const list = async (qs = ''): Promise<ApiList> => {
-    const res = await fetch(`${base}/api/v1/dead-letters${qs ? `?${qs}` : ''}`);
+    const res = await admin.fetch(`/api/v1/dead-letters${qs ? `?${qs}` : ''}`);
     expect(res.status, qs).toBe(200);
     return (await res.json()) as ApiList;
   };
-  const redrive = (ids: unknown, token: string | null = OPS_TOKEN, port = PORT) =>
-    fetch(`http://127.0.0.1:${port}/api/v1/dead-letters/redrive`, {
+  /** Re-drive with the bearer `token`, or with the admin's session of the server on `port` for 'session', or anonymously for null. */
+  const redrive = async (ids: unknown, token: string | 'session' | null = OPS_TOKEN, port = PORT) =>
+    fetch(`${webUrl(port)}/api/v1/dead-letters/redrive`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        ...(token === 'session'
+          ? await webClient(webUrl(port)).headers()
+          : token
+            ? { authorization: `Bearer ${token}` }
+            : {}),
+      },
       body: typeof ids === 'string' ? ids : JSON.stringify({ ids }),
     });
   const overview = async () =>
-    (await (await fetch(`${base}/api/v1/overview?${WINDOW}`)).json()) as {
+    (await (await admin.fetch(`/api/v1/overview?${WINDOW}`)).json()) as {
       totals: { revenue_cents: number; orders: number };
     };
 
   /** One message per send, so the acknowledgement gives its exact partition and offset. */
   async function produceOne(message: Sent): Promise<void> {
-    const [ack] = await producer.send({ topic, messages: [{ key: message.key, value: message.value }] });
+    const [ack] = await stack.producer.send({
+      topic: stack.topic,
+      messages: [{ key: message.key, value: message.value }],
+    });
     message.partition = ack?.partition;
     message.offset = Number(ack?.baseOffset);
     sent.push(message);
@@ -144,49 +151,38 @@ describe('dead letters: list, config change, re-drive (real Kafka, Postgres, wor
   }
 
   beforeAll(async () => {
-    kafka = testKafka();
-    db = await createTestDatabase('pulse_it_dlq');
-    await createTopics(kafka, [
-      { topic, numPartitions: 3 },
-      { topic: dlqTopic, numPartitions: 1 },
-    ]);
-    producer = await connectProducer(kafka);
-    env = {
-      DATABASE_URL: db.url,
-      KAFKA_BROKERS: testBrokers(),
-      SALES_TOPIC: topic,
-      SALES_DLQ_TOPIC: dlqTopic,
-      WORKER_GROUP_ID: uniqueName('it-dlq-group'),
-      WORKER_SESSION_TIMEOUT_MS: '6000',
-      REPORTING_CURRENCY: 'USD',
-    };
+    stack = await createSalesStack('pulse_it_dlq', 3);
+    env = { ...stack.env, REPORTING_CURRENCY: 'USD' };
     // Poison first, valid sales after it: the worker must not stall on the poison.
     for (const m of MALFORMED) await produceOne({ ...m });
     for (const e of EURO_SALES) {
       await produceOne({ name: e.event_id, key: e.order_id, value: bytes(e), reason: 'currency_mismatch' });
     }
-    await producer.send({ topic, messages: validUsd.map((e) => ({ key: e.order_id, value: bytes(e) })) });
+    await stack.producer.send({
+      topic: stack.topic,
+      messages: validUsd.map((e) => ({ key: e.order_id, value: bytes(e) })),
+    });
     worker = startWorker(env, 'dlq-worker-usd');
-    await waitUntilConsumed(kafka, db, topic);
+    await waitUntilConsumed(stack.kafka, stack.db, stack.topic);
     [web, openWeb] = await Promise.all([
       startWeb({ ...env, OPS_TOKEN }, PORT),
-      // The same server without OPS_TOKEN: ops actions must be off there.
+      // The same server without OPS_TOKEN: only an admin's session opens ops actions there.
       startWeb(env, OPEN_PORT),
     ]);
   });
 
   afterAll(async () => {
     await Promise.all([worker?.stop('SIGKILL'), web?.stop(), openWeb?.stop()]);
-    await producer?.disconnect();
-    await db?.drop();
+    await stack?.stop();
   });
 
   it('lists every rejected message with its reason, source, key and preview, newest first', async () => {
     const body = await list('limit=200');
     expect(body.total).toBe(sent.length);
     expect(body.next_before).toBeNull();
-    const ids = body.dead_letters.map((d) => d.id);
-    expect(ids).toEqual([...ids].sort((a, b) => b - a));
+    // Newest first by the time each was rejected, the id breaking ties.
+    const order = body.dead_letters.map((d) => ({ at: Date.parse(d.received_at), id: d.id }));
+    expect(order).toEqual([...order].sort((a, b) => b.at - a.at || b.id - a.id));
 
     const expectedCounts = new Map<string, number>();
     for (const m of sent) expectedCounts.set(m.reason, (expectedCounts.get(m.reason) ?? 0) + 1);
@@ -201,7 +197,7 @@ describe('dead letters: list, config change, re-drive (real Kafka, Postgres, wor
       ) as ApiDeadLetter;
       expect(found, m.name).toBeDefined();
       expect(found.reason, m.name).toBe(m.reason);
-      expect(found.source.topic).toBe(topic);
+      expect(found.source.topic).toBe(stack.topic);
       expect(found.key).toBe(m.key);
       expect(found.detail.length, m.name).toBeGreaterThan(0);
       expect(found.size).toBe(m.value?.length ?? 0);
@@ -259,7 +255,7 @@ describe('dead letters: list, config change, re-drive (real Kafka, Postgres, wor
       ['reason=DROP%20TABLE', 'reason'],
       ['reason=a&reason=b', 'reason'],
     ]) {
-      const res = await fetch(`${base}/api/v1/dead-letters?${qs}`);
+      const res = await admin.fetch(`/api/v1/dead-letters?${qs}`);
       expect(res.status, qs).toBe(400);
       const body = (await res.json()) as { error: { code: string; param: string; message: string } };
       expect(body.error.code).toBe('invalid_parameter');
@@ -268,21 +264,43 @@ describe('dead letters: list, config change, re-drive (real Kafka, Postgres, wor
     }
   });
 
-  it('refuses re-drive without the right token, and everywhere when OPS_TOKEN is not set', async () => {
+  it('refuses re-drive and the list without a session or the right token; no token at all where OPS_TOKEN is not set', async () => {
     const id = (await list('limit=1')).dead_letters[0]?.id;
-    for (const token of [null, 'wrong-token-wrong-token']) {
-      const res = await redrive([id], token);
-      expect(res.status).toBe(401);
-      expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
-      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
+    for (const port of [PORT, OPEN_PORT]) {
+      for (const token of [null, 'wrong-token-wrong-token']) {
+        const res = await redrive([id], token, port);
+        expect(res.status, `${port} ${token}`).toBe(401);
+        expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
+      }
+      // Reading the dead letters needs the same.
+      const anonymous = await fetch(`${webUrl(port)}/api/v1/dead-letters`);
+      expect(anonymous.status).toBe(401);
     }
+    // Without OPS_TOKEN no bearer token is right, not even another server's.
     const off = await redrive([id], OPS_TOKEN, OPEN_PORT);
-    expect(off.status).toBe(403);
-    expect(((await off.json()) as { error: { code: string; message: string } }).error.message).toMatch(/OPS_TOKEN/);
-    // Reading stays open on both.
-    expect((await fetch(`http://127.0.0.1:${OPEN_PORT}/api/v1/dead-letters`)).status).toBe(200);
+    expect(off.status).toBe(401);
+    expect(((await off.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
+    // An admin's session opens both, OPS_TOKEN or not (an id that does not exist: nothing moves).
+    for (const port of [PORT, OPEN_PORT]) {
+      const res = await redrive([999_999], 'session', port);
+      expect(res.status, String(port)).toBe(200);
+      expect(((await res.json()) as { results: unknown[] }).results).toEqual([{ id: 999_999, status: 'not_found' }]);
+      expect((await webClient(webUrl(port)).fetch('/api/v1/dead-letters')).status).toBe(200);
+    }
+    // A signed-in viewer is no admin: 403 for both.
+    const viewer = { email: 'viewer@pulse.test', password: 'viewer-password-0123', role: 'viewer' } as const;
+    await createTestUser(stack.db, viewer);
+    const cookie = await signIn(webUrl(PORT), viewer.email, viewer.password);
+    const asViewer = await fetch(`${webUrl(PORT)}/api/v1/dead-letters/redrive`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({ ids: [id] }),
+    });
+    expect(asViewer.status).toBe(403);
+    expect(((await asViewer.json()) as { error: { code: string } }).error.code).toBe('forbidden');
+    expect((await fetch(`${webUrl(PORT)}/api/v1/dead-letters`, { headers: { cookie } })).status).toBe(403);
     // Nothing was re-driven.
-    const rows = await db.query<{ n: string }>('SELECT count(*) AS n FROM dead_letter WHERE redrive_count > 0');
+    const rows = await stack.db.query<{ n: string }>('SELECT count(*) AS n FROM dead_letter WHERE redrive_count > 0');
     expect(Number(rows[0]?.n)).toBe(0);
   });
 
@@ -312,18 +330,18 @@ describe('dead letters: list, config change, re-drive (real Kafka, Postgres, wor
       topic: string;
       results: { id: number; status: string; to?: { topic: string; partition: number; offset: number } }[];
     };
-    expect(firstBody.topic).toBe(topic);
+    expect(firstBody.topic).toBe(stack.topic);
     expect(firstBody.results.map((r) => [r.id, r.status])).toEqual([
       ...ids.map((id) => [id, 'redriven']),
       [999_999, 'not_found'],
     ]);
     for (const r of firstBody.results.slice(0, 4)) {
       // Back to the topic, in the partition the original was read from.
-      expect(r.to?.topic).toBe(topic);
+      expect(r.to?.topic).toBe(stack.topic);
       expect(r.to?.partition).toBe(currency.find((d) => d.id === r.id)?.source.partition);
     }
 
-    await waitUntilConsumed(kafka, db, topic);
+    await waitUntilConsumed(stack.kafka, stack.db, stack.topic);
     const once = await overview();
     expect(once.totals.orders).toBe(before.totals.orders + EURO_SALES.length);
     expect(once.totals.revenue_cents).toBe(before.totals.revenue_cents + EURO_REVENUE);
@@ -331,7 +349,7 @@ describe('dead letters: list, config change, re-drive (real Kafka, Postgres, wor
     // Again: the worker drops them as duplicates (same event ids).
     const second = (await (await redrive(ids)).json()) as { results: { status: string }[] };
     expect(second.results.map((r) => r.status)).toEqual(Array(4).fill('redriven'));
-    await waitUntilConsumed(kafka, db, topic);
+    await waitUntilConsumed(stack.kafka, stack.db, stack.topic);
     expect((await overview()).totals).toEqual(once.totals);
 
     const after = await list('reason=currency_mismatch');
@@ -341,7 +359,7 @@ describe('dead letters: list, config change, re-drive (real Kafka, Postgres, wor
       expect(d.redrive?.outcome).toBe('accepted');
       expect(d.redrive?.dead_letter).toBeNull();
     }
-    const counted = await db.query<{ event_id: string }>(
+    const counted = await stack.db.query<{ event_id: string }>(
       "SELECT event_id FROM processed_event WHERE event_id LIKE 'eur-%' ORDER BY event_id",
     );
     expect(counted.map((r) => r.event_id)).toEqual(EURO_SALES.map((e) => e.event_id).sort());
@@ -354,7 +372,7 @@ describe('dead letters: list, config change, re-drive (real Kafka, Postgres, wor
       results: { id: number; status: string; to: { partition: number; offset: number } }[];
     };
     expect(res.results.every((r) => r.status === 'redriven')).toBe(true);
-    await waitUntilConsumed(kafka, db, topic);
+    await waitUntilConsumed(stack.kafka, stack.db, stack.topic);
 
     const now = await list('limit=200');
     expect(now.total).toBe(totalBefore + malformed.length);
@@ -372,7 +390,7 @@ describe('dead letters: list, config change, re-drive (real Kafka, Postgres, wor
       const updated = now.dead_letters.find((d) => d.id === original.id) as ApiDeadLetter;
       expect(updated.redrive?.outcome).toBe('dead_lettered');
       expect(updated.redrive?.dead_letter).toEqual({ id: copy.id, reason: original.reason });
-      const bytesEqual = await db.query<{ same: boolean }>(
+      const bytesEqual = await stack.db.query<{ same: boolean }>(
         'SELECT a.payload = b.payload AS same FROM dead_letter a, dead_letter b WHERE a.id = $1 AND b.id = $2',
         [original.id, copy.id],
       );
@@ -380,10 +398,10 @@ describe('dead letters: list, config change, re-drive (real Kafka, Postgres, wor
     }
 
     // On the topic: the original key and bytes, and where they came from.
-    const reader = kafka.consumer({ groupId: uniqueName('it-dlq-reader') });
+    const reader = stack.kafka.consumer({ groupId: uniqueName('it-dlq-reader') });
     const copies: { key: string | null; value: Buffer | null; headers: Record<string, string> }[] = [];
     await reader.connect();
-    await reader.subscribe({ topic, fromBeginning: true });
+    await reader.subscribe({ topic: stack.topic, fromBeginning: true });
     await reader.run({
       eachMessage: async ({ message }) => {
         if (!message.headers?.['x-redrive-of']) return;
@@ -394,7 +412,7 @@ describe('dead letters: list, config change, re-drive (real Kafka, Postgres, wor
     await waitFor('re-driven copies on the sales topic', async () => copies.length >= 8 + malformed.length, 60_000);
     await reader.disconnect();
     const json = sent.find((m) => m.name === 'truncated JSON') as Sent;
-    const copy = copies.find((c) => c.headers['x-redrive-of'] === `${topic}/${json.partition}/${json.offset}`);
+    const copy = copies.find((c) => c.headers['x-redrive-of'] === `${stack.topic}/${json.partition}/${json.offset}`);
     expect(copy?.key).toBe(json.key);
     expect(copy?.value?.equals(json.value as Buffer)).toBe(true);
     expect(Date.parse(copy?.headers['x-redriven-at'] ?? '')).toBeGreaterThan(Date.now() - 600_000);

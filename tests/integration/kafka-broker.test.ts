@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Consumer, Kafka, logLevel, Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningBroker, startKafkaBroker } from '../../scripts/kafka/broker';
+import { type RunningBroker, startKafkaBroker } from '@/scripts/kafka/broker';
 
 // Not 9092/9093, so a developer's broker may keep running alongside.
 const PORT = 19192;

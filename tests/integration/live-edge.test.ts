@@ -6,16 +6,24 @@ import { request as httpRequest } from 'node:http';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createPrisma } from '../../lib/db';
-import { toOverviewQuery, viewKey } from '../../lib/overview-params';
-import { applySalesBatch } from '../../lib/queries/apply-sales-batch';
-import { decodeSaleEvent, type SaleEvent } from '../../lib/sales-event';
-import type { Managed } from '../../scripts/lib/processes';
-import { bytes, sale } from '../support/events';
-import { type Sample, scrape, sum } from '../support/metrics';
-import { createTestDatabase, startWeb, type TestDatabase, testBrokers, uniqueName, waitFor } from '../support/stack';
+import { createPrisma } from '@/lib/db';
+import { toOverviewQuery, viewKey } from '@/lib/web/overview-params';
+import type { Managed } from '@/scripts/lib/processes';
+import { salesApplier } from '@/tests/support/applied-sales';
+import { sale } from '@/tests/support/events';
+import { type Sample, scrape, sum } from '@/tests/support/metrics';
+import {
+  adminCookie,
+  authedFetch,
+  createTestDatabase,
+  startWeb,
+  type TestDatabase,
+  testTopic,
+  waitFor,
+  webEnv,
+} from '@/tests/support/stack';
 
-const TOPIC = uniqueName('it.edge').replaceAll('_', '.');
+const TOPIC = testTopic('it.edge');
 /** Abuse server: the subscribe rate and per-address cap lifted, so the other limits are what hold. */
 const OPEN_PORT = 3900 + (process.pid % 40);
 /** Strict server: tiny limits, a trusted proxy (X-Forwarded-For picks the address) and one listed origin. */
@@ -26,7 +34,9 @@ const DAY_MS = 86_400_000;
 
 const MB = 1024 * 1024;
 const url = (port: number, path = '') => `http://127.0.0.1:${port}${path}`;
-const metrics = (port: number) => scrape(url(port, '/metrics'));
+/** The test admin's session at the server on `port` (sockets and /metrics need one). */
+const session = async (port: number) => ({ cookie: await adminCookie(url(port)) });
+const metrics = async (port: number) => scrape(url(port, '/metrics'), await session(port));
 const refusals = (m: Sample[], limit: string) => sum(m, 'pulse_web_live_refusals_total', { limit });
 const HANDSHAKE = '/socket.io/?EIO=4&transport=polling';
 
@@ -36,13 +46,19 @@ interface Client {
   errors: { code: string; message: string }[];
 }
 
-/** A socket.io client; resolves once connected, or with the connect error. */
-async function client(port: number, headers: Record<string, string> = {}): Promise<Client & { refused?: Error }> {
+/** A socket.io client signed in as the test admin (unless `anonymous`); resolves once connected, or with the connect error. */
+async function client(
+  port: number,
+  headers: Record<string, string> = {},
+  anonymous = false,
+): Promise<Client & { refused?: Error }> {
   const socket = io(url(port), {
     transports: ['websocket'],
     forceNew: true,
     reconnection: false,
-    extraHeaders: headers,
+    // Each handshake reads its session from the database: 300 at once take a while on a busy machine.
+    timeout: 60_000,
+    extraHeaders: anonymous ? headers : { ...(await session(port)), ...headers },
   });
   const c: Client = { socket, pushes: [], errors: [] };
   socket.on('overview', (push: { key: string }) => c.pushes.push({ key: push.key }));
@@ -76,13 +92,15 @@ function get(
   });
 }
 
-/** A raw WebSocket to the Engine.IO endpoint, as any page could open one: every frame it receives. */
+/** A raw WebSocket to the Engine.IO endpoint, as any page could open one (with the admin's cookie): every frame it receives. */
 async function rawSocket(
   port: number,
   origin: string,
   frames: string[],
 ): Promise<{ opened: boolean; status?: number; received: string[] }> {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket`, { headers: { origin } });
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket`, {
+    headers: { origin, ...(await session(port)) },
+  });
   const received: string[] = [];
   ws.on('message', (data) => received.push(data.toString()));
   const outcome = await new Promise<{ opened: boolean; status?: number }>((resolve) => {
@@ -95,8 +113,17 @@ async function rawSocket(
     for (const frame of frames) {
       ws.send(frame);
       await new Promise((resolve) => setTimeout(resolve, 300));
+      // CONNECT is answered once the session is read: events sent before that would be dropped.
+      if (frame === '40') {
+        await waitFor('the CONNECT answer', async () => received.some((f) => /^4[04]/.test(f)), 10_000, 20).catch(
+          () => undefined,
+        );
+      }
     }
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Time for a first overview (a page of another origin must get none).
+    await waitFor('an overview', async () => received.some((f) => f.startsWith('42["overview"')), 5000, 50).catch(
+      () => undefined,
+    );
   } else {
     await new Promise((resolve) => setTimeout(resolve, 500)); // anything sent after a refusal would land now
   }
@@ -124,48 +151,34 @@ describe('web edge: live updates under abuse (production web servers, real Postg
     // Six thousand sales over the last 30 days, so every 30-day view costs real queries.
     const prisma = createPrisma(db.url, 2);
     try {
+      const apply = salesApplier(prisma, TOPIC);
       const now = Date.now();
       for (let batch = 0; batch < SALES / 500; batch++) {
-        const accepted = Array.from({ length: 500 }, (_, i) => {
-          const n = batch * 500 + i;
-          const decoded = decodeSaleEvent(
-            bytes(
-              sale({
-                event_id: `edge-${n}`,
-                order_id: `ord-edge-${n}`,
-                occurred_at: new Date(now - ((n * 7919) % (30 * DAY_MS))).toISOString(),
-                store_id: `S-${n % 40}`,
-                lines: [
-                  {
-                    sku: `SKU-${n % 300}`,
-                    name: `Item ${n % 300}`,
-                    category: `C${n % 9}`,
-                    quantity: 1 + (n % 3),
-                    unit_price_cents: 500 + (n % 50) * 10,
-                  },
-                ],
-              }),
-            ),
-            'USD',
-          );
-          if (!decoded.ok) throw new Error(decoded.detail);
-          return { offset: BigInt(n), event: decoded.event satisfies SaleEvent };
-        });
-        await applySalesBatch(prisma, {
-          clusterId: 'test-cluster',
-          topic: TOPIC,
-          partition: 0,
-          lastOffset: BigInt(batch * 500 + 499),
-          lastMessageAt: new Date(),
-          highWatermark: BigInt(SALES),
-          accepted,
-          rejected: [],
-        });
+        await apply(
+          Array.from({ length: 500 }, (_, i) => {
+            const n = batch * 500 + i;
+            return sale({
+              event_id: `edge-${n}`,
+              order_id: `ord-edge-${n}`,
+              occurred_at: new Date(now - ((n * 7919) % (30 * DAY_MS))).toISOString(),
+              store_id: `S-${n % 40}`,
+              lines: [
+                {
+                  sku: `SKU-${n % 300}`,
+                  name: `Item ${n % 300}`,
+                  category: `C${n % 9}`,
+                  quantity: 1 + (n % 3),
+                  unit_price_cents: 500 + (n % 50) * 10,
+                },
+              ],
+            });
+          }),
+        );
       }
     } finally {
       await prisma.$disconnect();
     }
-    const env = { DATABASE_URL: db.url, SALES_TOPIC: TOPIC, KAFKA_BROKERS: testBrokers(), LOG_LEVEL: 'warn' };
+    const env = webEnv(db.url, TOPIC);
     [open, strict] = await Promise.all([
       startWeb(
         { ...env, WEB_SUBSCRIBE_BURST: '1000000', WEB_SUBSCRIBE_RATE: '1000000', WEB_MAX_SOCKETS_PER_IP: '1000' },
@@ -194,7 +207,7 @@ describe('web edge: live updates under abuse (production web servers, real Postg
 
   it('1,000 rapid subscribes from one socket: one room while connected, none after; API fast; RSS bounded', async () => {
     // Warm up (compiled routes, pools) so the memory figures compare like with like.
-    expect((await fetch(url(OPEN_PORT, '/api/v1/overview?range=30d'))).status).toBe(200);
+    expect((await authedFetch(url(OPEN_PORT, '/api/v1/overview?range=30d'))).status).toBe(200);
     const warm = await client(OPEN_PORT);
     warm.socket.emit('subscribe', { range: '30d' });
     await waitFor('a first push', async () => warm.pushes.length > 0, 15_000, 20);
@@ -223,7 +236,7 @@ describe('web edge: live updates under abuse (production web servers, real Postg
 
     // The HTTP API keeps its own pool: it answers promptly right after the burst.
     const started = performance.now();
-    const api = await fetch(url(OPEN_PORT, '/api/v1/overview?range=30d'));
+    const api = await authedFetch(url(OPEN_PORT, '/api/v1/overview?range=30d'));
     const apiMs = performance.now() - started;
     expect(api.status).toBe(200);
     expect(apiMs).toBeLessThan(2000);
@@ -258,7 +271,7 @@ describe('web edge: live updates under abuse (production web servers, real Postg
     const apiTimes: number[] = [];
     for (let i = 0; i < 5; i++) {
       const started = performance.now();
-      expect((await fetch(url(OPEN_PORT, `/api/v1/overview?range=30d&store=S-${i}`))).status).toBe(200);
+      expect((await authedFetch(url(OPEN_PORT, `/api/v1/overview?range=30d&store=S-${i}`))).status).toBe(200);
       apiTimes.push(performance.now() - started);
     }
     await waitFor(
@@ -313,8 +326,13 @@ describe('web edge: live updates under abuse (production web servers, real Postg
     expect(plain.refused).toBeUndefined();
     const spoofed = await client(STRICT_PORT, { origin: 'https://evil.example' });
     expect(spoofed.refused?.message).toBe('websocket error');
-    await closeAll([plain, spoofed], STRICT_PORT);
-    expect(refusals(await metrics(STRICT_PORT), 'origin')).toBe(5);
+    // Without a session (or an embed token) the handshake is refused, with the reason.
+    const nobody = await client(STRICT_PORT, {}, true);
+    expect(nobody.refused?.message).toMatch(/sign in/);
+    await closeAll([plain, spoofed, nobody], STRICT_PORT);
+    const m = await metrics(STRICT_PORT);
+    expect(refusals(m, 'origin')).toBe(5);
+    expect(refusals(m, 'unauthorized')).toBe(1);
   });
 
   it('per-address and per-process socket caps refuse the handshake with the reason, and count it', async () => {
@@ -347,14 +365,24 @@ describe('web edge: live updates under abuse (production web servers, real Postg
 
     // Two CONNECTs in one polling request would be two sockets (and two views) on one
     // connection — Socket.IO itself drops a second one only once the first has finished.
-    const own = { origin: url(STRICT_PORT) };
+    const own = { origin: url(STRICT_PORT), ...(await session(STRICT_PORT)) };
     const { sid } = JSON.parse((await get(STRICT_PORT, HANDSHAKE, own)).body.slice(1)) as { sid: string };
     await get(STRICT_PORT, `${HANDSHAKE}&sid=${sid}`, own, 'POST', '40\x1e40');
-    const packets = (await get(STRICT_PORT, `${HANDSHAKE}&sid=${sid}`, own)).body.split('\x1e');
+    // The first waits for its session to be read, so the second's refusal may come first, in an earlier poll.
+    const packets: string[] = [];
+    await waitFor(
+      'both answers',
+      async () => {
+        packets.push(...(await get(STRICT_PORT, `${HANDSHAKE}&sid=${sid}`, own)).body.split('\x1e'));
+        return packets.length >= 2;
+      },
+      10_000,
+      0,
+    );
     await get(STRICT_PORT, `${HANDSHAKE}&sid=${sid}`, own, 'POST', '1');
     expect(packets).toHaveLength(2);
-    expect(packets[0]).toMatch(/^40\{"sid"/);
-    expect(packets[1]).toMatch(/^44\{"message":"one live-update socket per connection"/);
+    expect(packets.filter((p) => /^40\{"sid"/.test(p))).toHaveLength(1);
+    expect(packets.filter((p) => /^44\{"message":"one live-update socket per connection"/.test(p))).toHaveLength(1);
     m = await metrics(STRICT_PORT);
     expect(refusals(m, 'sockets_per_connection')).toBe(1);
   });

@@ -7,14 +7,18 @@ import type { PrismaClient } from '@prisma/client';
 import { Server } from 'socket.io';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LiveHub, LivePush } from '../../lib/live-hub';
-import type { ProductDetail } from '../../lib/queries/overview.types';
-import { decodeSaleEvent, type SaleEvent } from '../../lib/sales-event';
-import { bytes, type SaleJson, sale } from '../support/events';
-import { createTestDatabase, type TestDatabase, uniqueName, waitFor } from '../support/stack';
+import type { ProductDetail } from '@/lib/contract/overview';
+import { decodeSaleEvent, type SaleEvent } from '@/lib/domain/sales-event';
+import type { UserPrincipal } from '@/lib/web/auth/principal';
+import type { LiveHub, LivePush } from '@/lib/web/live/hub';
+import { bytes, type SaleJson, sale } from '@/tests/support/events';
+import { createTestDatabase, type TestDatabase, testTopic, waitFor } from '@/tests/support/stack';
+
+/** An admin with no scope: every socket of this test sees everything. */
+const EVERYTHING: UserPrincipal = { kind: 'user', userId: '1', email: 'hub@test', name: '', role: 'admin', scope: {} };
 
 const SKU = 'LIVE-1';
-const TOPIC = uniqueName('it.live').replaceAll('_', '.');
+const TOPIC = testTopic('it.live');
 
 interface Viewer {
   socket: Socket;
@@ -29,7 +33,7 @@ describe('live hub: product pages over Socket.IO (real Postgres NOTIFY, real Soc
   let ioServer: Server;
   let hub: LiveHub;
   let url: string;
-  let applySalesBatch: typeof import('../../lib/queries/apply-sales-batch').applySalesBatch;
+  let applySalesBatch: typeof import('@/lib/queries/ingest/apply-sales-batch').applySalesBatch;
   const viewers: Viewer[] = [];
   /** Product loads per room key (the view's canonical key). */
   const loads = new Map<string, number>();
@@ -82,19 +86,19 @@ describe('live hub: product pages over Socket.IO (real Postgres NOTIFY, real Soc
     process.env.LOG_LEVEL = 'warn';
     const [{ LiveHub: Hub, liveView, liveLimitsFrom }, views, batch, { db: sharedDb }, { logger }, { env }] =
       await Promise.all([
-        import('../../lib/live-hub'),
-        import('../../lib/live-views'),
-        import('../../lib/queries/apply-sales-batch'),
-        import('../../lib/db'),
-        import('../../lib/logger'),
-        import('../../lib/env'),
+        import('@/lib/web/live/hub'),
+        import('@/lib/web/live/views'),
+        import('@/lib/queries/ingest/apply-sales-batch'),
+        import('@/lib/db'),
+        import('@/lib/logger'),
+        import('@/lib/env'),
       ]);
     applySalesBatch = batch.applySalesBatch;
     prisma = sharedDb();
     const counted = liveView({
       ...views.productViewSpec,
       load: (subscription) => {
-        const key = views.productViewSpec.parse({ ...subscription.query, sku: subscription.sku }).key;
+        const key = views.productViewSpec.parse({ ...subscription.query, sku: subscription.sku }, EVERYTHING).key;
         loads.set(key, (loads.get(key) ?? 0) + 1);
         return views.productViewSpec.load(subscription);
       },
@@ -106,6 +110,8 @@ describe('live hub: product pages over Socket.IO (real Postgres NOTIFY, real Soc
       views: [liveView(views.overviewViewSpec), counted],
       limits: liveLimitsFrom(env()),
       idleRefreshMs: 3_600_000, // only commits push here: the test counts pushes
+      // Rooms and pushes are under test here, not sign-in (tests/integration/access.test.ts).
+      authenticate: async () => ({ principal: EVERYTHING }),
     });
     ioServer = new Server(http, { serveClient: false, ...hub.serverOptions() });
     await hub.start(ioServer);
@@ -119,8 +125,8 @@ describe('live hub: product pages over Socket.IO (real Postgres NOTIFY, real Soc
     await hub?.stop();
     await new Promise((resolve) => ioServer?.close(resolve));
     const [{ disconnectDb }, { disconnectLiveDb }] = await Promise.all([
-      import('../../lib/db'),
-      import('../../lib/live-views'),
+      import('@/lib/db'),
+      import('@/lib/web/live/views'),
     ]);
     await Promise.all([disconnectDb(), disconnectLiveDb()]);
     await db?.drop();
@@ -188,6 +194,24 @@ describe('live hub: product pages over Socket.IO (real Postgres NOTIFY, real Soc
     await new Promise((resolve) => setTimeout(resolve, 2500));
     expect(a.pushes).toHaveLength(before);
     expect(loads.get(`sku=${SKU}&range=15m`)).toBeUndefined();
+  });
+
+  it('keys a room by its comparison and pushes when a commit lands in the compared period only', async () => {
+    const [a] = viewers as [Viewer];
+    const yesterday = watch({ sku: SKU, range: '15m', compare: 'yesterday' });
+    await waitFor('first answer', async () => yesterday.pushes.length === 1, 15_000, 20);
+    expect(yesterday.pushes[0]?.data.compare).toBe('yesterday');
+    expect(yesterday.pushes[0]?.data.previous_totals.orders).toBe(0);
+    const before = a.pushes.length;
+    loads.clear();
+    // Yesterday, 5 minutes before this minute: outside the plain 15 min view and its previous 15 min.
+    await commitSale({ occurred_at: new Date(Date.now() - 86_400_000 - 300_000).toISOString() });
+    await waitFor('the push to the compared view', async () => yesterday.pushes.length === 2, 15_000, 20);
+    expect(yesterday.pushes[1]?.data.previous_totals.orders).toBe(1);
+    expect(yesterday.pushes[1]?.data.totals).toEqual(yesterday.pushes[0]?.data.totals);
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // a push to the plain view would land now
+    expect(a.pushes).toHaveLength(before);
+    expect(Object.fromEntries(loads)).toEqual({ [`sku=${SKU}&range=15m&compare=yesterday`]: 1 });
   });
 
   it('re-subscribing after a reconnect answers again at once', async () => {

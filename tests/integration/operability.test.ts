@@ -9,29 +9,31 @@ import { Kafka, logLevel, type Producer } from 'kafkajs';
 import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPrisma } from '../../lib/db';
-import { type RunningBroker, startKafkaBroker } from '../../scripts/kafka/broker';
-import type { Managed } from '../../scripts/lib/processes';
-import { bytes, type SaleJson, sale } from '../support/events';
-import { expectedOverview } from '../support/expected';
-import { all, scrape, sum } from '../support/metrics';
+import { createPrisma } from '@/lib/db';
+import { type RunningBroker, startKafkaBroker } from '@/scripts/kafka/broker';
+import type { Managed } from '@/scripts/lib/processes';
+import { bytes, type SaleJson, sale } from '@/tests/support/events';
+import { expectedOverview } from '@/tests/support/expected';
+import { all, scrape, sum } from '@/tests/support/metrics';
 import {
   connectProducer,
-  createTestDatabase,
+  createSalesStack,
   createTopics,
+  type SalesStack,
   serverUrl,
+  socketOptions,
   startWeb,
   startWorker,
   TEST_APPLICATION_NAME,
-  type TestDatabase,
-  testBrokers,
-  testKafka,
   uniqueName,
   waitFor,
   waitUntilConsumed,
-} from '../support/stack';
+  webClient,
+  webUrl,
+} from '@/tests/support/stack';
 
 const WEB_PORT = 3500 + (process.pid % 40);
+const OPS_TOKEN = 'operability-ops-token-0123456789';
 const WORKER_PORT = 9500 + (process.pid % 40);
 const WINDOW_FROM = '2026-02-01T10:00:00Z';
 const WINDOW_TO = '2026-02-01T11:00:00Z';
@@ -106,27 +108,25 @@ async function waitForReadyz(port: number, status: number, what: string, timeout
 }
 
 describe('operability: health, readiness and metrics (real Kafka, Postgres, processes)', () => {
-  const topic = uniqueName('it.ops').replaceAll('_', '.');
-  const dlqTopic = `${topic}.dlq`;
-  let kafka: Kafka;
-  let producer: Producer;
-  let db: TestDatabase;
+  let stack: SalesStack;
   let env: Record<string, string>;
   let worker: Managed | null = null;
   let web: Managed | null = null;
   /** Every distinct valid sale produced to `topic`. */
   const produced: SaleJson[] = [];
   const workerMetrics = () => scrape(`http://127.0.0.1:${WORKER_PORT}/metrics`);
-  const webMetrics = () => scrape(`http://127.0.0.1:${WEB_PORT}/metrics`);
+  // As Prometheus scrapes the web process: with the ops token (no session, no database read).
+  const webMetrics = () => scrape(`${webUrl(WEB_PORT)}/metrics`, { authorization: `Bearer ${OPS_TOKEN}` });
+  const admin = webClient(webUrl(WEB_PORT));
 
-  async function produce(messages: Outgoing[], to = topic, via = producer) {
+  async function produce(messages: Outgoing[], to = stack.topic, via = stack.producer) {
     for (let i = 0; i < messages.length; i += 500) {
       await via.send({ topic: to, messages: messages.slice(i, i + 500) });
     }
   }
 
   async function processedCount(): Promise<number> {
-    const rows = await db.query<{ n: string }>('SELECT count(*) AS n FROM processed_event');
+    const rows = await stack.db.query<{ n: string }>('SELECT count(*) AS n FROM processed_event');
     return Number(rows[0]?.n);
   }
 
@@ -140,40 +140,24 @@ describe('operability: health, readiness and metrics (real Kafka, Postgres, proc
     }
   }
 
-  const dbName = () => new URL(db.url).pathname.slice(1);
+  const dbName = () => new URL(stack.db.url).pathname.slice(1);
 
   beforeAll(async () => {
-    kafka = testKafka();
-    db = await createTestDatabase('pulse_it_ops');
-    await createTopics(kafka, [
-      { topic, numPartitions: 3 },
-      { topic: dlqTopic, numPartitions: 1 },
-    ]);
-    producer = await connectProducer(kafka);
-    env = {
-      DATABASE_URL: db.url,
-      KAFKA_BROKERS: testBrokers(),
-      SALES_TOPIC: topic,
-      SALES_DLQ_TOPIC: dlqTopic,
-      WORKER_GROUP_ID: uniqueName('it-ops-group'),
-      WORKER_SESSION_TIMEOUT_MS: '6000',
-      WORKER_HTTP_PORT: String(WORKER_PORT),
-      HOST: '127.0.0.1',
-    };
+    stack = await createSalesStack('pulse_it_ops', 3);
+    env = { ...stack.env, WORKER_HTTP_PORT: String(WORKER_PORT), HOST: '127.0.0.1' };
   });
 
   afterAll(async () => {
     await onServer((c) => c.query(`ALTER DATABASE "${dbName()}" ALLOW_CONNECTIONS true`)).catch(() => undefined);
     await worker?.stop('SIGKILL');
     await web?.stop();
-    await producer?.disconnect();
-    await db?.drop();
+    await stack?.stop();
   });
 
   it('gives a pooled connection back when the connection of its transaction is cut', async () => {
     // Prisma closes a failed transaction with ROLLBACK before releasing its connection; on a
     // dead connection the ROLLBACK throws, and unpatched the pool slot stays taken forever.
-    const prisma = createPrisma(db.url, 2);
+    const prisma = createPrisma(stack.db.url, 2);
     try {
       for (let i = 0; i < 4; i++) {
         const cut = prisma.$transaction(async (tx) => {
@@ -202,7 +186,7 @@ describe('operability: health, readiness and metrics (real Kafka, Postgres, proc
     produced.push(...valid);
 
     worker = startWorker(env, 'ops-worker-1');
-    const webStarting = startWeb(env, WEB_PORT);
+    const webStarting = startWeb({ ...env, OPS_TOKEN }, WEB_PORT);
     const health = await waitFor(
       'worker /healthz',
       async () => (await fetch(`http://127.0.0.1:${WORKER_PORT}/healthz`).catch(() => null))?.status === 200,
@@ -214,10 +198,10 @@ describe('operability: health, readiness and metrics (real Kafka, Postgres, proc
     expect(ready.body?.status).toBe('ready');
     expect(checks(ready.body).kafka?.partitions).toEqual([0, 1, 2]);
     expect(checks(ready.body).database?.ok).toBe(true);
-    await waitUntilConsumed(kafka, db, topic);
+    await waitUntilConsumed(stack.kafka, stack.db, stack.topic);
 
     const m = await workerMetrics();
-    const t = { topic };
+    const t = { topic: stack.topic };
     // Consumed counts redeliveries too (e.g. after a rejoin); those are the already-applied ones.
     expect(
       sum(m, 'pulse_worker_events_consumed_total', t) - sum(m, 'pulse_worker_events_already_applied_total', t),
@@ -227,7 +211,7 @@ describe('operability: health, readiness and metrics (real Kafka, Postgres, proc
     const byReason: Record<string, number> = {};
     for (const { reason } of MALFORMED) byReason[reason] = (byReason[reason] ?? 0) + 1;
     for (const [reason, count] of Object.entries(byReason)) {
-      expect(sum(m, 'pulse_worker_events_rejected_total', { topic, reason }), reason).toBe(count);
+      expect(sum(m, 'pulse_worker_events_rejected_total', { topic: stack.topic, reason }), reason).toBe(count);
     }
     expect(sum(m, 'pulse_worker_events_rejected_total', t)).toBe(MALFORMED.length);
     const lag = all(m, 'pulse_worker_consumer_lag');
@@ -248,7 +232,7 @@ describe('operability: health, readiness and metrics (real Kafka, Postgres, proc
     expect(webReady.status).toBe(200);
     expect(checks(webReady.body).database?.ok).toBe(true);
     expect(checks(webReady.body).live?.ok).toBe(true);
-    const socket: Socket = io(`http://127.0.0.1:${WEB_PORT}`, { transports: ['websocket'] });
+    const socket: Socket = io(webUrl(WEB_PORT), await socketOptions(webUrl(WEB_PORT), { transports: ['websocket'] }));
     try {
       const first = new Promise((resolve) => socket.once('overview', resolve));
       socket.emit('subscribe', { range: '15m' });
@@ -265,11 +249,13 @@ describe('operability: health, readiness and metrics (real Kafka, Postgres, proc
       );
 
       // A sale happening now reaches the room: a notification, then a pushed update.
+      // (Idle refreshes push every 15 s too: wait for the push that holds the new sales.)
       const live = sales('live', 3, () => new Date().toISOString());
-      const update = new Promise((resolve) => socket.once('overview', resolve));
+      const orders: number[] = [];
+      socket.on('overview', (push: { data: { totals: { orders: number } } }) => orders.push(push.data.totals.orders));
       await produce(asMessages(live));
       produced.push(...live);
-      await update;
+      await waitFor('the pushed update with the new sales', async () => orders.includes(live.length), 60_000, 50);
       w = await webMetrics();
       expect(sum(w, 'pulse_web_live_notifications_total')).toBeGreaterThanOrEqual(1);
       expect(sum(w, 'pulse_web_live_pushes_total', { kind: 'update' })).toBeGreaterThanOrEqual(1);
@@ -282,13 +268,13 @@ describe('operability: health, readiness and metrics (real Kafka, Postgres, proc
       async () => sum(await webMetrics(), 'pulse_web_socket_clients') === 0,
       10_000,
     );
-    const api = await fetch(`http://127.0.0.1:${WEB_PORT}/api/v1/overview?from=${WINDOW_FROM}&to=${WINDOW_TO}`);
+    const api = await admin.fetch(`/api/v1/overview?from=${WINDOW_FROM}&to=${WINDOW_TO}`);
     expect((await api.json()).totals).toEqual(expectedOverview(valid).totals);
     expect(sum(await webMetrics(), 'pulse_web_overview_duration_seconds_count', { source: 'api' })).toBe(1);
   });
 
   it('reports not ready while the database refuses connections, retries, and loses or doubles nothing', async () => {
-    const before = sum(await workerMetrics(), 'pulse_worker_events_accepted_total', { topic });
+    const before = sum(await workerMetrics(), 'pulse_worker_events_accepted_total', { topic: stack.topic });
     const name = dbName();
     // Cut every connection of the worker and web (not the test's own) and refuse new ones.
     await onServer(async (c) => {
@@ -309,7 +295,7 @@ describe('operability: health, readiness and metrics (real Kafka, Postgres, proc
       // The worker keeps trying (with backoff) and keeps its partitions meanwhile.
       await waitFor(
         'a failed batch',
-        async () => sum(await workerMetrics(), 'pulse_worker_batch_failures_total', { topic }) > 0,
+        async () => sum(await workerMetrics(), 'pulse_worker_batch_failures_total', { topic: stack.topic }) > 0,
         30_000,
       );
       expect(worker?.child.exitCode).toBeNull();
@@ -320,9 +306,9 @@ describe('operability: health, readiness and metrics (real Kafka, Postgres, proc
     const up = await waitForReadyz(WORKER_PORT, 200, 'worker ready again', 90_000);
     expect(checks(up.body).processing?.ok).toBe(true);
     await waitForReadyz(WEB_PORT, 200, 'web ready again', 60_000);
-    await waitUntilConsumed(kafka, db, topic);
+    await waitUntilConsumed(stack.kafka, stack.db, stack.topic);
     const m = await workerMetrics();
-    expect(sum(m, 'pulse_worker_events_accepted_total', { topic }) - before).toBe(during.length);
+    expect(sum(m, 'pulse_worker_events_accepted_total', { topic: stack.topic }) - before).toBe(during.length);
     expect(all(m, 'pulse_worker_consumer_lag').every((s) => s.value === 0)).toBe(true);
     expect(sum(m, 'pulse_db_pool_connections', { state: 'waiting' })).toBe(0);
     expect(await processedCount()).toBe(produced.length);
@@ -364,9 +350,9 @@ describe('operability: health, readiness and metrics (real Kafka, Postgres, proc
     expect(after.slice(first503), JSON.stringify(after)).not.toContain(200);
 
     worker = startWorker(env, 'ops-worker-3');
-    await waitUntilConsumed(kafka, db, topic);
+    await waitUntilConsumed(stack.kafka, stack.db, stack.topic);
     expect(await processedCount()).toBe(produced.length);
-    const api = await fetch(`http://127.0.0.1:${WEB_PORT}/api/v1/overview?from=${WINDOW_FROM}&to=${WINDOW_TO}`);
+    const api = await admin.fetch(`/api/v1/overview?from=${WINDOW_FROM}&to=${WINDOW_TO}`);
     const inWindow = produced.filter(
       (e) => Date.parse(e.occurred_at) >= Date.parse(WINDOW_FROM) && Date.parse(e.occurred_at) < Date.parse(WINDOW_TO),
     );
@@ -384,7 +370,7 @@ describe('operability: health, readiness and metrics (real Kafka, Postgres, proc
       const brokerOptions = { dataDir, port: OWN_BROKER_PORT, controllerPort: OWN_BROKER_PORT + 1 };
       broker = await startKafkaBroker(brokerOptions);
       const own = new Kafka({ clientId: 'pulse-ops-own', brokers: broker.brokers, logLevel: logLevel.NOTHING });
-      const ownTopic = `${topic}.own`;
+      const ownTopic = `${stack.topic}.own`;
       await createTopics(own, [
         { topic: ownTopic, numPartitions: 1 },
         { topic: `${ownTopic}.dlq`, numPartitions: 1 },
@@ -401,7 +387,7 @@ describe('operability: health, readiness and metrics (real Kafka, Postgres, proc
       };
       ownWorker = startWorker(ownEnv, 'ops-worker-own-broker');
       await waitForReadyz(WORKER_PORT, 200, 'worker on the own broker ready', 90_000);
-      await waitUntilConsumed(own, db, ownTopic);
+      await waitUntilConsumed(own, stack.db, ownTopic);
       await ownProducer.disconnect();
       ownProducer = null;
 
@@ -416,7 +402,7 @@ describe('operability: health, readiness and metrics (real Kafka, Postgres, proc
       ownProducer = await connectProducer(own);
       const second = sales('f', 200);
       await produce(asMessages(second), ownTopic, ownProducer);
-      await waitUntilConsumed(own, db, ownTopic);
+      await waitUntilConsumed(own, stack.db, ownTopic);
       produced.push(...first, ...second);
       expect(await processedCount()).toBe(produced.length);
       const m = await workerMetrics();

@@ -2,41 +2,47 @@
 // A fixed dataset (valid sales, exact duplicates, malformed messages of many kinds) is
 // produced in three phases around worker crashes and deliberately wrong Kafka offsets;
 // the API must then report exactly what an independent computation over the events says.
-import type { Kafka, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPrisma } from '../../lib/db';
-import { compactRollups } from '../../lib/queries/compact-rollups';
-import { pruneProcessedEvents } from '../../lib/queries/prune-processed-events';
-import type { Managed } from '../../scripts/lib/processes';
-import { createWorld } from '../../workers/simulator/catalog';
-import { SaleGenerator } from '../../workers/simulator/generate';
-import { bytes, type SaleJson, sale } from '../support/events';
+import type { Overview } from '@/lib/contract/overview';
+import { createPrisma } from '@/lib/db';
+import { percentFigure } from '@/lib/domain/format';
+import { RECENT_ORDERS_LIMIT } from '@/lib/queries/dashboard/get-recent-orders';
+import { compactRollups } from '@/lib/queries/ingest/compact-rollups';
+import { pruneProcessedEvents } from '@/lib/queries/ingest/prune-processed-events';
+import type { Managed } from '@/scripts/lib/processes';
+import { bytes, type SaleJson, sale } from '@/tests/support/events';
 import {
   type ExpectedFilter,
   expectedOverview,
   expectedProduct,
   matchesFilter,
   netLineRevenue,
-} from '../support/expected';
+} from '@/tests/support/expected';
 import {
-  connectProducer,
-  createTestDatabase,
-  createTopics,
+  authedFetch,
+  createSalesStack,
+  type SalesStack,
   startWeb,
   startWorker,
-  type TestDatabase,
-  testBrokers,
-  testKafka,
   topicEnd,
   uniqueName,
   waitFor,
   waitUntilConsumed,
-} from '../support/stack';
+} from '@/tests/support/stack';
+import { createWorld } from '@/workers/simulator/catalog';
+import { SaleGenerator } from '@/workers/simulator/generate';
 
 const WINDOW_FROM = '2026-01-15T10:00:00Z';
 const WINDOW_TO = '2026-01-15T11:00:00Z';
 const VALID_EVENTS = 3000;
 const PORT = Number(process.env.TEST_WEB_PORT ?? 3290 + (process.pid % 100));
+
+/** The events of the view [WINDOW_FROM, WINDOW_TO). */
+function inWindow(events: SaleJson[]): SaleJson[] {
+  return events.filter(
+    (e) => Date.parse(e.occurred_at) >= Date.parse(WINDOW_FROM) && Date.parse(e.occurred_at) < Date.parse(WINDOW_TO),
+  );
+}
 
 interface Outgoing {
   key: string;
@@ -129,48 +135,42 @@ describe('sales pipeline (real Kafka, real Postgres, real processes)', () => {
   const { events, phases, duplicates } = buildDataset();
   /** Sales produced by later tests, on top of the dataset. */
   const laterEvents: SaleJson[] = [];
-  const topic = uniqueName('it.sales').replaceAll('_', '.');
-  const dlqTopic = `${topic}.dlq`;
-  const groupId = uniqueName('it-group');
-  let kafka: Kafka;
-  let producer: Producer;
-  let db: TestDatabase;
-  let env: Record<string, string>;
+  let stack: SalesStack;
   let worker: Managed | null = null;
   let web: Managed | null = null;
-  const api = (qs: string) => fetch(`http://127.0.0.1:${PORT}/api/v1/overview?${qs}`);
+  const api = (qs: string) => authedFetch(`http://127.0.0.1:${PORT}/api/v1/overview?${qs}`);
   const windowQs = `from=${WINDOW_FROM}&to=${WINDOW_TO}`;
 
   async function produce(messages: Outgoing[]) {
     for (let i = 0; i < messages.length; i += 500) {
-      await producer.send({ topic, messages: messages.slice(i, i + 500) });
+      await stack.producer.send({ topic: stack.topic, messages: messages.slice(i, i + 500) });
     }
   }
 
   async function processedCount(): Promise<number> {
-    const rows = await db.query<{ n: string }>('SELECT count(*) AS n FROM processed_event');
+    const rows = await stack.db.query<{ n: string }>('SELECT count(*) AS n FROM processed_event');
     return Number(rows[0]?.n);
   }
 
   /** Point the group's Kafka-committed offsets somewhere wrong, once no member is alive. */
   async function setKafkaOffsets(to: 'earliest' | 'latest') {
-    const admin = kafka.admin();
+    const admin = stack.kafka.admin();
     await admin.connect();
     await waitFor(
       'the consumer group to be empty',
       async () => {
-        const { groups } = await admin.describeGroups([groupId]);
+        const { groups } = await admin.describeGroups([stack.groupId]);
         return ['Empty', 'Dead'].includes(groups[0]?.state ?? '');
       },
       60_000,
       500,
     );
-    if (to === 'earliest') await admin.resetOffsets({ groupId, topic, earliest: true });
+    if (to === 'earliest') await admin.resetOffsets({ groupId: stack.groupId, topic: stack.topic, earliest: true });
     else {
-      const end = await topicEnd(kafka, topic);
+      const end = await topicEnd(stack.kafka, stack.topic);
       await admin.setOffsets({
-        groupId,
-        topic,
+        groupId: stack.groupId,
+        topic: stack.topic,
         partitions: [...end].map(([partition, high]) => ({ partition, offset: String(high) })),
       });
     }
@@ -178,53 +178,38 @@ describe('sales pipeline (real Kafka, real Postgres, real processes)', () => {
   }
 
   beforeAll(async () => {
-    kafka = testKafka();
-    db = await createTestDatabase('pulse_it');
-    await createTopics(kafka, [
-      { topic, numPartitions: 3 },
-      { topic: dlqTopic, numPartitions: 1 },
-    ]);
-    producer = await connectProducer(kafka);
-    env = {
-      DATABASE_URL: db.url,
-      KAFKA_BROKERS: testBrokers(),
-      SALES_TOPIC: topic,
-      SALES_DLQ_TOPIC: dlqTopic,
-      WORKER_GROUP_ID: groupId,
-      WORKER_SESSION_TIMEOUT_MS: '6000',
-    };
+    stack = await createSalesStack('pulse_it', 3);
   });
 
   afterAll(async () => {
     await worker?.stop('SIGKILL');
     await web?.stop();
-    await producer?.disconnect();
-    await db?.drop();
+    await stack?.stop();
   });
 
   it('counts every sale exactly once across crashes, lost and skipped Kafka offsets', async () => {
     // Phase 1: consume fully, then crash.
     await produce(phases[0] as Outgoing[]);
-    worker = startWorker(env, 'worker-1');
-    await waitUntilConsumed(kafka, db, topic);
+    worker = startWorker(stack.env, 'worker-1');
+    await waitUntilConsumed(stack.kafka, stack.db, stack.topic);
     await worker.stop('SIGKILL');
 
     // Kafka "forgets" the commits: the worker must resume from Postgres, not recount.
     await setKafkaOffsets('earliest');
     await produce(phases[1] as Outgoing[]);
     const before = await processedCount();
-    worker = startWorker(env, 'worker-2');
+    worker = startWorker(stack.env, 'worker-2');
     await waitFor('some progress in phase 2', async () => (await processedCount()) > before, 60_000, 20);
     await worker.stop('SIGKILL'); // mid-stream, wherever it is
 
     // Kafka runs ahead of Postgres: the worker must go back, not skip.
     await setKafkaOffsets('latest');
     await produce(phases[2] as Outgoing[]);
-    worker = startWorker(env, 'worker-3');
-    await waitUntilConsumed(kafka, db, topic);
+    worker = startWorker(stack.env, 'worker-3');
+    await waitUntilConsumed(stack.kafka, stack.db, stack.topic);
 
     expect(await processedCount()).toBe(events.length);
-    web = await startWeb(env, PORT);
+    web = await startWeb(stack.env, PORT);
     const body = await (await api(windowQs)).json();
     const expected = expectedOverview(events);
     expect(body.totals).toEqual(expected.totals);
@@ -334,10 +319,10 @@ describe('sales pipeline (real Kafka, real Postgres, real processes)', () => {
         category: list(filter.category),
       });
       // The ticker: newest matching sales and refunds (categories overlap the selection).
-      const newest = [...events, ...laterEvents]
+      const newest = inWindow([...events, ...laterEvents])
         .filter((e) => matchesFilter(e, filter))
         .sort((a, b) => Date.parse(b.occurred_at) - Date.parse(a.occurred_at) || (a.event_id < b.event_id ? -1 : 1))
-        .slice(0, 20);
+        .slice(0, RECENT_ORDERS_LIMIT);
       expect(
         body.recent_orders.map((o: { event_id: string }) => o.event_id),
         `${label} ticker`,
@@ -362,10 +347,10 @@ describe('sales pipeline (real Kafka, real Postgres, real processes)', () => {
   });
 
   it('sends every malformed message to the dead-letter topic with its reason and source', async () => {
-    const consumer = kafka.consumer({ groupId: uniqueName('it-dlq-reader') });
+    const consumer = stack.kafka.consumer({ groupId: uniqueName('it-dlq-reader') });
     const seen: { value: Buffer | null; headers: Record<string, string> }[] = [];
     await consumer.connect();
-    await consumer.subscribe({ topic: dlqTopic, fromBeginning: true });
+    await consumer.subscribe({ topic: stack.dlqTopic, fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ message }) => {
         const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
@@ -381,7 +366,7 @@ describe('sales pipeline (real Kafka, real Postgres, real processes)', () => {
     for (const { message, reason } of MALFORMED) {
       const found = [...unique.values()].find(
         (m) =>
-          m.headers['x-source-topic'] === topic &&
+          m.headers['x-source-topic'] === stack.topic &&
           Buffer.compare(m.value ?? Buffer.alloc(0), message.value ?? Buffer.alloc(0)) === 0 &&
           m.headers['x-dlq-reason'] === reason,
       );
@@ -390,7 +375,7 @@ describe('sales pipeline (real Kafka, real Postgres, real processes)', () => {
       expect(Number(found?.headers['x-source-offset'])).toBeGreaterThanOrEqual(0);
       if (message.headers) expect(found?.headers['x-producer']).toBe('pos-7');
     }
-    const rows = await db.query<{ n: string }>('SELECT count(*) AS n FROM dead_letter');
+    const rows = await stack.db.query<{ n: string }>('SELECT count(*) AS n FROM dead_letter');
     expect(Number(rows[0]?.n)).toBe(MALFORMED.length);
   });
 
@@ -398,12 +383,21 @@ describe('sales pipeline (real Kafka, real Postgres, real processes)', () => {
     await worker?.stop();
     // Offsets recorded against another cluster (a wiped dev broker, a migrated cluster) on
     // one partition, and beyond the end of the log (recreated topic) on another.
-    await db.query("UPDATE consumer_offset SET cluster_id = 'some-other-cluster' WHERE topic = $1 AND partition = 0", [
-      topic,
-    ]);
-    await db.query('UPDATE consumer_offset SET next_offset = next_offset + 1000 WHERE topic = $1 AND partition = 1', [
-      topic,
-    ]);
+    await stack.db.query(
+      "UPDATE consumer_offset SET cluster_id = 'some-other-cluster' WHERE topic = $1 AND partition = 0",
+      [stack.topic],
+    );
+    await stack.db.query(
+      'UPDATE consumer_offset SET next_offset = next_offset + 1000 WHERE topic = $1 AND partition = 1',
+      [stack.topic],
+    );
+    // As a roller running before the worker notices does: everything below the bogus offset rolled.
+    const rolledAhead = await stack.db.query(
+      `UPDATE fact_roll w SET next_offset = o.next_offset FROM consumer_offset o
+       WHERE o.topic = w.topic AND o.partition = w.partition AND w.topic = $1 AND w.partition = 1 RETURNING w.partition`,
+      [stack.topic],
+    );
+    expect(rolledAhead).toHaveLength(1);
     const generator = new SaleGenerator(createWorld(), 99);
     const extra = Array.from(
       { length: 30 },
@@ -411,12 +405,21 @@ describe('sales pipeline (real Kafka, real Postgres, real processes)', () => {
     );
     await produce(extra.map((e) => ({ key: e.order_id, value: bytes(e) })));
     laterEvents.push(...extra);
-    worker = startWorker(env, 'worker-4');
-    await waitUntilConsumed(kafka, db, topic);
+    worker = startWorker(stack.env, 'worker-4');
+    await waitUntilConsumed(stack.kafka, stack.db, stack.topic);
 
     const body = await (await api(windowQs)).json();
     expect(body.totals).toEqual(expectedOverview([...events, ...extra]).totals);
     expect(await processedCount()).toBe(events.length + extra.length);
+    // The roll's position came back with the stored offset: a roller that ran before the reset
+    // had marked offsets up to the bogus one rolled, and facts written there since would have
+    // been missing from every hour and day cell.
+    const positions = await stack.db.query<{ partition: number; stored: string; rolled: string }>(
+      `SELECT o.partition, o.next_offset AS stored, w.next_offset AS rolled
+       FROM consumer_offset o JOIN fact_roll w USING (topic, partition) WHERE o.topic = $1`,
+      [stack.topic],
+    );
+    for (const p of positions) expect(p.rolled, `partition ${p.partition}`).toBe(p.stored);
   });
 
   it('buckets by local hour in a half-hour time zone and compares with the previous period', async () => {
@@ -483,9 +486,10 @@ describe('sales pipeline (real Kafka, real Postgres, real processes)', () => {
 
   it('lists the newest sales for the ticker and reports no backlog once caught up', async () => {
     const all = [...events, ...laterEvents];
-    const newest = [...all]
+    // Of the view's range only: later sales are not the window's.
+    const newest = inWindow(all)
       .sort((a, b) => Date.parse(b.occurred_at) - Date.parse(a.occurred_at) || (a.event_id < b.event_id ? -1 : 1))
-      .slice(0, 20);
+      .slice(0, RECENT_ORDERS_LIMIT);
     const body = await (await api(windowQs)).json();
     expect(body.recent_orders.map((o: { event_id: string }) => o.event_id)).toEqual(newest.map((e) => e.event_id));
     const first = newest[0] as SaleJson;
@@ -510,37 +514,60 @@ describe('sales pipeline (real Kafka, real Postgres, real processes)', () => {
     expect(body.freshness.behind_ms).toBe(0);
   });
 
-  it('exports each tile as CSV with the same numbers as the API', async () => {
+  it('exports each tile as CSV with the figures of the API as the page shows them', async () => {
     const qs = `from=2026-01-15T10:00:00Z&to=2026-01-15T11:00:00Z&tz=America/New_York&granularity=hour`;
     const body = await (await api(qs)).json();
     const csv = async (tile: string) => {
-      const res = await fetch(`http://127.0.0.1:${PORT}/api/v1/export?tile=${tile}&${qs}`);
+      const res = await authedFetch(`http://127.0.0.1:${PORT}/api/v1/export?tile=${tile}&${qs}`);
       expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
       expect(res.headers.get('content-disposition')).toMatch(new RegExp(`attachment; filename="pulse-${tile}-`));
-      const [header, ...rows] = (await res.text())
-        .trimEnd()
-        .split('\r\n')
-        .map((line) => line.split(','));
+      // What the figures are, then an empty line, then the table.
+      const [about, table] = (await res.text()).trimEnd().split('\r\n\r\n') as [string, string];
+      expect(about.split('\r\n').map((line) => line.split(',')[0])).toEqual([
+        'Pulse export',
+        'From',
+        'To (exclusive)',
+        'Compared with',
+        'Time zone',
+        'As of',
+        'Amounts',
+        'Shares and changes',
+      ]);
+      expect(about).toContain('\r\nFrom,2026-01-15T05:00:00-05:00\r\nTo (exclusive),2026-01-15T06:00:00-05:00\r\n');
+      expect(about).toContain(
+        '\r\nCompared with,previous period: 2026-01-15T04:00:00-05:00 to 2026-01-15T05:00:00-05:00 (exclusive)\r\n',
+      );
+      expect(about).toContain('\r\nTime zone,America/New_York\r\n');
+      expect(about).toContain('\r\nAmounts,"USD, major units"\r\n');
+      const [header, ...rows] = table.split('\r\n').map((line) => line.split(','));
       return rows.map((row) => Object.fromEntries((header as string[]).map((h, i) => [h, row[i]])));
     };
+    const dollars = (cents: number) => (cents / 100).toFixed(2);
     const top = await csv('top_products');
-    expect(top.map((r) => [r.sku, Number(r.revenue_cents), Number(r.units)])).toEqual(
-      body.top_products.map((p: { sku: string; revenue_cents: number; units: number }) => [
+    expect(top.map((r) => [r.SKU, r['Revenue (USD)'], Number(r.Units), r['Share (%)']])).toEqual(
+      body.top_products.map((p: { sku: string; revenue_cents: number; units: number; share: number }) => [
         p.sku,
-        p.revenue_cents,
+        dollars(p.revenue_cents),
         p.units,
+        percentFigure(p.share), // as the page rounds it
       ]),
     );
     const trend = await csv('trend');
-    expect(trend.map((r) => r.bucket)).toEqual(['2026-01-15T05:00:00-05:00']);
-    expect(Number(trend[0]?.revenue_cents)).toBe(body.totals.revenue_cents);
+    expect(trend.map((r) => r['Bucket start'])).toEqual(['2026-01-15T05:00:00-05:00']);
+    expect(trend[0]?.['Revenue (USD)']).toBe(dollars(body.totals.revenue_cents));
     const kpis = await csv('kpis');
-    expect(Object.fromEntries(kpis.map((r) => [r.metric, Number(r.value)]))).toEqual(body.totals);
+    const kpi = Object.fromEntries(kpis.map((r) => [r.Metric, r.Value]));
+    expect(kpi).toMatchObject({
+      Revenue: dollars(body.totals.revenue_cents),
+      'Gross sales': dollars(body.totals.gross_cents),
+      Orders: String(body.totals.orders),
+      Units: String(body.totals.units),
+    });
     const demographics = await csv('demographics');
-    expect(demographics.filter((r) => r.dimension === 'gender').reduce((n, r) => n + Number(r.orders), 0)).toBe(
+    expect(demographics.filter((r) => r.Dimension === 'gender').reduce((n, r) => n + Number(r.Orders), 0)).toBe(
       body.totals.orders,
     );
-    expect((await fetch(`http://127.0.0.1:${PORT}/api/v1/export?tile=everything&${qs}`)).status).toBe(400);
+    expect((await authedFetch(`http://127.0.0.1:${PORT}/api/v1/export?tile=everything&${qs}`)).status).toBe(400);
   });
 
   it('drills down into one product: totals, trend, stores and who buys it match the events', async () => {
@@ -558,7 +585,7 @@ describe('sales pipeline (real Kafka, real Postgres, real processes)', () => {
     for (const filter of views) {
       const label = JSON.stringify(filter);
       const qs = new URLSearchParams({ from: WINDOW_FROM, to: WINDOW_TO, ...filter }).toString();
-      const res = await fetch(`http://127.0.0.1:${PORT}/api/v1/products/${sku}?${qs}`);
+      const res = await authedFetch(`http://127.0.0.1:${PORT}/api/v1/products/${sku}?${qs}`);
       expect(res.status, label).toBe(200);
       const detail = await res.json();
       const expected = expectedProduct(all, sku, filter);
@@ -590,13 +617,16 @@ describe('sales pipeline (real Kafka, real Postgres, real processes)', () => {
       }
     }
     expect(expectedProduct(all, sku, { channel: 'web' }).totals.orders).toBeGreaterThan(0);
-    const web = await (await fetch(`http://127.0.0.1:${PORT}/api/v1/products/${sku}?${windowQs}&channel=web`)).json();
+    const web = await (
+      await authedFetch(`http://127.0.0.1:${PORT}/api/v1/products/${sku}?${windowQs}&channel=web`)
+    ).json();
     expect(web.channels.map((c: { key: string }) => c.key)).toEqual(['web']);
     expect(web.freshness.as_of).not.toBeNull();
-    expect((await fetch(`http://127.0.0.1:${PORT}/api/v1/products/NO-SUCH-SKU?${windowQs}`)).status).toBe(404);
+    expect((await authedFetch(`http://127.0.0.1:${PORT}/api/v1/products/NO-SUCH-SKU?${windowQs}`)).status).toBe(404);
   });
 
   it('serves an OpenAPI document describing the overview parameters', async () => {
+    // Public: no session needed.
     const doc = await (await fetch(`http://127.0.0.1:${PORT}/api/v1/openapi.json`)).json();
     expect(doc.openapi).toBe('3.1.0');
     const names = doc.paths['/api/v1/overview'].get.parameters.map((p: { name: string }) => p.name);
@@ -611,6 +641,7 @@ describe('sales pipeline (real Kafka, real Postgres, real processes)', () => {
         'category',
         'tz',
         'granularity',
+        'compare',
         'top',
         'top_by',
       ]),
@@ -627,6 +658,7 @@ describe('sales pipeline (real Kafka, real Postgres, real processes)', () => {
       ['channel=fax', 'channel'],
       ['tz=Nowhere/Else', 'tz'],
       ['granularity=fortnight', 'granularity'],
+      ['compare=last_month', 'compare'],
       ['top=11', 'top'],
       [`from=${WINDOW_TO}&to=${WINDOW_FROM}`, 'from'],
       ['range=1h&range=4h', 'range'],
@@ -642,12 +674,12 @@ describe('sales pipeline (real Kafka, real Postgres, real processes)', () => {
   });
 
   it('forgets counted event ids past the retention in batches, keeping recent ones', async () => {
-    await db.query(
+    await stack.db.query(
       `INSERT INTO processed_event (event_id, processed_at)
        SELECT 'old-' || i, now() - interval '8 days' FROM generate_series(1, 12000) AS i`,
     );
     const before = await processedCount();
-    const prisma = createPrisma(db.url, 2);
+    const prisma = createPrisma(stack.db.url, 2);
     try {
       const deleted = await pruneProcessedEvents(prisma, 7 * 86_400_000, { batchSize: 5000 });
       expect(deleted).toBe(12_000);
@@ -655,7 +687,9 @@ describe('sales pipeline (real Kafka, real Postgres, real processes)', () => {
       await prisma.$disconnect();
     }
     expect(await processedCount()).toBe(before - 12_000);
-    const old = await db.query<{ n: string }>("SELECT count(*) AS n FROM processed_event WHERE event_id LIKE 'old-%'");
+    const old = await stack.db.query<{ n: string }>(
+      "SELECT count(*) AS n FROM processed_event WHERE event_id LIKE 'old-%'",
+    );
     expect(Number(old[0]?.n)).toBe(0);
   });
 
@@ -666,15 +700,15 @@ describe('sales pipeline (real Kafka, real Postgres, real processes)', () => {
     const shards = async () =>
       Number(
         (
-          await db.query<{ n: string }>(
+          await stack.db.query<{ n: string }>(
             `SELECT count(*) AS n FROM sales_rollup WHERE shard >= 0 AND bucket < now() - interval '1 day'`,
           )
         )[0]?.n,
       );
     // Earlier tests may have added rows to cells the workers had already compacted (they start
     // 20 s after a worker does; a slow run gets there): this pass starts from the beginning.
-    await db.query('DELETE FROM rollup_compaction');
-    const prisma = createPrisma(db.url, 2);
+    await stack.db.query('DELETE FROM rollup_compaction');
+    const prisma = createPrisma(stack.db.url, 2);
     try {
       // The workers compact in the background too; one compactor runs at a time.
       await waitFor(
@@ -690,7 +724,7 @@ describe('sales pipeline (real Kafka, real Postgres, real processes)', () => {
       await prisma.$disconnect();
     }
     expect(await shards()).toBe(0);
-    const merged = await db.query<{ n: string }>('SELECT count(*) AS n FROM product_rollup WHERE shard = -1');
+    const merged = await stack.db.query<{ n: string }>('SELECT count(*) AS n FROM product_rollup WHERE shard = -1');
     expect(Number(merged[0]?.n)).toBeGreaterThan(0);
     const after = await (await api(windowQs)).json();
     for (const key of ['totals', 'top_products', 'demographics', 'mix', 'trend'] as const) {
@@ -704,8 +738,164 @@ describe('sales pipeline (real Kafka, real Postgres, real processes)', () => {
     const late = new SaleGenerator(createWorld(), 7).next(Date.parse(WINDOW_FROM) + 90_000) as SaleJson;
     await produce([{ key: late.order_id, value: bytes(late) }]);
     laterEvents.push(late);
-    await waitUntilConsumed(kafka, db, topic);
+    await waitUntilConsumed(stack.kafka, stack.db, stack.topic);
     const body = await (await api(windowQs)).json();
     expect(body.totals).toEqual(expectedOverview([...events, ...laterEvents]).totals);
+  });
+
+  it('counts a region once whatever case producers spell it in, and matches filters the same way', async () => {
+    // A day of its own, after the window the other tests count.
+    const day = 'from=2026-02-01T00:00:00Z&to=2026-02-02T00:00:00Z';
+    const spellings = ['EU-West', 'eu-west', 'Eu-West'];
+    const sales = spellings.map((region, k) =>
+      sale({
+        event_id: `case-${k}`,
+        order_id: `case-${k}`,
+        occurred_at: `2026-02-01T10:0${k}:00Z`,
+        region,
+        store_id: `CASE-0${k}`,
+      }),
+    );
+    await produce(sales.map((e) => ({ key: e.order_id, value: bytes(e) })));
+    await waitUntilConsumed(stack.kafka, stack.db, stack.topic);
+    const filters = await (await authedFetch(`http://127.0.0.1:${PORT}/api/v1/filters`)).json();
+    expect(filters.regions.filter((r: string) => r.toLowerCase() === 'eu-west')).toEqual(['eu-west']);
+    for (const region of spellings) {
+      const body = await (await api(`${day}&region=${region}`)).json();
+      expect(body.totals.orders, region).toBe(spellings.length);
+      expect(
+        body.demographics.region.filter((s: { orders: number }) => s.orders > 0).map((s: { key: string }) => s.key),
+      ).toEqual(['eu-west']);
+    }
+  });
+
+  it('compares with the same time yesterday or last week in the view zone, across a DST change', async () => {
+    const order = (k: number, occurredAt: string, sku: string, cents: number) =>
+      sale({
+        event_id: `cmp-${k}`,
+        order_id: `cmp-${k}`,
+        occurred_at: occurredAt,
+        lines: [{ sku, name: sku, category: 'Compare', quantity: 1, unit_price_cents: cents, discount_cents: 0 }],
+      });
+    // Monday 9 March 2026 up to 14:06 EDT in New York; the clocks went forward on Sunday.
+    const view = new URLSearchParams({
+      from: '2026-03-09T04:00:00Z',
+      to: '2026-03-09T18:06:00Z',
+      tz: 'America/New_York',
+    });
+    const periods = {
+      previous: ['2026-03-08T13:54:00Z', '2026-03-09T04:00:00Z'],
+      // Sunday 00:00 EST to 14:06 EDT: 13 h 6 min (a 24 h shift would start at 04:00Z).
+      yesterday: ['2026-03-08T05:00:00Z', '2026-03-08T18:06:00Z'],
+      // Monday 2 March 00:00 to 14:06 EST (a 7 × 24 h shift would end at 18:06Z).
+      last_week: ['2026-03-02T05:00:00Z', '2026-03-02T19:06:00Z'],
+    } as const;
+    const sales = [
+      order(1, '2026-03-09T12:00:00Z', 'CMP-A', 3000),
+      order(2, '2026-03-09T12:01:00Z', 'CMP-B', 1000),
+      order(3, '2026-03-08T04:59:00Z', 'CMP-A', 700), // Saturday 23:59 EST: in no period
+      order(4, '2026-03-08T05:00:00Z', 'CMP-B', 5000), // yesterday's first minute
+      order(5, '2026-03-08T18:05:00Z', 'CMP-A', 1000), // its last minute, also the previous period's
+      order(6, '2026-03-08T18:06:00Z', 'CMP-A', 400), // the previous period's only
+      order(7, '2026-03-02T05:00:00Z', 'CMP-A', 900), // last Monday's first minute
+      order(8, '2026-03-02T19:05:00Z', 'CMP-A', 600), // 14:05 EST, its last minute
+      order(9, '2026-03-02T19:06:00Z', 'CMP-B', 800), // just after
+    ];
+    // Today so far: in a fixed-offset zone where it is about noon (far from midnight), a sale in
+    // this minute; a day and a week before, one in the same minute and one 30 min later.
+    const offset = 12 - new Date().getUTCHours();
+    const tz = offset === 0 ? 'UTC' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
+    const minute = Math.floor(Date.now() / 60_000) * 60_000;
+    const DAY = 86_400_000;
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const nowSales = [
+      order(20, iso(minute), 'CMP-A', 1100),
+      ...[DAY, 7 * DAY].flatMap((back, i) => [
+        order(21 + i, iso(minute - back), 'CMP-A', 1200 + i),
+        order(31 + i, iso(minute - back + 30 * 60_000), 'CMP-B', 1300 + i),
+      ]),
+    ];
+    await produce([...sales, ...nowSales].map((e) => ({ key: e.order_id, value: bytes(e) })));
+    await waitUntilConsumed(stack.kafka, stack.db, stack.topic);
+
+    const inRange = (list: SaleJson[], [lo, hi]: readonly [string, string]) =>
+      list.filter((e) => Date.parse(e.occurred_at) >= Date.parse(lo) && Date.parse(e.occurred_at) < Date.parse(hi));
+    const ranks = (body: Overview) => Object.fromEntries(body.top_products.map((p) => [p.sku, p.previous_rank]));
+    const bodies = new Map<string, Overview>();
+    for (const compare of ['previous', 'yesterday', 'last_week'] as const) {
+      const body: Overview = await (await api(`${view}&compare=${compare}`)).json();
+      const [from, to] = periods[compare];
+      expect(body.previous.compare).toBe(compare);
+      expect(body.previous.range, compare).toEqual({ from: iso(Date.parse(from)), to: iso(Date.parse(to)) });
+      expect(body.previous.totals, compare).toEqual(expectedOverview(inRange(sales, periods[compare])).totals);
+      expect(body.totals).toEqual(expectedOverview(sales.slice(0, 2)).totals);
+      bodies.set(compare, body);
+    }
+    const answer = (compare: string) => bodies.get(compare) as Overview;
+    // Not vacuous: each period holds exactly the sales meant for it.
+    expect(answer('previous').previous.totals).toMatchObject({ orders: 2, revenue_cents: 1400 });
+    expect(answer('yesterday').previous.totals).toMatchObject({ orders: 2, revenue_cents: 6000 });
+    expect(answer('last_week').previous.totals).toMatchObject({ orders: 2, revenue_cents: 1500 });
+    // Rank changes and movers follow the comparison: B led yesterday, A sold alone last week.
+    expect(ranks(answer('yesterday'))).toEqual({ 'CMP-A': 2, 'CMP-B': 1 });
+    expect(ranks(answer('last_week'))).toEqual({ 'CMP-A': 1, 'CMP-B': null });
+    // Side by side: each top product's figures in the period compared with are that period's own
+    // (the model's sums of its sales; 0 where unsold), and what the period's own view ranks.
+    const thenFigures = (body: Overview) =>
+      Object.fromEntries(body.top_products.map((p) => [p.sku, [p.previous_revenue_cents, p.previous_units]]));
+    for (const compare of ['previous', 'yesterday', 'last_week'] as const) {
+      const model = expectedOverview(inRange(sales, periods[compare])).top_products;
+      const want = Object.fromEntries(
+        answer(compare).top_products.map((p) => {
+          const m = model.find((x) => x.sku === p.sku);
+          return [p.sku, [m?.revenue_cents ?? 0, m?.units ?? 0]];
+        }),
+      );
+      expect(thenFigures(answer(compare)), compare).toEqual(want);
+      const [from, to] = periods[compare];
+      const own: Overview = await (await api(`from=${from}&to=${to}&tz=America/New_York`)).json();
+      for (const p of own.top_products) {
+        const row = answer(compare).top_products.find((x) => x.sku === p.sku);
+        if (row)
+          expect([row.previous_revenue_cents, row.previous_units, row.previous_rank]).toEqual([
+            p.revenue_cents,
+            p.units,
+            p.rank,
+          ]);
+      }
+    }
+    expect(thenFigures(answer('yesterday'))).toEqual({ 'CMP-A': [1000, 1], 'CMP-B': [5000, 1] });
+    expect(thenFigures(answer('last_week'))).toEqual({ 'CMP-A': [1500, 2], 'CMP-B': [0, 0] });
+    const moves = (list: Overview['movers']['risers']) => list.map((m) => [m.sku, m.change_cents]);
+    expect(moves(answer('yesterday').movers.risers)).toEqual([['CMP-A', 2000]]);
+    expect(moves(answer('yesterday').movers.fallers)).toEqual([['CMP-B', -4000]]);
+
+    // The product page compares the same way.
+    const product = await (
+      await authedFetch(`http://127.0.0.1:${PORT}/api/v1/products/CMP-A?${view}&compare=last_week`)
+    ).json();
+    expect(product.compare).toBe('last_week');
+    expect(product.previous_range).toEqual({ from: '2026-03-02T05:00:00.000Z', to: '2026-03-02T19:06:00.000Z' });
+    expect(product.previous_totals).toMatchObject(expectedProduct(inRange(sales, periods.last_week), 'CMP-A').totals);
+    expect(product.previous_totals).toMatchObject({ orders: 2, revenue_cents: 1500 });
+
+    // range=today: yesterday and last week up to the same minute of the day.
+    for (const [compare, back] of [
+      ['yesterday', DAY],
+      ['last_week', 7 * DAY],
+      ['previous', null],
+    ] as const) {
+      const body = await (await api(`range=today&tz=${encodeURIComponent(tz)}&compare=${compare}`)).json();
+      const from = Date.parse(body.range.from);
+      const to = Date.parse(body.range.to);
+      expect((from + offset * 3_600_000) % DAY, 'today starts at local midnight').toBe(0);
+      // A fixed-offset zone has 24 h days: the compared period is the range moved back.
+      const period = back === null ? [from - (to - from), from] : [from - back, to - back];
+      expect(body.previous.range, compare).toEqual({ from: iso(period[0] as number), to: iso(period[1] as number) });
+      expect(body.previous.totals, compare).toEqual(
+        expectedOverview(inRange(nowSales, [iso(period[0] as number), iso(period[1] as number)])).totals,
+      );
+      if (back !== null) expect(body.previous.totals.orders, compare).toBe(1); // not the one 30 min later
+    }
   });
 });

@@ -8,28 +8,29 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import kafkajs, { CompressionTypes, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
+import kafkajs, { CompressionTypes, type Kafka, type KafkaMessage } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import '../../lib/kafka-codecs';
-import { ensureKafkaJars } from '../../scripts/kafka/broker';
-import { type Managed, root } from '../../scripts/lib/processes';
-import { bytes, type SaleJson, sale } from '../support/events';
-import { type Expected, expectedOverview } from '../support/expected';
+import '@/lib/ingest/kafka-codecs';
+import { ensureKafkaJars } from '@/scripts/kafka/broker';
+import { type Managed, root } from '@/scripts/lib/processes';
+import { bytes, type SaleJson, sale } from '@/tests/support/events';
+import { type ExpectedOverview, expectedOverview } from '@/tests/support/expected';
 import {
+  authedFetch,
   type CommandRun,
-  connectProducer,
-  createTestDatabase,
+  createSalesStack,
   createTopics,
+  offsetsIn,
   runCommand,
+  type SalesStack,
   startWeb,
   startWorker,
   type TestDatabase,
   testBrokers,
-  testKafka,
   topicEnd,
   uniqueName,
   waitFor,
-} from '../support/stack';
+} from '@/tests/support/stack';
 
 const WINDOW_FROM = '2026-04-07T12:00:00Z';
 const WINDOW_TO = '2026-04-07T13:00:00Z';
@@ -181,7 +182,7 @@ const JAVA_MALFORMED: { key: string | null; value: string; reason: string }[] = 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-type Totals = Expected['totals'];
+type Totals = ExpectedOverview['totals'];
 
 interface Overview {
   totals: Totals;
@@ -249,7 +250,7 @@ async function readTopic(
   topic: string,
   { count, readUncommitted = false }: { count?: number; readUncommitted?: boolean } = {},
 ): Promise<KafkaMessage[]> {
-  const expected = count ?? Number([...(await topicEnd(kafka, topic)).values()].reduce((n, high) => n + high, 0n));
+  const expected = count ?? Number(offsetsIn(await topicEnd(kafka, topic)));
   const messages: KafkaMessage[] = [];
   const consumer = kafka.consumer({ groupId: uniqueName('it-java-read'), readUncommitted });
   await consumer.connect();
@@ -276,13 +277,9 @@ async function countRows(db: TestDatabase, sql: string, params: unknown[] = []):
 // ---------------------------------------------------------------------------------------------
 
 describe('real producers: the Java client in every codec, and Pulse’s own producers (real Kafka, Postgres, processes)', () => {
-  const topic = uniqueName('it.java.sales').replaceAll('_', '.');
-  const dlqTopic = `${topic}.dlq`;
   let java: string[];
   let classDir: string | null = null;
-  let kafka: Kafka;
-  let producer: Producer | null = null;
-  let db: TestDatabase;
+  let stack: SalesStack;
   let env: Record<string, string>;
   let worker: Managed | null = null;
   let web: Managed | null = null;
@@ -290,7 +287,7 @@ describe('real producers: the Java client in every codec, and Pulse’s own prod
   const samplers: ReturnType<typeof sampleReadyz>[] = [];
 
   const overview = async (qs = ''): Promise<Overview> => {
-    const res = await fetch(
+    const res = await authedFetch(
       `http://127.0.0.1:${WEB_PORT}/api/v1/overview?from=${WINDOW_FROM}&to=${WINDOW_TO}${qs ? `&${qs}` : ''}`,
     );
     expect(res.status, qs).toBe(200);
@@ -311,7 +308,7 @@ describe('real producers: the Java client in every codec, and Pulse’s own prod
       expect((await overview(`store=${source.store}`)).totals, `${source.store} (${source.codec})`).toEqual(expected);
     }
     expect((await overview(`store=${ABORTED.store}`)).totals, 'the aborted transaction').toEqual(ZERO);
-    const aborted = await countRows(db, 'SELECT count(*) AS n FROM processed_event WHERE event_id = ANY($1)', [
+    const aborted = await countRows(stack.db, 'SELECT count(*) AS n FROM processed_event WHERE event_id = ANY($1)', [
       ABORTED_SALES.map((e) => e.event_id),
     ]);
     expect(aborted, 'aborted sales in processed_event').toBe(0);
@@ -320,21 +317,8 @@ describe('real producers: the Java client in every codec, and Pulse’s own prod
   beforeAll(async () => {
     classDir = await mkdtemp(path.join(os.tmpdir(), 'pulse-java-producer-'));
     java = await javaProducerArgs(await ensureKafkaJars(), classDir);
-    kafka = testKafka();
-    db = await createTestDatabase('pulse_it_java');
-    await createTopics(kafka, [
-      { topic, numPartitions: 3 },
-      { topic: dlqTopic, numPartitions: 1 },
-    ]);
-    env = {
-      DATABASE_URL: db.url,
-      KAFKA_BROKERS: testBrokers(),
-      SALES_TOPIC: topic,
-      SALES_DLQ_TOPIC: dlqTopic,
-      WORKER_GROUP_ID: uniqueName('it-java-group'),
-      WORKER_SESSION_TIMEOUT_MS: '6000',
-      KAFKA_COMPRESSION: 'zstd',
-    };
+    stack = await createSalesStack('pulse_it_java', 3);
+    env = { ...stack.env, KAFKA_COMPRESSION: 'zstd' };
     worker = startWorker({ ...env, WORKER_HTTP_PORT: String(WORKER_PORT), HOST: '127.0.0.1' }, 'java-worker');
     web = await startWeb(env, WEB_PORT);
     await waitFor(
@@ -347,8 +331,7 @@ describe('real producers: the Java client in every codec, and Pulse’s own prod
   afterAll(async () => {
     for (const sampler of samplers) await sampler.stop();
     await Promise.all([worker?.stop(), web?.stop(), ...extraWorkers.map((w) => w.stop())]);
-    await producer?.disconnect();
-    await db?.drop();
+    await stack?.stop();
     if (classDir) await rm(classDir, { recursive: true, force: true });
   });
 
@@ -365,9 +348,9 @@ describe('real producers: the Java client in every codec, and Pulse’s own prod
           const lines = (PLAIN_SALES[i] as SaleJson[]).map(saleRecord);
           // The malformed ones among the gzip sales.
           if (source.codec === 'gzip') lines.splice(50, 0, ...JAVA_MALFORMED.map((m) => record(m.key, m.value)));
-          return runJavaProducer(java, topic, source.codec, lines).then((r) => ({ r, sent: lines.length }));
+          return runJavaProducer(java, stack.topic, source.codec, lines).then((r) => ({ r, sent: lines.length }));
         }),
-        runJavaProducer(java, topic, IDEMPOTENT.codec, IDEMPOTENT_SALES.map(saleRecord), ['--idempotent']).then(
+        runJavaProducer(java, stack.topic, IDEMPOTENT.codec, IDEMPOTENT_SALES.map(saleRecord), ['--idempotent']).then(
           (r) => ({ r, sent: IDEMPOTENT.count }),
         ),
       ]);
@@ -378,7 +361,7 @@ describe('real producers: the Java client in every codec, and Pulse’s own prod
       // One committed and one aborted transaction, each over several batches on every partition.
       const transactional = await runJavaProducer(
         java,
-        topic,
+        stack.topic,
         COMMITTED.codec,
         ['#begin', ...COMMITTED_SALES.map(saleRecord), '#commit', '#begin', ...ABORTED_SALES.map(saleRecord), '#abort'],
         ['--transactional-id', uniqueName('it-java-txn'), '--linger-ms', '20'],
@@ -391,8 +374,8 @@ describe('real producers: the Java client in every codec, and Pulse’s own prod
       await waitFor(
         'the worker to count every committed sale',
         async () =>
-          (await countRows(db, 'SELECT count(*) AS n FROM processed_event')) >= COUNTED.length &&
-          (await countRows(db, 'SELECT count(*) AS n FROM dead_letter WHERE topic = $1', [topic])) >=
+          (await countRows(stack.db, 'SELECT count(*) AS n FROM processed_event')) >= COUNTED.length &&
+          (await countRows(stack.db, 'SELECT count(*) AS n FROM dead_letter WHERE topic = $1', [stack.topic])) >=
             JAVA_MALFORMED.length,
         120_000,
         200,
@@ -401,7 +384,7 @@ describe('real producers: the Java client in every codec, and Pulse’s own prod
       });
       // A moment for anything that should not be there (an aborted batch read late) to arrive.
       await new Promise((r) => setTimeout(r, 2000));
-      expect(await countRows(db, 'SELECT count(*) AS n FROM processed_event')).toBe(COUNTED.length);
+      expect(await countRows(stack.db, 'SELECT count(*) AS n FROM processed_event')).toBe(COUNTED.length);
       await expectExactTotals();
       const samples = await readyz.stop();
       console.log(
@@ -415,7 +398,7 @@ describe('real producers: the Java client in every codec, and Pulse’s own prod
       const sent =
         PLAIN_SALES.flat().length + JAVA_MALFORMED.length + IDEMPOTENT.count + COMMITTED.count + ABORTED.count;
       const beforeLog = decodedCounts();
-      const log = await readTopic(kafka, topic, { count: sent, readUncommitted: true });
+      const log = await readTopic(stack.kafka, stack.topic, { count: sent, readUncommitted: true });
       const batches = Object.fromEntries(
         Object.entries(decodedCounts()).map(([codec, n]) => [codec, n - (beforeLog[codec] ?? 0)]),
       );
@@ -430,16 +413,16 @@ describe('real producers: the Java client in every codec, and Pulse’s own prod
 
       // The Java producer's malformed records: in the dead_letter table, and on the DLQ topic
       // as zstd batches (KAFKA_COMPRESSION) that kafkajs reads back byte for byte.
-      const rows = await db.query<{ reason: string; key: string | null; payload: Buffer }>(
+      const rows = await stack.db.query<{ reason: string; key: string | null; payload: Buffer }>(
         'SELECT reason, key, payload FROM dead_letter WHERE topic = $1 ORDER BY "offset"',
-        [topic],
+        [stack.topic],
       );
       const sortByKey = <T extends { key: string | null }>(list: T[]) =>
         [...list].sort((a, b) => String(a.key).localeCompare(String(b.key)));
       const expectedDead = sortByKey(JAVA_MALFORMED).map((m) => ({ reason: m.reason, key: m.key, payload: m.value }));
       expect(sortByKey(rows).map((r) => ({ ...r, payload: r.payload.toString() }))).toEqual(expectedDead);
       const before = decodedCounts();
-      const dlq = await readTopic(kafka, dlqTopic);
+      const dlq = await readTopic(stack.kafka, stack.dlqTopic);
       const after = decodedCounts();
       expectOnlyDecoded('zstd', before, after);
       expect(
@@ -451,7 +434,7 @@ describe('real producers: the Java client in every codec, and Pulse’s own prod
           })),
         ),
       ).toEqual(expectedDead);
-      expect(new Set(dlq.map((m) => header(m, 'x-source-topic')))).toEqual(new Set([topic]));
+      expect(new Set(dlq.map((m) => header(m, 'x-source-topic')))).toEqual(new Set([stack.topic]));
     },
     TIMEOUT,
   );
@@ -473,11 +456,11 @@ describe('real producers: the Java client in every codec, and Pulse’s own prod
       20_000,
       500,
     ).catch(() => false);
-    const stored = await db.query<{ partition: number; next_offset: string; high_watermark: string }>(
+    const stored = await stack.db.query<{ partition: number; next_offset: string; high_watermark: string }>(
       'SELECT partition, next_offset::text, high_watermark::text FROM consumer_offset WHERE topic = $1 ORDER BY partition',
-      [topic],
+      [stack.topic],
     );
-    const end = await topicEnd(kafka, topic);
+    const end = await topicEnd(stack.kafka, stack.topic);
     const detail = JSON.stringify({
       first,
       last,
@@ -490,7 +473,6 @@ describe('real producers: the Java client in every codec, and Pulse’s own prod
   it(
     'dead-letters with Pulse’s own producer in every codec (KAFKA_COMPRESSION), readable with kafkajs',
     async () => {
-      producer = await connectProducer(kafka);
       // zstd was the first test's worker; one cheap worker per other codec, all at once.
       const codecs: Codec[] = ['gzip', 'snappy', 'lz4'];
       const runs = codecs.map((codec) => {
@@ -498,7 +480,7 @@ describe('real producers: the Java client in every codec, and Pulse’s own prod
         return { codec, topic: t, dlqTopic: `${t}.dlq` };
       });
       await createTopics(
-        kafka,
+        stack.kafka,
         runs.flatMap((r) => [
           { topic: r.topic, numPartitions: 1 },
           { topic: r.dlqTopic, numPartitions: 1 },
@@ -513,7 +495,10 @@ describe('real producers: the Java client in every codec, and Pulse’s own prod
         },
       ];
       for (const r of runs) {
-        await producer.send({ topic: r.topic, messages: malformed(r.codec).map(({ key, value }) => ({ key, value })) });
+        await stack.producer.send({
+          topic: r.topic,
+          messages: malformed(r.codec).map(({ key, value }) => ({ key, value })),
+        });
         extraWorkers.push(
           startWorker(
             {
@@ -531,7 +516,7 @@ describe('real producers: the Java client in every codec, and Pulse’s own prod
         'every codec worker to dead-letter its messages',
         async () => {
           for (const r of runs) {
-            const n = await countRows(db, 'SELECT count(*) AS n FROM dead_letter WHERE topic = $1', [r.topic]);
+            const n = await countRows(stack.db, 'SELECT count(*) AS n FROM dead_letter WHERE topic = $1', [r.topic]);
             if (n < 2) return false;
           }
           return true;
@@ -544,7 +529,7 @@ describe('real producers: the Java client in every codec, and Pulse’s own prod
       });
       for (const r of runs) {
         const expected = malformed(r.codec).map((m) => ({ key: m.key, reason: m.reason, payload: m.value.toString() }));
-        const rows = await db.query<{ key: string; reason: string; payload: Buffer }>(
+        const rows = await stack.db.query<{ key: string; reason: string; payload: Buffer }>(
           'SELECT key, reason, payload FROM dead_letter WHERE topic = $1 ORDER BY "offset"',
           [r.topic],
         );
@@ -553,7 +538,7 @@ describe('real producers: the Java client in every codec, and Pulse’s own prod
           r.codec,
         ).toEqual(expected);
         const before = decodedCounts();
-        const dlq = await readTopic(kafka, r.dlqTopic);
+        const dlq = await readTopic(stack.kafka, r.dlqTopic);
         const after = decodedCounts();
         expectOnlyDecoded(r.codec, before, after);
         expect(
@@ -597,7 +582,7 @@ describe('real producers: the Java client in every codec, and Pulse’s own prod
       await expectExactTotals();
       expectReadyThroughout(samples, 3);
       // The replay published no dead letters of its own.
-      const dlqEnd = [...(await topicEnd(kafka, dlqTopic)).values()].reduce((n, high) => n + high, 0n);
+      const dlqEnd = offsetsIn(await topicEnd(stack.kafka, stack.dlqTopic));
       expect(dlqEnd).toBe(BigInt(JAVA_MALFORMED.length));
     },
     TIMEOUT,

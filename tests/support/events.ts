@@ -1,5 +1,5 @@
 // Builders for contract-v1 payloads in tests (plain JSON, as a producer would send them).
-import type { SaleEventJson } from '../../lib/sales-event';
+import type { SaleEventJson } from '@/lib/domain/sales-event';
 /** A contract-v1 payload; tests also send fields that are not in the contract. */
 export type SaleJson = SaleEventJson & { [extra: string]: unknown };
 

@@ -21,8 +21,12 @@ export function parseMetrics(text: string): Sample[] {
   return samples;
 }
 
-export async function scrape(url: string): Promise<Sample[]> {
-  const res = await fetch(url);
+/**
+ * Scrapes `url`; a web server's /metrics needs an admin session or the ops token in `headers`
+ * (e.g. `await webClient(base).headers()`), a worker's is open.
+ */
+export async function scrape(url: string, headers: Record<string, string> = {}): Promise<Sample[]> {
+  const res = await fetch(url, { headers });
   if (!res.ok) throw new Error(`${url} answered ${res.status}`);
   if (!(res.headers.get('content-type') ?? '').startsWith('text/plain')) {
     throw new Error(`${url} is not in the Prometheus text format: ${res.headers.get('content-type')}`);

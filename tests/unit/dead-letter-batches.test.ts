@@ -7,7 +7,7 @@ import {
   fitCopy,
   MAX_COPY_BYTES,
   SEND_BYTES,
-} from '../../lib/dead-letter-batches';
+} from '@/lib/ingest/dead-letter-batches';
 
 const headers = { 'x-dlq-reason': 'invalid_json', 'x-source-partition': '2', 'x-source-offset': '17' };
 const copy = (valueBytes: number, i = 0, extra: DeadLetterCopy['headers'] = {}): DeadLetterCopy => ({

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseDeadLetterQuery, parseRedriveBody } from '../../lib/dead-letter-params';
-import { ParamError } from '../../lib/overview-params';
-import { PREVIEW_BYTES, previewPayload } from '../../lib/payload-preview';
-import { parsePosition } from '../../lib/queries/get-dead-letters';
+import { PREVIEW_BYTES, previewPayload } from '@/lib/contract/payload-preview';
+import { parsePosition } from '@/lib/queries/dead-letters/get-dead-letters';
+import { parseDeadLetterQuery, parseRedriveBody } from '@/lib/web/dead-letters/params';
+import { ParamError } from '@/lib/web/overview-params';
 
 const preview = (bytes: Buffer) => previewPayload(bytes.subarray(0, PREVIEW_BYTES), bytes.length);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseEnv } from '../../lib/env';
+import { ConfigError, parseEnv } from '@/lib/env';
 import {
   checkOrigin,
   clientAddress,
@@ -8,7 +8,7 @@ import {
   type RequestLike,
   Semaphore,
   TokenBucket,
-} from '../../lib/live-limits';
+} from '@/lib/web/live/limits';
 
 function request(headers: Record<string, string>, socket: RequestLike['socket'] = { remoteAddress: '10.0.0.7' }) {
   return { headers, socket } satisfies RequestLike;

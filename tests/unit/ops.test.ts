@@ -3,12 +3,12 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseEnv } from '../../lib/env';
-import { redactUrlPasswords } from '../../lib/logger';
-import { workerMetrics } from '../../lib/metrics';
-import { type Checks, probeCheck, startOpsServer } from '../../lib/ops-http';
-import { retryDelayMs } from '../../workers/sales.consumer';
-import { parseMetrics, sum } from '../support/metrics';
+import { parseEnv } from '@/lib/env';
+import { redactUrlPasswords } from '@/lib/logger';
+import { workerMetrics } from '@/lib/metrics';
+import { type Checks, probeCheck, startOpsServer } from '@/lib/ops-http';
+import { parseMetrics, sum } from '@/tests/support/metrics';
+import { brokerUnavailable, retryDelayMs } from '@/workers/sales/consumer';
 
 describe('ops endpoints', () => {
   let server: Server;
@@ -89,6 +89,26 @@ describe('retryDelayMs', () => {
       expect(retryDelayMs(40)).toBeLessThanOrEqual(36_000);
       expect(retryDelayMs(40)).toBeGreaterThanOrEqual(24_000);
     }
+  });
+});
+
+describe('brokerUnavailable', () => {
+  it('recognises a crash caused by brokers being away anywhere in the chain of causes', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9092'), { name: 'KafkaJSConnectionError' });
+    const coordinator = Object.assign(new Error('Failed to find group coordinator'), {
+      name: 'KafkaJSNonRetriableError',
+    });
+    expect(brokerUnavailable(refused)).toBe(true);
+    expect(brokerUnavailable(coordinator)).toBe(true);
+    expect(brokerUnavailable(Object.assign(new Error('gave up'), { cause: refused }))).toBe(true);
+  });
+
+  it('leaves other crashes fatal', () => {
+    expect(brokerUnavailable(new TypeError('Cannot read properties of undefined'))).toBe(false);
+    expect(
+      brokerUnavailable(Object.assign(new Error('Topic authorization failed'), { type: 'TOPIC_AUTHORIZATION_FAILED' })),
+    ).toBe(false);
+    expect(brokerUnavailable(undefined)).toBe(false);
   });
 });
 

@@ -6,9 +6,11 @@ import {
   productViewKey,
   toOverviewQuery,
   viewKey,
-} from '../../lib/overview-params';
+  viewSpans,
+} from '@/lib/web/overview-params';
 
 const NOW = Date.parse('2026-03-01T10:15:42Z');
+const iso = (ms: number) => new Date(ms).toISOString();
 const parse = (qs: string) => parseOverviewQuery(toOverviewQuery(new URLSearchParams(qs)), NOW);
 
 function paramError(qs: string): ParamError {
@@ -48,6 +50,13 @@ describe('parseOverviewQuery', () => {
     });
     const f = parse('');
     expect([f.store, f.region, f.channel, f.category]).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
+  it('matches regions lower-case, as sales are counted; other values exactly', () => {
+    expect(parse('region=EU-West&region=eu-west&store=Ber-01')).toMatchObject({
+      region: ['eu-west'],
+      store: ['Ber-01'],
+    });
   });
 
   it('takes repeated dimension keys as several values: sorted, de-duplicated, commas kept', () => {
@@ -100,6 +109,8 @@ describe('parseOverviewQuery', () => {
     ['from=9999-12-31T00:00Z&to=9999-12-31T01:00Z', 'to', /between/],
     ['to=2100-01-01T00:01Z', 'to', /between/],
     ['tz=Europe%2FParis%00', 'tz', /IANA time zone/],
+    ['compare=last_month', 'compare', /compare must be one of previous, yesterday, last_week/],
+    ['compare=yesterday&compare=last_week', 'compare', /compare may be given only once/],
   ])('%s → 400 naming %s', (qs, param, message) => {
     const err = paramError(qs);
     expect(err.param).toBe(param);
@@ -122,6 +133,25 @@ describe('parseOverviewQuery', () => {
     const yesterday = parse('range=yesterday&tz=Asia/Tokyo');
     expect(yesterday.from.toISOString()).toBe('2026-02-27T15:00:00.000Z');
     expect(yesterday.to.toISOString()).toBe('2026-02-28T15:00:00.000Z');
+  });
+
+  it('compares with the previous period unless told otherwise, in the view time zone', () => {
+    const spans = (qs: string) => viewSpans(parse(qs)).map((s) => [iso(s.from), iso(s.to)]);
+    expect(parse('range=today').compare).toBe('previous');
+    // Today in New York so far (05:00Z–10:16Z): the 5 h 16 min before, then yesterday and last
+    // Sunday up to 05:16 EST.
+    expect(spans('range=today&tz=America/New_York')).toEqual([
+      ['2026-03-01T05:00:00.000Z', '2026-03-01T10:16:00.000Z'],
+      ['2026-02-28T23:44:00.000Z', '2026-03-01T05:00:00.000Z'],
+    ]);
+    expect(spans('range=today&tz=America/New_York&compare=yesterday')[1]).toEqual([
+      '2026-02-28T05:00:00.000Z',
+      '2026-02-28T10:16:00.000Z',
+    ]);
+    expect(spans('range=today&tz=America/New_York&compare=last_week')[1]).toEqual([
+      '2026-02-22T05:00:00.000Z',
+      '2026-02-22T10:16:00.000Z',
+    ]);
   });
 
   it('rejects lone surrogates (a socket subscription can send them) and canonicalises tz', () => {
@@ -151,6 +181,8 @@ describe('viewKey', () => {
   it('is canonical: order and empty values do not matter', () => {
     expect(viewKey({ store: 'A', range: '1h', channel: '' })).toBe(viewKey({ range: '1h', store: 'A' }));
     expect(viewKey({ range: '1h' })).not.toBe(viewKey({ range: '15m' }));
+    // A comparison is a view of its own (a room of its own: other figures).
+    expect(viewKey({ range: '1h', compare: 'last_week', top: '25' })).toBe('range=1h&compare=last_week&top=25');
   });
 
   it('sorts and de-duplicates dimension values, so identical views share a room', () => {
@@ -178,5 +210,6 @@ describe('productViewKey', () => {
     );
     expect(productViewKey('A', { range: '1h' })).not.toBe(productViewKey('B', { range: '1h' }));
     expect(productViewKey('A', {})).toBe('sku=A');
+    expect(productViewKey('A', { range: 'today', compare: 'yesterday' })).toBe('sku=A&range=today&compare=yesterday');
   });
 });

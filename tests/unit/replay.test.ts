@@ -1,7 +1,7 @@
 // Pure parts of npm run replay: arguments, cut-off arithmetic, read plan, progress, report.
 import { describe, expect, it } from 'vitest';
-import { parseEnv } from '../../lib/env';
-import { retentionMs } from '../../lib/kafka';
+import { parseEnv } from '@/lib/env';
+import { retentionMs } from '@/lib/ingest/kafka';
 import {
   ArgumentError,
   CELL_MS,
@@ -12,7 +12,7 @@ import {
   parseReplayArgs,
   planReadStarts,
   readFromTime,
-} from '../../workers/replay/options';
+} from '@/workers/replay/options';
 import {
   etaMs,
   formatDuration,
@@ -21,9 +21,9 @@ import {
   ratePerSecond,
   renderBar,
   renderProgress,
-} from '../../workers/replay/progress';
-import type { ReplayReport } from '../../workers/replay/run-replay';
-import { formatReport } from '../../workers/replay/summary';
+} from '@/workers/replay/progress';
+import type { ReplayReport } from '@/workers/replay/run-replay';
+import { formatReport } from '@/workers/replay/summary';
 
 const t = (iso: string) => Date.parse(iso);
 

@@ -2,14 +2,15 @@ import { describe, expect, it } from 'vitest';
 import {
   ageBand,
   averageOrderValueCents,
+  BOUNDS,
   customerType,
   decodeSaleEvent,
   lineRevenueCents,
   minuteBucket,
   orderRevenueCents,
   parseTimestamp,
-} from '../../lib/sales-event';
-import { bytes, sale } from '../support/events';
+} from '@/lib/domain/sales-event';
+import { bytes, sale } from '@/tests/support/events';
 
 const decode = (value: unknown, currency = 'USD') => decodeSaleEvent(bytes(value), currency);
 
@@ -41,6 +42,11 @@ describe('decodeSaleEvent — accepted events', () => {
 
   it('ignores unknown extra fields (forward compatible)', () => {
     expect(decode({ ...sale(), schema_version: 2, promo: { code: 'X' } }).ok).toBe(true);
+  });
+
+  it('counts a region lower-case, whatever case the producer sent; store ids stay exact', () => {
+    const result = decode(sale({ region: 'EU-West', store_id: 'Ber-01' }));
+    expect(result.ok && [result.event.region, result.event.storeId]).toEqual(['eu-west', 'Ber-01']);
   });
 
   it('defaults a missing discount to 0', () => {
@@ -155,7 +161,6 @@ describe('decodeSaleEvent — every contract rule rejects with a reason', () => 
     ['discount above line amount', { discount_cents: 2501 }, /discount_cents must not exceed/],
     ['empty sku', { sku: '' }, /lines\[0\].sku/],
     ['missing category', { category: undefined }, /lines\[0\].category is required/],
-    ['amount beyond 2^53', { quantity: 2 ** 30, unit_price_cents: 2 ** 30 }, /too large/],
   ];
   it.each(lineCases)('line: %s', (_name, patch, detail) => {
     const base = sale();
@@ -212,6 +217,98 @@ describe('decodeSaleEvent — every contract rule rejects with a reason', () => 
   it('accepts refunds with the sale contract', () => {
     const result = decode(sale({ type: 'refund', event_id: 'r-1' }));
     expect(result).toMatchObject({ ok: true, event: { type: 'refund', orderId: 'ord-1' } });
+  });
+});
+
+describe('decodeSaleEvent — sanity bounds (README "Sanity bounds")', () => {
+  const line = { sku: 'A', name: 'A', category: 'C', quantity: 1, unit_price_cents: 100, discount_cents: 0 };
+  const withLines = (...lines: Record<string, unknown>[]) =>
+    decode(sale({ lines: lines.map((l) => ({ ...line, ...l })) as never }));
+  const refundWith = (l: Record<string, unknown>) =>
+    decode(sale({ type: 'refund', lines: [{ ...line, ...l }] as never }));
+
+  it('states the bounds the README documents', () => {
+    expect(BOUNDS).toEqual({
+      quantity: 1_000_000,
+      unitPriceCents: 1_000_000_000_000,
+      lines: 1000,
+      eventAmountCents: 1_000_000_000_000,
+    });
+    // A worker's transaction (5,000 events) sums event amounts exactly in JavaScript numbers.
+    expect(5000 * BOUNDS.eventAmountCents).toBeLessThan(Number.MAX_SAFE_INTEGER);
+    expect(5000 * BOUNDS.lines * BOUNDS.quantity).toBeLessThan(Number.MAX_SAFE_INTEGER);
+  });
+
+  const cases: [string, Record<string, unknown>[], RegExp][] = [
+    ['quantity', [{ quantity: 1_000_001 }], /^lines\[0\]\.quantity must be at most 1,000,000$/],
+    [
+      'unit price',
+      [{ unit_price_cents: 10 ** 12 + 1 }],
+      /^lines\[0\]\.unit_price_cents must be at most 1,000,000,000,000$/,
+    ],
+    [
+      'line amount',
+      [{ quantity: 100, unit_price_cents: 10 ** 10 + 1 }],
+      /^lines\[0\] quantity × unit_price_cents must be at most 1,000,000,000,000$/,
+    ],
+    [
+      'event amount over two lines',
+      [{ unit_price_cents: 5 * 10 ** 11 }, { unit_price_cents: 5 * 10 ** 11 + 1 }],
+      /^the event's amount \(Σ quantity × unit_price_cents\) must be at most 1,000,000,000,000$/,
+    ],
+    ['lines', Array.from({ length: 1001 }, () => ({})), /^lines must hold at most 1,000 lines$/],
+  ];
+  it.each(cases)('%s beyond the bound is out_of_range', (_name, beyond, detail) => {
+    expect(withLines(...beyond)).toMatchObject({ ok: false, reason: 'out_of_range', detail });
+  });
+
+  it.each([
+    ['quantity', [{ quantity: 1_000_000 }]],
+    ['unit price', [{ unit_price_cents: 10 ** 12 }]],
+    ['line amount', [{ quantity: 100, unit_price_cents: 10 ** 10 }]],
+    ['event amount over two lines', [{ unit_price_cents: 5 * 10 ** 11 }, { unit_price_cents: 5 * 10 ** 11 }]],
+    ['lines', Array.from({ length: 1000 }, () => ({}))],
+    [
+      'discount equal to the largest line amount',
+      [{ quantity: 2, unit_price_cents: 5 * 10 ** 11, discount_cents: 10 ** 12 }],
+    ],
+  ])('%s at the bound is accepted', (_name, lines) => {
+    expect(withLines(...lines).ok).toBe(true);
+  });
+
+  it('bounds refunds alike', () => {
+    expect(refundWith({ quantity: 4, unit_price_cents: 2.5 * 10 ** 11 }).ok).toBe(true);
+    expect(refundWith({ quantity: 4, unit_price_cents: 2.5 * 10 ** 11 + 1 })).toMatchObject({
+      ok: false,
+      reason: 'out_of_range',
+    });
+    expect(refundWith({ quantity: 1_000_001 })).toMatchObject({ ok: false, reason: 'out_of_range' });
+  });
+
+  it("rejects integers JavaScript cannot hold exactly as out_of_range, and the issue's 2^53 − 1 units", () => {
+    for (const quantity of [2 ** 53 - 1, 2 ** 53, 2 ** 53 + 2, 1e21, 1e308]) {
+      expect(withLines({ quantity, unit_price_cents: 1 }), String(quantity)).toMatchObject({
+        ok: false,
+        reason: 'out_of_range',
+        detail: 'lines[0].quantity must be at most 1,000,000',
+      });
+    }
+    expect(withLines({ unit_price_cents: 1e21 })).toMatchObject({ ok: false, reason: 'out_of_range' });
+  });
+
+  it('keeps invalid_field for values below a minimum, fractions and non-numbers, and for a discount above its line', () => {
+    for (const patch of [{ quantity: 0 }, { quantity: 1.5 }, { quantity: '5' }, { unit_price_cents: -1 }]) {
+      expect(withLines(patch), JSON.stringify(patch)).toMatchObject({ ok: false, reason: 'invalid_field' });
+    }
+    expect(withLines({ quantity: 1, unit_price_cents: 10 ** 12, discount_cents: 10 ** 12 + 1 })).toMatchObject({
+      ok: false,
+      reason: 'invalid_field',
+      detail: /discount_cents must not exceed/,
+    });
+    expect(withLines({ discount_cents: 1e21 })).toMatchObject({ ok: false, reason: 'invalid_field' });
+    // The age's range is a contract rule, not a sanity bound.
+    const base = sale();
+    expect(decode({ ...base, customer: { ...base.customer, age: 151 } })).toMatchObject({ reason: 'invalid_field' });
   });
 });
 

@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { AGE_BANDS, CUSTOMER_TYPES, GENDERS, LOYALTY_TIERS } from '../../lib/queries/overview.types';
-import { decodeSaleEvent, type SaleEvent } from '../../lib/sales-event';
-import {
-  ALL,
-  ALL_CATEGORIES,
-  CATEGORY_SET_PREFIX,
-  CUSTOMER_SEGMENTS,
-  categorySetId,
-  rollUp,
-  rollUpProductDemographics,
-  type SalesDelta,
-} from '../../lib/sales-rollup';
-import { bytes, type SaleJson, sale } from '../support/events';
+import { AGE_BANDS, CUSTOMER_TYPES, GENDERS, LOYALTY_TIERS } from '@/lib/contract/overview';
+import { decodeSaleEvent, type SaleEvent } from '@/lib/domain/sales-event';
+import { ALL, ALL_CATEGORIES, CATEGORY_SET_PREFIX, CUSTOMER_SEGMENTS, categorySetId } from '@/lib/domain/sales-rollup';
+import { bytes, type SaleJson, sale } from '@/tests/support/events';
+import { rollUp, rollUpProductDemographics, type SalesDelta } from '@/tests/support/rollup-model';
 
 function event(overrides: Partial<SaleJson>): SaleEvent {
   const result = decodeSaleEvent(bytes(sale(overrides)), 'USD');

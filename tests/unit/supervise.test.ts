@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Managed } from '../../scripts/lib/processes';
+import type { Managed } from '@/scripts/lib/processes';
 import {
   backoffMs,
   type CrashState,
@@ -14,7 +14,7 @@ import {
   onCrash,
   type RestartPolicy,
   supervise,
-} from '../../scripts/lib/supervise';
+} from '@/scripts/lib/supervise';
 
 describe('restart policy', () => {
   it('doubles the delay from 1 s and caps it at 30 s', () => {

@@ -4,12 +4,14 @@ import {
   bucketLabel,
   bucketStarts,
   chooseGranularity,
+  comparisonPeriod,
   isTimeZone,
   offsetMinutes,
   planCells,
   previousPeriod,
+  shiftLocalDays,
   startOfDay,
-} from '../../lib/time-buckets';
+} from '@/lib/domain/time-buckets';
 
 const at = (iso: string) => Date.parse(iso);
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -145,5 +147,82 @@ describe('previousPeriod', () => {
       from: at('2026-01-01T00:00:00Z'),
       to: at('2026-01-02T00:00:00Z'),
     });
+  });
+});
+
+describe('comparisonPeriod', () => {
+  const NY = 'America/New_York';
+  const period = (from: string, to: string, compare: Parameters<typeof comparisonPeriod>[2], tz = NY) => {
+    const p = comparisonPeriod(at(from), at(to), compare, tz);
+    return { from: iso(p.from), to: iso(p.to) };
+  };
+
+  it('is the previous period of equal length by default', () => {
+    expect(period('2026-01-02T10:00:00Z', '2026-01-02T11:00:00Z', 'previous')).toEqual({
+      from: '2026-01-02T09:00:00.000Z',
+      to: '2026-01-02T10:00:00.000Z',
+    });
+  });
+
+  it('shifts a sliding hour by one and seven local days', () => {
+    expect(period('2026-01-14T10:00:00Z', '2026-01-14T11:00:00Z', 'yesterday')).toEqual({
+      from: '2026-01-13T10:00:00.000Z',
+      to: '2026-01-13T11:00:00.000Z',
+    });
+    // Wednesday 14 January → Wednesday 7 January.
+    expect(period('2026-01-14T10:00:00Z', '2026-01-14T11:00:00Z', 'last_week')).toEqual({
+      from: '2026-01-07T10:00:00.000Z',
+      to: '2026-01-07T11:00:00.000Z',
+    });
+  });
+
+  it('compares today so far with yesterday up to the same time of day, across spring forward', () => {
+    // Monday 9 March 2026, 14:05 EDT: today is 00:00–14:06 EDT (04:00Z–18:06Z). Yesterday, the
+    // day the clocks went forward, began at 00:00 EST (05:00Z) and is 13 h 06 min long up to 14:06 EDT.
+    expect(period('2026-03-09T04:00:00Z', '2026-03-09T18:06:00Z', 'yesterday')).toEqual({
+      from: '2026-03-08T05:00:00.000Z',
+      to: '2026-03-08T18:06:00.000Z',
+    });
+    // The same weekday last week, still on EST: 00:00–14:06 EST.
+    expect(period('2026-03-09T04:00:00Z', '2026-03-09T18:06:00Z', 'last_week')).toEqual({
+      from: '2026-03-02T05:00:00.000Z',
+      to: '2026-03-02T19:06:00.000Z',
+    });
+  });
+
+  it('compares the day of a DST change with the day before it on the wall clock', () => {
+    // Sunday 8 March 2026 at 10:00 EDT (14:00Z), 9 h since midnight; Saturday up to 10:01 EST is 10 h.
+    expect(period('2026-03-08T05:00:00Z', '2026-03-08T14:01:00Z', 'yesterday')).toEqual({
+      from: '2026-03-07T05:00:00.000Z',
+      to: '2026-03-07T15:01:00.000Z',
+    });
+    // Monday 2 November 2026, 12:00 EST, after fall back: Sunday up to 12:01 EST was 13 h long.
+    expect(period('2026-11-02T05:00:00Z', '2026-11-02T17:01:00Z', 'yesterday')).toEqual({
+      from: '2026-11-01T04:00:00.000Z',
+      to: '2026-11-01T17:01:00.000Z',
+    });
+  });
+
+  it('keeps calendar days whole where midnight is skipped (Chile, 6 September 2026)', () => {
+    // Sunday began at 01:00 -03 (04:00Z); Saturday at 00:00 -04 (04:00Z), not at 01:00.
+    const santiago = 'America/Santiago';
+    const sunday = startOfDay(at('2026-09-06T12:00:00Z'), santiago);
+    expect(iso(sunday)).toBe('2026-09-06T04:00:00.000Z');
+    expect(period(iso(sunday), '2026-09-06T15:00:00Z', 'yesterday', santiago)).toEqual({
+      from: '2026-09-05T04:00:00.000Z',
+      to: '2026-09-05T16:00:00.000Z',
+    });
+    // range=yesterday on Monday (Sunday, 23 h) against the day before: all of Saturday.
+    expect(period('2026-09-06T04:00:00Z', '2026-09-07T03:00:00Z', 'yesterday', santiago)).toEqual({
+      from: '2026-09-05T04:00:00.000Z',
+      to: '2026-09-06T04:00:00.000Z',
+    });
+  });
+
+  it('resolves a wall time the clocks skipped to just after the gap', () => {
+    // 02:30 EDT on 9 March did not exist on 8 March: 03:30 EDT.
+    expect(iso(shiftLocalDays(at('2026-03-09T06:30:00Z'), -1, NY))).toBe('2026-03-08T07:30:00.000Z');
+    // UTC has no gaps: exactly 24 h per day.
+    expect(shiftLocalDays(at('2026-03-09T06:30:00Z'), -7, 'UTC')).toBe(at('2026-03-02T06:30:00Z'));
   });
 });

@@ -1,11 +1,11 @@
 // The patched kafkajs fetch decoding (patches/kafkajs+2.2.4.patch) and the codecs of
-// lib/kafka-codecs.ts, on record batches built with kafkajs' own encoder: every codec reads
+// lib/ingest/kafka-codecs.ts, on record batches built with kafkajs' own encoder: every codec reads
 // back; a batch that cannot be decoded becomes one marker after the readable records.
 import { createRequire } from 'node:module';
 import { type Batch, CompressionTypes, type KafkaMessage } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import '../../lib/kafka-codecs';
-import { firstUndecodable, leadingUndecodable, undecodableBatch } from '../../lib/undecodable-batch';
+import '@/lib/ingest/kafka-codecs';
+import { firstUndecodable, leadingUndecodable, undecodableBatch } from '@/lib/ingest/undecodable-batch';
 
 const require = createRequire(import.meta.url);
 type Encoded = { buffer: Buffer };

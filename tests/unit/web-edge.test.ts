@@ -1,15 +1,15 @@
 // The web edge without a server: URL checks, the pages' 400 decision, security headers, the
 // ops-token throttle, CSV formula neutralisation and time-zone canonicalisation.
 import { describe, expect, it, vi } from 'vitest';
-import { toCsv } from '../../lib/csv';
-import { ParamError } from '../../lib/overview-params';
-import { checkTarget } from '../../lib/request-guard';
-import { decodeSegment, givenValues, pageParamError } from '../../lib/search-params';
-import { NO_FRAMING, securityHeaders } from '../../lib/security-headers';
-import { cachedTimeZoneCount, canonicalTimeZone, localTime, MAX_CACHED_TIME_ZONES } from '../../lib/time-buckets';
+import { cachedTimeZoneCount, canonicalTimeZone, localTime, MAX_CACHED_TIME_ZONES } from '@/lib/domain/time-buckets';
+import { toCsv } from '@/lib/web/export/csv';
+import { ParamError } from '@/lib/web/overview-params';
+import { checkTarget } from '@/lib/web/request-guard';
+import { decodeSegment, givenValues, pageParamError } from '@/lib/web/search-params';
+import { NO_FRAMING, securityHeaders } from '@/lib/web/security-headers';
 
 vi.mock('server-only', () => ({}));
-const { FailureThrottle, throttleKey } = await import('../../lib/ops-auth');
+const { FailureThrottle, throttleKey } = await import('@/lib/web/auth/throttle');
 
 describe('checkTarget', () => {
   it.each([

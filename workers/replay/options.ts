@@ -1,8 +1,8 @@
 // npm run replay — arguments, and the arithmetic that decides what a replay reads and rebuilds.
 // Pure functions (unit-tested); the replay itself is in run-replay.ts.
 import { parseArgs } from 'node:util';
-import { parseTimestamp } from '../../lib/sales-event';
-import { GRAINS } from '../../lib/sales-rollup';
+import { parseTimestamp } from '@/lib/domain/sales-event';
+import { GRAINS } from '@/lib/domain/sales-rollup';
 
 export type ReplayFrom = { kind: 'earliest' } | { kind: 'offset'; offset: bigint } | { kind: 'time'; ms: number };
 

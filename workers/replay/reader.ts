@@ -3,8 +3,8 @@
 // advance (the replay must not get ahead of them: at the swap it has to stand exactly where
 // they stand). Uses a consumer group of its own that commits nothing.
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
-import type { Logger } from '../../lib/logger';
-import { leadingUndecodable, type UndecodableBatch, undecodableBatch } from '../../lib/undecodable-batch';
+import { leadingUndecodable, type UndecodableBatch, undecodableBatch } from '@/lib/ingest/undecodable-batch';
+import type { Logger } from '@/lib/logger';
 
 export interface TopicReaderOptions {
   kafka: Kafka;

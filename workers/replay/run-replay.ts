@@ -5,7 +5,7 @@
 //
 // Exactness at the swap. The workers keep consuming during the replay, so the replay chases
 // their stored offsets (never passing them), then fences them: it locks consumer_offset, which
-// every worker transaction writes first (lib/queries/lock-consumer-offsets.ts), reads where
+// every worker transaction writes first (lib/queries/ingest/lock-consumer-offsets.ts), reads where
 // they stand, applies the last few messages up to exactly there, swaps the tables and lets
 // them go. At that instant the replayed tables hold the same messages as the live ones.
 //
@@ -32,33 +32,35 @@
 import { randomBytes } from 'node:crypto';
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
 import pg from 'pg';
-import { createPrismaInSchema } from '../../lib/db';
-import type { Env } from '../../lib/env';
-import { createKafka, topicRetentionMs } from '../../lib/kafka';
-import type { Logger } from '../../lib/logger';
+import { createPrismaInSchema } from '@/lib/db';
+import { type DecodeResult, decodeSaleEvent } from '@/lib/domain/sales-event';
+import type { Env } from '@/lib/env';
+import { createKafka, topicRetentionMs } from '@/lib/ingest/kafka';
+import type { UndecodableBatch } from '@/lib/ingest/undecodable-batch';
+import type { Logger } from '@/lib/logger';
+import { type LiveSnapshot, openLiveSnapshot } from '@/lib/queries/dashboard/open-live-snapshot';
+import { getFutureDeadLetters } from '@/lib/queries/dead-letters/get-future-dead-letters';
+import { rollFacts } from '@/lib/queries/facts/roll-facts';
+import { rollPending } from '@/lib/queries/facts/roll-pending';
 import {
   type AcceptedMessage,
   applySalesBatch,
   KnownDimensions,
   REPLAY_TABLES,
   type RejectedMessage,
-} from '../../lib/queries/apply-sales-batch';
-import { compareReplayTables, type TableComparison } from '../../lib/queries/compare-replay-tables';
-import { copyRowsBefore } from '../../lib/queries/copy-rows-before';
-import { createReplaySchema } from '../../lib/queries/create-replay-schema';
-import { dropReplaySchema } from '../../lib/queries/drop-replay-schema';
-import { getConsumerOffsets } from '../../lib/queries/get-consumer-offsets';
-import { getFutureDeadLetters } from '../../lib/queries/get-future-dead-letters';
-import { getReplaySchemas } from '../../lib/queries/get-replay-schemas';
-import { lockConsumerOffsets } from '../../lib/queries/lock-consumer-offsets';
-import { type LiveSnapshot, openLiveSnapshot } from '../../lib/queries/open-live-snapshot';
-import { getColumns, LIVE_SCHEMA, REPLAY_SCHEMA_PREFIX } from '../../lib/queries/replay-sql';
-import { getRecordedSkip, skipUndecodableBatch } from '../../lib/queries/skip-undecodable-batch';
-import { swapReplayTables } from '../../lib/queries/swap-replay-tables';
-import { tryLockReplay } from '../../lib/queries/try-lock-replay';
-import { vacuumReplayTables } from '../../lib/queries/vacuum-replay-tables';
-import { type DecodeResult, decodeSaleEvent } from '../../lib/sales-event';
-import type { UndecodableBatch } from '../../lib/undecodable-batch';
+} from '@/lib/queries/ingest/apply-sales-batch';
+import { getConsumerOffsets } from '@/lib/queries/ingest/get-consumer-offsets';
+import { lockConsumerOffsets } from '@/lib/queries/ingest/lock-consumer-offsets';
+import { getRecordedSkip, skipUndecodableBatch } from '@/lib/queries/ingest/skip-undecodable-batch';
+import { compareReplayTables, type TableComparison } from '@/lib/queries/replay/compare-replay-tables';
+import { copyRowsBefore } from '@/lib/queries/replay/copy-rows-before';
+import { createReplaySchema } from '@/lib/queries/replay/create-replay-schema';
+import { dropReplaySchema } from '@/lib/queries/replay/drop-replay-schema';
+import { getReplaySchemas } from '@/lib/queries/replay/get-replay-schemas';
+import { getColumns, LIVE_SCHEMA, REPLAY_SCHEMA_PREFIX, timeColumnOf } from '@/lib/queries/replay/replay-sql';
+import { swapReplayTables } from '@/lib/queries/replay/swap-replay-tables';
+import { tryLockReplay } from '@/lib/queries/replay/try-lock-replay';
+import { vacuumReplayTables } from '@/lib/queries/replay/vacuum-replay-tables';
 import {
   cutoffForOffset,
   cutoffForTime,
@@ -106,8 +108,19 @@ export interface ReplayReport {
   equal: boolean;
 }
 
+/** The settings a replay reads, from the configuration its caller loaded (workers/replay.ts). */
+export type ReplayConfig = Pick<
+  Env,
+  | 'DATABASE_URL'
+  | 'SALES_TOPIC'
+  | 'KAFKA_CLIENT_ID'
+  | 'KAFKA_BROKERS'
+  | 'REPORTING_CURRENCY'
+  | 'WORKER_ROLL_CONCURRENCY'
+>;
+
 interface Io {
-  config: Env;
+  config: ReplayConfig;
   print(line: string): void;
   progress: ProgressBar;
   log: Logger;
@@ -151,387 +164,618 @@ async function topicFacts(admin: Admin, topic: string): Promise<TopicFacts> {
   return { clusterId, bounds, retentionMs: await topicRetentionMs(admin, topic).catch(() => null) };
 }
 
+/** What a replay holds open; all of it is let go by releaseAll, whatever happened. */
+interface Held {
+  control: pg.Client;
+  live: pg.Pool;
+  kafka: Kafka;
+  admin: Admin;
+  sessions: pg.Client[];
+  reader: TopicReader | null;
+  snapshot: LiveSnapshot | null;
+  replayPrisma: ReturnType<typeof createPrismaInSchema> | null;
+  built: boolean;
+  swapped: boolean;
+}
+
+interface Run {
+  options: ReplayOptions;
+  io: Io;
+  topic: string;
+  url: string;
+  id: string;
+  schema: string;
+  oldSchema: string;
+  rebuild: readonly string[];
+  held: Held;
+}
+
+/** What to read, and what to rebuild. */
+interface Plan {
+  liveOffsets: Awaited<ReturnType<typeof getConsumerOffsets>>;
+  facts: TopicFacts;
+  starts: Map<number, bigint>;
+  cutoffMs: number | null;
+  cutoff: Date | null;
+}
+
+/** The replay's schema, ready to apply into. */
+interface Build {
+  prisma: ReturnType<typeof createPrismaInSchema>;
+  copiedRows: number;
+  /** Partial replays: the snapshot's offsets, below which the copied rows hold every message. */
+  copiedUpTo: Map<number, bigint>;
+  readStarts: Map<number, bigint>;
+}
+
 export async function runReplay(options: ReplayOptions, io: Io): Promise<ReplayReport> {
-  const { config, print, log } = io;
+  const { config } = io;
   const started = Date.now();
-  const topic = config.SALES_TOPIC;
   const url = config.DATABASE_URL;
   const id = `${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`;
   const schema = `${REPLAY_SCHEMA_PREFIX}${id}`;
-  const oldSchema = `${schema}_old`;
-  const rebuild = REPLAY_TABLES.rebuild;
-
-  const control = await connect(url, 'control');
-  const live = new pg.Pool({ connectionString: url, max: 4, application_name: 'pulse-replay-live' });
-  const kafka: Kafka = createKafka(`${config.KAFKA_CLIENT_ID}-replay`);
-  const admin = kafka.admin();
-  const sessions: pg.Client[] = [];
-  let reader: TopicReader | null = null;
-  let snapshot: LiveSnapshot | null = null;
-  let replayPrisma: ReturnType<typeof createPrismaInSchema> | null = null;
-  let built = false;
-  let swapped = false;
+  const kafka: Kafka = createKafka(`${config.KAFKA_CLIENT_ID}-replay`, config.KAFKA_BROKERS);
+  const run: Run = {
+    options,
+    io,
+    topic: config.SALES_TOPIC,
+    url,
+    id,
+    schema,
+    oldSchema: `${schema}_old`,
+    rebuild: REPLAY_TABLES.rebuild,
+    held: {
+      control: await connect(url, 'control'),
+      live: new pg.Pool({ connectionString: url, max: 4, application_name: 'pulse-replay-live' }),
+      kafka,
+      admin: kafka.admin(),
+      sessions: [],
+      reader: null,
+      snapshot: null,
+      replayPrisma: null,
+      built: false,
+      swapped: false,
+    },
+  };
 
   try {
-    if (!(await tryLockReplay(control))) throw new ReplayRefused('another replay is running on this database');
-    for (const leftover of await getReplaySchemas(control)) {
-      if (leftover.endsWith('_old')) {
-        print(
-          `note: ${leftover} holds tables replaced by an earlier replay (drop it with DROP SCHEMA ${leftover} CASCADE)`,
-        );
-      } else {
-        // Only the holder of the replay lock builds: this one was left by a replay that died.
-        await dropReplaySchema(control, leftover);
-        print(`dropped ${leftover}, left behind by an interrupted replay`);
-      }
-    }
-
-    await admin.connect();
-    // Stored offsets first, then the high watermarks: workers committing in between can only
-    // raise a watermark read later, never leave a stored offset above one read earlier.
-    const liveOffsets = await getConsumerOffsets(live, topic);
-    const facts = await topicFacts(admin, topic);
-    for (const [partition, row] of liveOffsets) {
-      const bound = facts.bounds.find((b) => b.partition === partition);
-      if ((row.clusterId !== null && row.clusterId !== facts.clusterId) || !bound || row.nextOffset > bound.high) {
-        throw new ReplayRefused(
-          `the workers' stored position on partition ${partition} belongs to another log (another cluster or a recreated topic); ` +
-            'let the workers start it over, then replay',
-        );
-      }
-    }
-
-    // What to read, and what to rebuild.
-    let cutoffMs: number | null = null;
-    let timeOffsets = new Map<number, bigint>();
-    if (options.from.kind === 'time') {
-      cutoffMs = cutoffForTime(options.from.ms);
-      if (cutoffMs > Date.now()) throw new ReplayRefused('--from is in the future: there is nothing to rebuild');
-      const found = await admin.fetchTopicOffsetsByTimestamp(topic, readFromTime(cutoffMs));
-      timeOffsets = new Map(found.map((o) => [o.partition, BigInt(o.offset)]));
-    }
-    const plan = planReadStarts(options.from, facts.bounds, timeOffsets);
-    if (plan.problems.length > 0) {
-      throw new ReplayRefused(
-        [
-          `the topic no longer holds every message this replay needs (${describeRetention(facts.retentionMs)}), so its result could not equal the live aggregates:`,
-          ...plan.problems.map((p) => `  ${p}`),
-          'Replay a shorter span with a later --from (buckets before it are kept), or keep the topic longer (SALES_RETENTION_DAYS, for topics Pulse creates).',
-        ].join('\n'),
-      );
-    }
-    if (options.from.kind === 'offset') {
-      const before = new Map(
-        facts.bounds
-          .filter((b) => (plan.starts.get(b.partition) ?? 0n) > b.low)
-          .map((b) => [b.partition, (plan.starts.get(b.partition) ?? 1n) - 1n]),
-      );
-      const stamps = await readTimestamps(kafka, topic, `${config.KAFKA_CLIENT_ID}-replay-${id}-ts`, before, log);
-      cutoffMs = stamps.size > 0 ? cutoffForOffset([...stamps.values()]) : null;
-      if (cutoffMs !== null && cutoffMs > Date.now()) {
-        throw new ReplayRefused(
-          `the messages before offset ${options.from.offset} reach ${new Date(Math.max(...stamps.values())).toISOString()}, so buckets ` +
-            `could be rebuilt only from ${new Date(cutoffMs).toISOString()}, which is in the future: choose a smaller offset or a time`,
-        );
-      }
-    }
-    const cutoff = cutoffMs === null ? null : new Date(cutoffMs);
-    if (cutoff) {
-      for (const table of rebuild) {
-        if (!(await getColumns(control, LIVE_SCHEMA, table)).some((c) => c.name === 'bucket')) {
-          throw new ReplayRefused(`${table} has no bucket column: it can only be rebuilt whole (--from earliest)`);
-        }
-      }
-    }
-    print(
-      `replaying ${topic} (${facts.bounds.length} partitions, ${describeRetention(facts.retentionMs)}) into ${schema}`,
-    );
-    print(
-      cutoff
-        ? `partial: buckets from ${cutoff.toISOString()} are rebuilt from the topic; earlier ones are kept from the live tables`
-        : 'full: every bucket is rebuilt from offset 0',
-    );
-
-    // Fresh tables, and (partial) the rows kept from the live ones.
-    await createReplaySchema(control, schema, REPLAY_TABLES);
-    built = true;
-    replayPrisma = createPrismaInSchema(url, schema, 5);
-    let copiedRows = 0;
-    const copiedUpTo = new Map<number, bigint>();
-    const readStarts = new Map(plan.starts);
-    if (cutoff) {
-      const holder = await connect(url, 'snapshot');
-      sessions.push(holder);
-      snapshot = await openLiveSnapshot(holder, topic);
-      const copier = await connect(url, 'copy');
-      sessions.push(copier);
-      const copied = await copyRowsBefore(copier, { snapshotId: snapshot.id, schema, tables: rebuild, cutoff });
-      copiedRows = [...copied.values()].reduce((a, b) => a + b, 0);
-      print(
-        `copied ${formatCount(copiedRows)} rows before the cut-off (${[...copied].map(([t, n]) => `${t} ${formatCount(n)}`).join(', ')})`,
-      );
-      for (const [partition, start] of plan.starts) {
-        const at = snapshot.offsets.get(partition) ?? 0n;
-        copiedUpTo.set(partition, at);
-        readStarts.set(partition, minOf(start, at));
-      }
-    }
-
-    // Apply: the workers' decoding and aggregation, into the replay's schema.
-    const stats: ReplayStats = { messages: 0, counted: 0, duplicates: 0, rejected: 0, kept: 0, late: 0 };
-    const known = new KnownDimensions();
-    const prisma = replayPrisma;
-    const openSnapshot = snapshot;
-    async function applyChunk(partition: number, messages: KafkaMessage[], highWatermark: bigint): Promise<void> {
-      const first = BigInt((messages[0] as KafkaMessage).offset);
-      const last = BigInt((messages.at(-1) as KafkaMessage).offset);
-      const future = await getFutureDeadLetters(live, topic, partition, first, last);
-      const accepted: AcceptedMessage[] = [];
-      const rejected: RejectedMessage[] = [];
-      const late = new Set<AcceptedMessage>();
-      let lastMessageAt = 0;
-      for (const message of messages) {
-        const offset = BigInt(message.offset);
-        lastMessageAt = Math.max(lastMessageAt, Number(message.timestamp));
-        const futureDetail = future.get(offset);
-        // The clock-dependent rejection is the workers' (see getFutureDeadLetters); everything
-        // else is decided again, exactly as they decide it.
-        const result: DecodeResult =
-          futureDetail !== undefined
-            ? { ok: false, reason: 'future_event', detail: futureDetail }
-            : decodeSaleEvent(message.value, config.REPORTING_CURRENCY, Number.POSITIVE_INFINITY);
-        if (!result.ok) {
-          rejected.push({
-            offset,
-            reason: result.reason,
-            detail: result.detail,
-            key: message.key?.toString('utf8') ?? null,
-            value: message.value ?? Buffer.alloc(0),
-          });
-          continue;
-        }
-        const entry = { offset, event: result.event };
-        if (cutoffMs !== null && result.event.occurredAt < cutoffMs) {
-          if (offset < (copiedUpTo.get(partition) ?? 0n)) {
-            stats.kept += 1;
-            continue;
-          }
-          late.add(entry);
-        }
-        accepted.push(entry);
-      }
-      let toApply = accepted;
-      if (late.size > 0 && openSnapshot) {
-        const counted = await openSnapshot.countedEventIds([...late].map((m) => m.event.eventId));
-        toApply = accepted.filter((m) => !(late.has(m) && counted.has(m.event.eventId)));
-        stats.duplicates += accepted.length - toApply.length;
-        stats.late += late.size - (accepted.length - toApply.length);
-      }
-      stats.messages += messages.length;
-      if (toApply.length + rejected.length === 0) return;
-      const outcome = await applySalesBatch(
-        prisma,
-        {
-          clusterId: facts.clusterId,
-          topic,
-          partition,
-          lastOffset: last,
-          lastMessageAt: new Date(lastMessageAt),
-          highWatermark,
-          accepted: toApply,
-          rejected,
-        },
-        known,
-      );
-      stats.counted += outcome.counted;
-      stats.duplicates += outcome.duplicates;
-      stats.rejected += outcome.rejected;
-    }
-
-    /**
-     * The workers passed this undecodable batch only through an operator's skip, recorded as a
-     * dead letter with the range: the replay records the same dead letter and skips the same
-     * offsets. Without one the batch cannot be read at all, and the replay stops saying so.
-     */
-    async function passUndecodable(partition: number, batch: UndecodableBatch, at: bigint): Promise<bigint> {
-      const skip = await getRecordedSkip(live, topic, partition, at);
-      if (!skip) {
-        throw new Error(
-          `partition ${partition}: offset ${at} is in a record batch that cannot be decoded (${batch.reason}) ` +
-            'and no skip is recorded there; see README "Undecodable batches"',
-        );
-      }
-      await skipUndecodableBatch(
-        prisma,
-        {
-          clusterId: facts.clusterId,
-          topic,
-          partition,
-          from: at,
-          to: skip.to,
-          detail: skip.detail,
-          payload: skip.payload,
-        },
-        { replay: true },
-      );
-      stats.messages += Number(skip.to - at);
-      stats.rejected += 1;
-      return skip.to;
-    }
-
-    // Limits: where the workers stand. They only move forward; the replay never passes them.
-    const limits = new Map<number, bigint>();
-    for (const partition of readStarts.keys()) limits.set(partition, liveOffsets.get(partition)?.nextOffset ?? 0n);
-    const refreshLimits = async () => {
-      for (const [partition, row] of await getConsumerOffsets(live, topic)) {
-        if (limits.has(partition)) limits.set(partition, maxOf(limits.get(partition) ?? 0n, row.nextOffset));
-      }
-      reader?.limitsChanged();
-    };
-    const activeReader = new TopicReader({
-      kafka,
-      topic,
-      groupId: `${config.KAFKA_CLIENT_ID}-replay-${id}`,
-      starts: readStarts,
-      limitOf: (partition) => limits.get(partition) ?? 0n,
-      onChunk: applyChunk,
-      onUndecodable: passUndecodable,
-      logStartOf: async (partition) =>
-        BigInt((await admin.fetchTopicOffsets(topic)).find((o) => o.partition === partition)?.low ?? '0'),
-      log,
-    });
-    reader = activeReader;
-    const progressOf = (): PartitionProgress[] =>
-      [...readStarts].map(([partition, start]) => ({
-        partition,
-        start,
-        next: maxOf(activeReader.next.get(partition) ?? start, start),
-        target: maxOf(limits.get(partition) ?? 0n, start),
-      }));
-    // Past its target only over offsets that carry no message (a trailing transaction marker).
-    const remaining = () => progressOf().reduce((n, p) => n + Math.max(0, Number(p.target - p.next)), 0);
-    const check = () => {
-      const failure = activeReader.failed();
-      if (failure) throw failure;
-      if (io.signal.aborted) throw new ReplayRefused('interrupted');
-    };
-    await activeReader.start();
-
-    // Catch up until close behind the workers: the fence stops them for as long as the
-    // replay needs for the rest, so `pauseMs` of work (at the replay's rate) is the most left.
-    const catchUp = async (pauseMs: () => number) => {
-      for (;;) {
-        check();
-        await refreshLimits();
-        io.progress.update('replay', progressOf());
-        const close = Math.max(20, (io.progress.rate() * pauseMs()) / 1000);
-        if (activeReader.isJoined() && remaining() <= close) return;
-        await sleep(POLL_MS);
-      }
-    };
-    await catchUp(() => 1000);
-    // Statistics for the query planner before the tables go live.
-    await vacuumReplayTables(control, schema, rebuild);
-    // Then get level with the workers: a tenth of a second behind at most. If they keep
-    // outrunning the replay (both compete for the same CPUs and database), accept a longer
-    // pause the longer that lasts — a tenth of a second more per second of chasing.
-    const levelFrom = Date.now();
-    await catchUp(() => 100 + (Date.now() - levelFrom) / 10);
-
-    // Fence the workers, apply the last messages up to exactly where they stand, swap.
-    const fenceClient = await connect(url, 'fence');
-    sessions.push(fenceClient);
-    const checkClient = await connect(url, 'check');
-    sessions.push(checkClient);
-    const fence = await lockConsumerOffsets(fenceClient, topic);
-    const fencedAt = performance.now();
-    let fenceMs = 0;
-    let tailMessages = 0;
-    let swapLockMs = 0;
-    let swappedAt = new Date(0);
-    let atSwap: LiveSnapshot | null = null;
-    try {
-      for (const partition of readStarts.keys()) {
-        const at = fence.offsets.get(partition) ?? 0n;
-        if (at < (limits.get(partition) ?? 0n))
-          throw new Error(`partition ${partition}: the workers' offset went back`);
-        limits.set(partition, at);
-      }
-      tailMessages = remaining();
-      activeReader.limitsChanged();
-      const deadline = Date.now() + FENCE_CATCH_UP_TIMEOUT_MS;
-      while (remaining() > 0) {
-        check();
-        if (Date.now() > deadline) throw new Error('the last messages did not arrive in time; nothing was swapped');
-        io.progress.update('replay (workers fenced)', progressOf());
-        await sleep(20);
-      }
-      io.progress.update('replay', progressOf(), true);
-      io.progress.done();
-      // Every partition is at its limit, which no longer moves: the reader applies nothing more
-      // (it is stopped once the workers run again — leaving the group takes a while).
-      await snapshot?.close();
-      snapshot = null;
-      swapLockMs = (await swapReplayTables(control, { schema, oldSchema, tables: rebuild })).lockedMs;
-      swapped = true;
-      swappedAt = new Date();
-      // The state at the swap, frozen for the check: the workers are still fenced.
-      atSwap = await openLiveSnapshot(checkClient, topic);
-    } finally {
-      await fence.release();
-      fenceMs = performance.now() - fencedAt;
-    }
-
-    await activeReader.stop();
-    reader = null;
-
-    // Check: the swapped-in tables against the ones they replaced, as of the swap.
-    let comparison: TableComparison[];
-    try {
-      if (!atSwap) throw new Error('no snapshot of the swap');
-      comparison = await compareReplayTables(checkClient, {
-        liveSchema: oldSchema,
-        replaySchema: LIVE_SCHEMA,
-        tables: rebuild,
-      });
-      await atSwap.close();
-    } catch (err) {
-      throw new Error(
-        `the replayed tables are live, but checking them failed (${(err as Error).message}); the replaced tables are in ${oldSchema}`,
-      );
-    }
-    const equal = comparison.every(
-      (t) => t.onlyLive === 0 && t.onlyReplay === 0 && t.totals.every((m) => m.live === m.replay),
-    );
-    await replayPrisma.$disconnect();
-    replayPrisma = null;
-    await dropReplaySchema(control, schema);
-    const keep = options.keepOld || !equal;
-    if (!keep) await dropReplaySchema(control, oldSchema);
+    await takeReplayLock(run);
+    const plan = await planReplay(run);
+    const build = await buildReplaySchema(run, plan);
+    const applier = replayApplier(run, plan, build);
+    const chase = await startReading(run, plan, build, applier);
+    const roll = () => rollBuild(build, run.topic, plan.cutoff, config.WORKER_ROLL_CONCURRENCY);
+    await chaseWorkers(run, chase, roll);
+    const swap = await fenceAndSwap(run, chase, build.readStarts, roll);
+    await chase.reader.stop();
+    run.held.reader = null;
+    const { comparison, equal } = await checkSwapped(run, swap);
+    const keep = await dropBuild(run, build, equal);
     return {
       schema,
-      keptOldSchema: keep ? oldSchema : null,
-      cutoff,
-      swappedAt,
-      stats,
-      copiedRows,
+      keptOldSchema: keep ? run.oldSchema : null,
+      cutoff: plan.cutoff,
+      swappedAt: swap.swappedAt,
+      stats: applier.stats,
+      copiedRows: build.copiedRows,
       durationMs: Date.now() - started,
-      fenceMs,
-      tailMessages,
-      swapLockMs,
+      fenceMs: swap.fenceMs,
+      tailMessages: swap.tailMessages,
+      swapLockMs: swap.swapLockMs,
       comparison,
       equal,
     };
   } finally {
-    io.progress.done();
-    await reader?.stop().catch(() => undefined);
-    await snapshot?.close().catch(() => undefined);
-    await replayPrisma?.$disconnect().catch(() => undefined);
-    // Nothing was swapped: the build is worthless. (After a swap the schemas are dealt with above.)
-    if (built && !swapped) await dropReplaySchema(control, schema).catch(() => undefined);
-    for (const session of sessions) await session.end().catch(() => undefined);
-    await admin.disconnect().catch(() => undefined);
-    await live.end().catch(() => undefined);
-    await control.end().catch(() => undefined);
+    await releaseAll(run);
   }
+}
+
+/** One replay per database; schemas left by an interrupted one are dropped. */
+async function takeReplayLock({ held: { control }, io: { print } }: Run): Promise<void> {
+  if (!(await tryLockReplay(control))) throw new ReplayRefused('another replay is running on this database');
+  for (const leftover of await getReplaySchemas(control)) {
+    if (leftover.endsWith('_old')) {
+      print(
+        `note: ${leftover} holds tables replaced by an earlier replay (drop it with DROP SCHEMA ${leftover} CASCADE)`,
+      );
+    } else {
+      // Only the holder of the replay lock builds: this one was left by a replay that died.
+      await dropReplaySchema(control, leftover);
+      print(`dropped ${leftover}, left behind by an interrupted replay`);
+    }
+  }
+}
+
+/** What to read, and what to rebuild; refuses what could not equal the live aggregates. */
+async function planReplay(run: Run): Promise<Plan> {
+  const { options, topic, id, schema, rebuild } = run;
+  const { admin, kafka, live, control } = run.held;
+  const { config, print, log } = run.io;
+  await admin.connect();
+  // Stored offsets first, then the high watermarks: workers committing in between can only
+  // raise a watermark read later, never leave a stored offset above one read earlier.
+  const liveOffsets = await getConsumerOffsets(live, topic);
+  const facts = await topicFacts(admin, topic);
+  for (const [partition, row] of liveOffsets) {
+    const bound = facts.bounds.find((b) => b.partition === partition);
+    if ((row.clusterId !== null && row.clusterId !== facts.clusterId) || !bound || row.nextOffset > bound.high) {
+      throw new ReplayRefused(
+        `the workers' stored position on partition ${partition} belongs to another log (another cluster or a recreated topic); ` +
+          'let the workers start it over, then replay',
+      );
+    }
+  }
+
+  let cutoffMs: number | null = null;
+  let timeOffsets = new Map<number, bigint>();
+  if (options.from.kind === 'time') {
+    cutoffMs = cutoffForTime(options.from.ms);
+    if (cutoffMs > Date.now()) throw new ReplayRefused('--from is in the future: there is nothing to rebuild');
+    const found = await admin.fetchTopicOffsetsByTimestamp(topic, readFromTime(cutoffMs));
+    timeOffsets = new Map(found.map((o) => [o.partition, BigInt(o.offset)]));
+  }
+  const plan = planReadStarts(options.from, facts.bounds, timeOffsets);
+  if (plan.problems.length > 0) {
+    throw new ReplayRefused(
+      [
+        `the topic no longer holds every message this replay needs (${describeRetention(facts.retentionMs)}), so its result could not equal the live aggregates:`,
+        ...plan.problems.map((p) => `  ${p}`),
+        'Replay a shorter span with a later --from (buckets before it are kept), or keep the topic longer (SALES_RETENTION_DAYS, for topics Pulse creates).',
+      ].join('\n'),
+    );
+  }
+  if (options.from.kind === 'offset') {
+    const before = new Map(
+      facts.bounds
+        .filter((b) => (plan.starts.get(b.partition) ?? 0n) > b.low)
+        .map((b) => [b.partition, (plan.starts.get(b.partition) ?? 1n) - 1n]),
+    );
+    const stamps = await readTimestamps(kafka, topic, `${config.KAFKA_CLIENT_ID}-replay-${id}-ts`, before, log);
+    cutoffMs = stamps.size > 0 ? cutoffForOffset([...stamps.values()]) : null;
+    if (cutoffMs !== null && cutoffMs > Date.now()) {
+      throw new ReplayRefused(
+        `the messages before offset ${options.from.offset} reach ${new Date(Math.max(...stamps.values())).toISOString()}, so buckets ` +
+          `could be rebuilt only from ${new Date(cutoffMs).toISOString()}, which is in the future: choose a smaller offset or a time`,
+      );
+    }
+  }
+  const cutoff = cutoffMs === null ? null : new Date(cutoffMs);
+  if (cutoff) {
+    for (const table of rebuild) {
+      // fact_roll is the replay's own: how far its facts are rolled up.
+      if (table !== 'fact_roll' && !timeColumnOf(await getColumns(control, LIVE_SCHEMA, table))) {
+        throw new ReplayRefused(`${table} has no bucket column: it can only be rebuilt whole (--from earliest)`);
+      }
+    }
+  }
+  print(
+    `replaying ${topic} (${facts.bounds.length} partitions, ${describeRetention(facts.retentionMs)}) into ${schema}`,
+  );
+  print(
+    cutoff
+      ? `partial: buckets from ${cutoff.toISOString()} are rebuilt from the topic; earlier ones are kept from the live tables`
+      : 'full: every bucket is rebuilt from offset 0',
+  );
+  return { liveOffsets, facts, starts: plan.starts, cutoffMs, cutoff };
+}
+
+/** Fresh tables, and (partial) the rows kept from the live ones. */
+async function buildReplaySchema(run: Run, plan: Plan): Promise<Build> {
+  const { url, schema, rebuild, topic, held } = run;
+  await createReplaySchema(held.control, schema, REPLAY_TABLES);
+  held.built = true;
+  const prisma = createPrismaInSchema(url, schema, 5);
+  held.replayPrisma = prisma;
+  let copiedRows = 0;
+  const copiedUpTo = new Map<number, bigint>();
+  const readStarts = new Map(plan.starts);
+  if (plan.cutoff) {
+    const holder = await connect(url, 'snapshot');
+    held.sessions.push(holder);
+    const snapshot = await openLiveSnapshot(holder, topic);
+    held.snapshot = snapshot;
+    const copier = await connect(url, 'copy');
+    held.sessions.push(copier);
+    const copied = await copyRowsBefore(copier, {
+      snapshotId: snapshot.id,
+      schema,
+      tables: rebuild,
+      cutoff: plan.cutoff,
+      topic,
+    });
+    copiedRows = [...copied.rows.values()].reduce((a, b) => a + b, 0);
+    run.io.print(
+      `copied ${formatCount(copiedRows)} rows before the cut-off (${[...copied.rows].map(([t, n]) => `${t} ${formatCount(n)}`).join(', ')})`,
+    );
+    for (const [partition, start] of plan.starts) {
+      const at = snapshot.offsets.get(partition) ?? 0n;
+      copiedUpTo.set(partition, at);
+      readStarts.set(partition, minOf(start, at));
+    }
+    await rollCopiedFacts(prisma, topic, plan.cutoff, copied.rolledUpTo, copiedUpTo);
+  }
+  return { prisma, copiedRows, copiedUpTo, readStarts };
+}
+
+/**
+ * The copied facts the live tables had not rolled up at the snapshot are not in the copied rollup
+ * rows: roll them up (every other copied fact is, and is never rolled again: see exceptCopied).
+ */
+async function rollCopiedFacts(
+  prisma: Build['prisma'],
+  topic: string,
+  cutoff: Date,
+  rolledUpTo: Map<number, bigint>,
+  copiedUpTo: Map<number, bigint>,
+): Promise<void> {
+  for (const [partition, below] of copiedUpTo) {
+    const from = rolledUpTo.get(partition) ?? 0n;
+    if (below <= from) continue;
+    await prisma.$transaction(
+      (tx) =>
+        rollFacts(tx, {
+          topic,
+          partition,
+          firstOffset: from,
+          lastOffset: below - 1n,
+          shard: partition,
+          occurredBefore: cutoff,
+        }),
+      { timeout: 600_000 },
+    );
+  }
+}
+
+/** Rolls up the replay's facts (never the copied ones) until none is left waiting. */
+async function rollBuild(build: Build, topic: string, cutoff: Date | null, concurrency: number): Promise<void> {
+  const exceptCopied = cutoff && { before: cutoff, below: build.copiedUpTo };
+  while ((await rollPending(build.prisma, topic, { exceptCopied, maxFacts: ROLL_EVERY_FACTS, concurrency })).more) {}
+}
+
+/**
+ * Facts applied between two rolls of the replay's own facts (and the most one roll takes): the
+ * fewer and bigger the rolls, the fewer times a cell is written — a replay rolls up at the end.
+ */
+const ROLL_EVERY_FACTS = 1_000_000;
+
+interface Applier {
+  stats: ReplayStats;
+  applyChunk(partition: number, messages: KafkaMessage[], highWatermark: bigint): Promise<void>;
+  passUndecodable(partition: number, batch: UndecodableBatch, at: bigint): Promise<bigint>;
+}
+
+/** Apply: the workers' decoding and aggregation, into the replay's schema. */
+function replayApplier(run: Run, plan: Plan, build: Build): Applier {
+  const { topic } = run;
+  const { live } = run.held;
+  const { config } = run.io;
+  const { facts, cutoffMs } = plan;
+  const { prisma, copiedUpTo } = build;
+  const stats: ReplayStats = { messages: 0, counted: 0, duplicates: 0, rejected: 0, kept: 0, late: 0 };
+  const known = new KnownDimensions();
+  const openSnapshot = run.held.snapshot;
+  let unrolled = 0;
+  async function applyChunk(partition: number, messages: KafkaMessage[], highWatermark: bigint): Promise<void> {
+    const first = BigInt((messages[0] as KafkaMessage).offset);
+    const last = BigInt((messages.at(-1) as KafkaMessage).offset);
+    const future = await getFutureDeadLetters(live, topic, partition, first, last);
+    const accepted: AcceptedMessage[] = [];
+    const rejected: RejectedMessage[] = [];
+    const late = new Set<AcceptedMessage>();
+    let lastMessageAt = 0;
+    for (const message of messages) {
+      const offset = BigInt(message.offset);
+      lastMessageAt = Math.max(lastMessageAt, Number(message.timestamp));
+      const futureDetail = future.get(offset);
+      // The clock-dependent rejection is the workers' (see getFutureDeadLetters); everything
+      // else is decided again, exactly as they decide it.
+      const result: DecodeResult =
+        futureDetail !== undefined
+          ? { ok: false, reason: 'future_event', detail: futureDetail }
+          : decodeSaleEvent(message.value, config.REPORTING_CURRENCY, Number.POSITIVE_INFINITY);
+      if (!result.ok) {
+        rejected.push({
+          offset,
+          reason: result.reason,
+          detail: result.detail,
+          key: message.key?.toString('utf8') ?? null,
+          value: message.value ?? Buffer.alloc(0),
+        });
+        continue;
+      }
+      const entry = { offset, event: result.event };
+      if (cutoffMs !== null && result.event.occurredAt < cutoffMs) {
+        if (offset < (copiedUpTo.get(partition) ?? 0n)) {
+          stats.kept += 1;
+          continue;
+        }
+        late.add(entry);
+      }
+      accepted.push(entry);
+    }
+    let toApply = accepted;
+    if (late.size > 0 && openSnapshot) {
+      const counted = await openSnapshot.countedEventIds([...late].map((m) => m.event.eventId));
+      toApply = accepted.filter((m) => !(late.has(m) && counted.has(m.event.eventId)));
+      stats.duplicates += accepted.length - toApply.length;
+      stats.late += late.size - (accepted.length - toApply.length);
+    }
+    stats.messages += messages.length;
+    if (toApply.length + rejected.length === 0) return;
+    const outcome = await applySalesBatch(
+      prisma,
+      {
+        clusterId: facts.clusterId,
+        topic,
+        partition,
+        lastOffset: last,
+        lastMessageAt: new Date(lastMessageAt),
+        highWatermark,
+        accepted: toApply,
+        rejected,
+      },
+      known,
+    );
+    stats.counted += outcome.counted;
+    stats.duplicates += outcome.duplicates;
+    stats.rejected += outcome.rejected;
+    // Roll up as the facts come, so that the last roll (the workers fenced) is a short one.
+    unrolled += outcome.counted;
+    if (unrolled >= ROLL_EVERY_FACTS) {
+      unrolled = 0;
+      await rollBuild(build, topic, cutoffMs === null ? null : new Date(cutoffMs), config.WORKER_ROLL_CONCURRENCY);
+    }
+  }
+
+  /**
+   * The workers passed this undecodable batch only through an operator's skip, recorded as a
+   * dead letter with the range: the replay records the same dead letter and skips the same
+   * offsets. Without one the batch cannot be read at all, and the replay stops saying so.
+   */
+  async function passUndecodable(partition: number, batch: UndecodableBatch, at: bigint): Promise<bigint> {
+    const skip = await getRecordedSkip(live, topic, partition, at);
+    if (!skip) {
+      throw new Error(
+        `partition ${partition}: offset ${at} is in a record batch that cannot be decoded (${batch.reason}) ` +
+          'and no skip is recorded there; see README "Undecodable batches"',
+      );
+    }
+    await skipUndecodableBatch(
+      prisma,
+      {
+        clusterId: facts.clusterId,
+        topic,
+        partition,
+        from: at,
+        to: skip.to,
+        detail: skip.detail,
+        payload: skip.payload,
+      },
+      { replay: true },
+    );
+    stats.messages += Number(skip.to - at);
+    stats.rejected += 1;
+    return skip.to;
+  }
+
+  return { stats, applyChunk, passUndecodable };
+}
+
+/** The reader chasing the workers, and where it stands against them. */
+interface Chase {
+  reader: TopicReader;
+  /** Where the workers stand. They only move forward; the replay never passes them. */
+  limits: Map<number, bigint>;
+  progressOf(): PartitionProgress[];
+  /** Messages left to read up to the limits. */
+  remaining(): number;
+  /** Throws if the reader failed or the replay was interrupted. */
+  check(): void;
+  refreshLimits(): Promise<void>;
+}
+
+/** Read: from the planned starts, never past where the workers stand. */
+async function startReading(run: Run, plan: Plan, build: Build, applier: Applier): Promise<Chase> {
+  const { topic, id, held, io } = run;
+  const { readStarts } = build;
+  const limits = new Map<number, bigint>();
+  for (const partition of readStarts.keys()) limits.set(partition, plan.liveOffsets.get(partition)?.nextOffset ?? 0n);
+  const reader = new TopicReader({
+    kafka: held.kafka,
+    topic,
+    groupId: `${io.config.KAFKA_CLIENT_ID}-replay-${id}`,
+    starts: readStarts,
+    limitOf: (partition) => limits.get(partition) ?? 0n,
+    onChunk: applier.applyChunk,
+    // One transaction per 5,000 messages, as the workers do (a chunk is one fact row each).
+    chunkSize: 5000,
+    onUndecodable: applier.passUndecodable,
+    logStartOf: async (partition) =>
+      BigInt((await held.admin.fetchTopicOffsets(topic)).find((o) => o.partition === partition)?.low ?? '0'),
+    log: io.log,
+  });
+  held.reader = reader;
+  const progressOf = (): PartitionProgress[] =>
+    [...readStarts].map(([partition, start]) => ({
+      partition,
+      start,
+      next: maxOf(reader.next.get(partition) ?? start, start),
+      target: maxOf(limits.get(partition) ?? 0n, start),
+    }));
+  const chase: Chase = {
+    reader,
+    limits,
+    progressOf,
+    // Past its target only over offsets that carry no message (a trailing transaction marker).
+    remaining: () => progressOf().reduce((n, p) => n + Math.max(0, Number(p.target - p.next)), 0),
+    check: () => {
+      const failure = reader.failed();
+      if (failure) throw failure;
+      if (io.signal.aborted) throw new ReplayRefused('interrupted');
+    },
+    refreshLimits: async () => {
+      for (const [partition, row] of await getConsumerOffsets(held.live, topic)) {
+        if (limits.has(partition)) limits.set(partition, maxOf(limits.get(partition) ?? 0n, row.nextOffset));
+      }
+      held.reader?.limitsChanged();
+    },
+  };
+  await reader.start();
+  return chase;
+}
+
+/** Catch up with the workers until close enough behind them to fence them briefly. */
+async function chaseWorkers(run: Run, chase: Chase, roll: () => Promise<void>): Promise<void> {
+  const { io } = run;
+  // Catch up until close behind the workers: the fence stops them for as long as the
+  // replay needs for the rest, so `pauseMs` of work (at the replay's rate) is the most left.
+  const catchUp = async (pauseMs: () => number) => {
+    for (;;) {
+      chase.check();
+      await chase.refreshLimits();
+      io.progress.update('replay', chase.progressOf());
+      const close = Math.max(20, (io.progress.rate() * pauseMs()) / 1000);
+      if (chase.reader.isJoined() && chase.remaining() <= close) return;
+      await sleep(POLL_MS);
+    }
+  };
+  await catchUp(() => 1000);
+  await roll();
+  // Statistics for the query planner before the tables go live.
+  await vacuumReplayTables(run.held.control, run.schema, run.rebuild);
+  // Then get level with the workers: a tenth of a second behind at most. If they keep
+  // outrunning the replay (both compete for the same CPUs and database), accept a longer
+  // pause the longer that lasts — a tenth of a second more per second of chasing.
+  const levelFrom = Date.now();
+  await catchUp(() => 100 + (Date.now() - levelFrom) / 10);
+}
+
+interface Swap {
+  fenceMs: number;
+  tailMessages: number;
+  swapLockMs: number;
+  swappedAt: Date;
+  /** The state at the swap, frozen for the check (null if the swap did not happen). */
+  atSwap: LiveSnapshot | null;
+  checkClient: pg.Client;
+}
+
+/** Fence the workers, apply the last messages up to exactly where they stand, swap. */
+async function fenceAndSwap(
+  run: Run,
+  chase: Chase,
+  readStarts: Map<number, bigint>,
+  roll: () => Promise<void>,
+): Promise<Swap> {
+  const { url, topic, schema, oldSchema, rebuild, held, io } = run;
+  const { limits } = chase;
+  const fenceClient = await connect(url, 'fence');
+  held.sessions.push(fenceClient);
+  const checkClient = await connect(url, 'check');
+  held.sessions.push(checkClient);
+  const fence = await lockConsumerOffsets(fenceClient, topic);
+  const fencedAt = performance.now();
+  const swap: Swap = {
+    fenceMs: 0,
+    tailMessages: 0,
+    swapLockMs: 0,
+    swappedAt: new Date(0),
+    atSwap: null,
+    checkClient,
+  };
+  try {
+    for (const partition of readStarts.keys()) {
+      const at = fence.offsets.get(partition) ?? 0n;
+      if (at < (limits.get(partition) ?? 0n)) throw new Error(`partition ${partition}: the workers' offset went back`);
+      limits.set(partition, at);
+    }
+    swap.tailMessages = chase.remaining();
+    chase.reader.limitsChanged();
+    const deadline = Date.now() + FENCE_CATCH_UP_TIMEOUT_MS;
+    while (chase.remaining() > 0) {
+      chase.check();
+      if (Date.now() > deadline) throw new Error('the last messages did not arrive in time; nothing was swapped');
+      io.progress.update('replay (workers fenced)', chase.progressOf());
+      await sleep(20);
+    }
+    io.progress.update('replay', chase.progressOf(), true);
+    io.progress.done();
+    // Both sides rolled up to the fence: the check compares rollups holding the same facts.
+    await roll();
+    await rollLive(url, topic, io.config.WORKER_ROLL_CONCURRENCY);
+    // Every partition is at its limit, which no longer moves: the reader applies nothing more
+    // (it is stopped once the workers run again — leaving the group takes a while).
+    await held.snapshot?.close();
+    held.snapshot = null;
+    swap.swapLockMs = (await swapReplayTables(held.control, { schema, oldSchema, tables: rebuild })).lockedMs;
+    held.swapped = true;
+    swap.swappedAt = new Date();
+    // The state at the swap, frozen for the check: the workers are still fenced.
+    swap.atSwap = await openLiveSnapshot(checkClient, topic);
+  } finally {
+    await fence.release();
+    swap.fenceMs = performance.now() - fencedAt;
+  }
+  return swap;
+}
+
+/** Rolls up every live fact (the workers are fenced), waiting for a worker's roll in flight. */
+async function rollLive(url: string, topic: string, concurrency: number): Promise<void> {
+  const live = createPrismaInSchema(url, LIVE_SCHEMA, concurrency);
+  try {
+    while ((await rollPending(live, topic, { wait: true, maxFacts: 100_000, concurrency })).more) {}
+  } finally {
+    await live.$disconnect();
+  }
+}
+
+/** Check: the swapped-in tables against the ones they replaced, as of the swap. */
+async function checkSwapped(
+  { oldSchema, rebuild }: Run,
+  { atSwap, checkClient }: Swap,
+): Promise<{ comparison: TableComparison[]; equal: boolean }> {
+  let comparison: TableComparison[];
+  try {
+    if (!atSwap) throw new Error('no snapshot of the swap');
+    comparison = await compareReplayTables(checkClient, {
+      liveSchema: oldSchema,
+      replaySchema: LIVE_SCHEMA,
+      // How far each side had rolled its facts up is no figure: both were rolled up to the fence.
+      tables: rebuild.filter((t) => t !== 'fact_roll'),
+      ignore: { sale_fact: ['partition', 'offset'] },
+    });
+    await atSwap.close();
+  } catch (err) {
+    throw new Error(
+      `the replayed tables are live, but checking them failed (${(err as Error).message}); the replaced tables are in ${oldSchema}`,
+    );
+  }
+  const equal = comparison.every(
+    (t) => t.onlyLive === 0 && t.onlyReplay === 0 && t.totals.every((m) => m.live === m.replay),
+  );
+  return { comparison, equal };
+}
+
+/** After the swap: the build's leftovers go; the replaced tables stay if asked or different. Returns whether they stay. */
+async function dropBuild(run: Run, build: Build, equal: boolean): Promise<boolean> {
+  const { control } = run.held;
+  await build.prisma.$disconnect();
+  run.held.replayPrisma = null;
+  await dropReplaySchema(control, run.schema);
+  const keep = run.options.keepOld || !equal;
+  if (!keep) await dropReplaySchema(control, run.oldSchema);
+  return keep;
+}
+
+async function releaseAll({ io, schema, held }: Run): Promise<void> {
+  io.progress.done();
+  await held.reader?.stop().catch(() => undefined);
+  await held.snapshot?.close().catch(() => undefined);
+  await held.replayPrisma?.$disconnect().catch(() => undefined);
+  // Nothing was swapped: the build is worthless. (After a swap the schemas are dealt with above.)
+  if (held.built && !held.swapped) await dropReplaySchema(held.control, schema).catch(() => undefined);
+  for (const session of held.sessions) await session.end().catch(() => undefined);
+  await held.admin.disconnect().catch(() => undefined);
+  await held.live.end().catch(() => undefined);
+  await held.control.end().catch(() => undefined);
 }

@@ -1,5 +1,5 @@
 // The report printed at the end of npm run replay (pure, unit-tested).
-import type { TableComparison } from '../../lib/queries/compare-replay-tables';
+import type { TableComparison } from '@/lib/queries/replay/compare-replay-tables';
 import { formatCount, formatDuration } from './progress';
 import type { ReplayReport } from './run-replay';
 

@@ -1,5 +1,5 @@
 // A deterministic synthetic retail world: catalogue, stores and customers for the simulator.
-import type { Channel, Gender, LoyaltyTier } from '../../lib/queries/overview.types';
+import type { Channel, Gender, LoyaltyTier } from '@/lib/contract/overview';
 
 export type Rng = () => number;
 

@@ -1,8 +1,8 @@
 // Turns the synthetic world into contract-v1 sale and refund events (plain JSON objects, as
 // producers send).
 import { randomUUID } from 'node:crypto';
-import type { SaleEventJson } from '../../lib/sales-event';
-import { createRng, type Rng, type World, weighted } from './catalog';
+import type { SaleEventJson } from '@/lib/domain/sales-event';
+import { createRng, type Rng, type StoreInfo, type World, weighted } from './catalog';
 
 export type { SaleEventJson };
 
@@ -22,9 +22,10 @@ export class SaleGenerator {
     this.rng = createRng(seed);
   }
 
-  next(now = Date.now()): SaleEventJson {
+  /** A sale happening `now`, at `atStore` when given (a flash sale), else at a store drawn by weight. */
+  next(now = Date.now(), atStore?: StoreInfo): SaleEventJson {
     const rng = this.rng;
-    const store = this.world.sampleStore(rng);
+    const store = atStore ?? this.world.sampleStore(rng);
     const channel = this.world.sampleChannel(rng);
     const guest = rng() < 0.08;
     const profile = this.world.customers[Math.floor(rng() * this.world.customers.length)];

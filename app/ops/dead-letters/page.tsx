@@ -1,13 +1,13 @@
 // GET /ops/dead-letters — rejected messages with their reasons, and re-drive once the cause is fixed.
 import type { Metadata } from 'next';
-import { ParamErrorState } from '../../../components/common/ParamErrorState';
-import { db } from '../../../lib/db';
-import type { DeadLetterQuery } from '../../../lib/dead-letter-params';
-import { env } from '../../../lib/env';
-import { opsActionsEnabled } from '../../../lib/ops-auth';
-import { ParamError } from '../../../lib/overview-params';
-import { getDeadLetters } from '../../../lib/queries/get-dead-letters';
-import { givenValues, type PageSearchParams, parseDeadLettersView, toSearchParams } from '../../../lib/search-params';
+import { ParamErrorState } from '@/components/common/ParamErrorState';
+import { db } from '@/lib/db';
+import { env } from '@/lib/env';
+import { getDeadLetters } from '@/lib/queries/dead-letters/get-dead-letters';
+import { requireAdminPage } from '@/lib/web/auth/request';
+import type { DeadLetterQuery } from '@/lib/web/dead-letters/params';
+import { ParamError } from '@/lib/web/overview-params';
+import { givenValues, type PageSearchParams, parseDeadLettersView, toSearchParams } from '@/lib/web/search-params';
 import { DeadLettersPage } from './DeadLettersPage';
 
 export const dynamic = 'force-dynamic';
@@ -15,6 +15,7 @@ export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Dead letters — Pulse' };
 
 export default async function Page({ searchParams }: { searchParams: Promise<PageSearchParams> }) {
+  await requireAdminPage();
   const search = toSearchParams(await searchParams);
   let query: DeadLetterQuery;
   try {
@@ -31,8 +32,8 @@ export default async function Page({ searchParams }: { searchParams: Promise<Pag
     <DeadLettersPage
       initial={initial}
       initialReason={query.reason}
-      salesTopic={env().SALES_TOPIC}
-      redriveEnabled={opsActionsEnabled()}
+      topics={{ sales: env().SALES_TOPIC, inventory: env().INVENTORY_TOPIC }}
+      redriveEnabled
     />
   );
 }

@@ -1,8 +1,9 @@
 'use client';
 
-import { Breadcrumbs, dashboardHref } from '../../../components/common/Breadcrumbs';
-import { dimensionValues, type OverviewQuery } from '../../../lib/overview-params';
-import { DashboardPage, type DashboardPageProps } from '../../DashboardPage';
+import { DashboardPage, type DashboardPageProps } from '@/app/DashboardPage';
+import { Breadcrumbs, dashboardHref } from '@/components/common/Breadcrumbs';
+import { cx } from '@/components/common/cx';
+import { dimensionValues, type OverviewQuery } from '@/lib/web/overview-params';
 
 /**
  * Where a view chosen on a store page is shown: one store → that store's page (this one or
@@ -19,12 +20,19 @@ function storeRoute(next: OverviewQuery): string {
  * filter bar stays on store pages while one store is chosen (storeRoute).
  *
  * DashboardPage has no slot for a page heading, so its root is flattened (`display:
- * contents`) and the heading is placed between its sticky header and its main column.
+ * contents`) and the heading is placed between its sticky header (or an embed's bar) and its main column.
  */
 export function StorePage({ store, ...props }: DashboardPageProps & { store: { id: string; region: string } }) {
   return (
-    <div className="flex min-h-screen flex-col [&>[data-tv]]:contents [&>[data-tv]>header]:order-first [&>[data-tv]>main]:w-full">
-      <div className="mx-auto flex w-full max-w-[1280px] flex-col gap-2 px-6 pt-5 tv:hidden">
+    <div
+      className={cx(
+        'flex flex-col [&>[data-tv]]:contents [&>[data-tv]>:first-child]:order-first [&>[data-tv]>main]:w-full',
+        // TV mode: one screen high, like the dashboard (its own root is flattened here).
+        'has-[>[data-tv=true]]:h-dvh has-[>[data-tv=true]]:overflow-hidden',
+        props.chrome !== 'embed' && 'min-h-screen',
+      )}
+    >
+      <div className="mx-auto flex w-full max-w-[1280px] flex-col gap-2 px-4 pt-5 sm:px-6 tv:hidden">
         <Breadcrumbs
           items={[{ label: 'Dashboard', href: dashboardHref(props.query, ['store']) }, { label: `Store ${store.id}` }]}
         />

@@ -1,9 +1,9 @@
 // GET /api/v1/dead-letters?reason=&limit=&before= — newest rejected messages with previews, re-drive state and counts per reason
 import { type NextRequest, NextResponse } from 'next/server';
-import { handleApiError } from '../../../../lib/api-errors';
-import { db } from '../../../../lib/db';
-import { parseDeadLetterQuery } from '../../../../lib/dead-letter-params';
-import { getDeadLetters } from '../../../../lib/queries/get-dead-letters';
+import { db } from '@/lib/db';
+import { getDeadLetters } from '@/lib/queries/dead-letters/get-dead-letters';
+import { handleApiError } from '@/lib/web/api-errors';
+import { parseDeadLetterQuery } from '@/lib/web/dead-letters/params';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,29 +1,23 @@
-// GET /api/v1/export?tile=…&<view parameters> — one dashboard tile as CSV, same numbers as /api/v1/overview
+// GET /api/v1/export?tile=…&<view parameters> — one dashboard tile as CSV, the figures the page shows
 import type { NextRequest } from 'next/server';
-import { handleApiError } from '../../../../lib/api-errors';
-import { toCsv } from '../../../../lib/csv';
-import { EXPORT_TILES, type ExportTile, exportTable } from '../../../../lib/export-tiles';
-import { ParamError, toOverviewQuery } from '../../../../lib/overview-params';
-import { getOverviewForQuery } from '../../../../lib/queries/get-overview';
+import { setReportingCurrency } from '@/lib/domain/format';
+import { getOverviewForQuery } from '@/lib/queries/dashboard/get-overview';
+import { handleApiError } from '@/lib/web/api-errors';
+import { requestPrincipal, scopedQuery } from '@/lib/web/auth/request';
+import { csvResponse } from '@/lib/web/export/csv-response';
+import { exportTable, TILE_TITLES } from '@/lib/web/export/tiles';
+import { parseExportTile, toOverviewQuery } from '@/lib/web/overview-params';
 
 export const dynamic = 'force-dynamic';
 
 export async function GET(request: NextRequest) {
   try {
-    const tile = request.nextUrl.searchParams.get('tile') ?? '';
-    if (!(EXPORT_TILES as readonly string[]).includes(tile)) {
-      throw new ParamError('tile', `tile must be one of ${EXPORT_TILES.join(', ')}`);
-    }
-    const overview = await getOverviewForQuery(toOverviewQuery(request.nextUrl.searchParams));
-    const { header, rows } = exportTable(tile as ExportTile, overview);
-    const stamp = overview.range.from.slice(0, 16).replaceAll(':', '');
-    return new Response(toCsv(header, rows), {
-      headers: {
-        'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="pulse-${tile}-${stamp}.csv"`,
-        'cache-control': 'no-store',
-      },
-    });
+    const tile = parseExportTile(request.nextUrl.searchParams.get('tile'));
+    const overview = await getOverviewForQuery(
+      scopedQuery(toOverviewQuery(request.nextUrl.searchParams), requestPrincipal(request)),
+    );
+    setReportingCurrency(overview.currency);
+    return csvResponse(`pulse-${tile}`, TILE_TITLES[tile], exportTable(tile, overview), overview);
   } catch (error) {
     return handleApiError(error);
   }

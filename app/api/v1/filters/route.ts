@@ -1,13 +1,16 @@
 // GET /api/v1/filters — stores, regions, channels and categories for the filter bar
 import { NextResponse } from 'next/server';
-import { handleApiError } from '../../../../lib/api-errors';
-import { getFilterOptions } from '../../../../lib/queries/get-filter-options';
+import { getFilterOptions } from '@/lib/queries/dashboard/get-filter-options';
+import { handleApiError } from '@/lib/web/api-errors';
+import { readerScope, requestPrincipal } from '@/lib/web/auth/request';
+import { scopeFilterOptions } from '@/lib/web/auth/scope';
 
 export const dynamic = 'force-dynamic';
 
-export async function GET() {
+export async function GET(request: Request) {
   try {
-    return NextResponse.json(await getFilterOptions(), { headers: { 'cache-control': 'no-store' } });
+    const options = scopeFilterOptions(await getFilterOptions(), readerScope(requestPrincipal(request)));
+    return NextResponse.json(options, { headers: { 'cache-control': 'no-store' } });
   } catch (error) {
     return handleApiError(error);
   }
