@@ -58,7 +58,7 @@ test.describe('admin: alert rules', () => {
     await expect(revenue.getByTestId('rule-level')).toHaveText('Per store');
     await expect(revenue.getByTestId('rule-scope')).toHaveText('Everywhere');
     await expect(revenue.getByTestId('rule-threshold')).toHaveText('|z| ≥ 3.5');
-    await expect(revenue.getByTestId('rule-window')).toHaveText('60 min');
+    await expect(revenue.getByTestId('rule-window')).toHaveText('5 min');
     await expect(revenue.getByTestId('rule-history')).toHaveText('14 days');
   });
 
