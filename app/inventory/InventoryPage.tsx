@@ -234,11 +234,15 @@ export function InventoryPage({
                       {expanded && (
                         <tr className="border-b border-border bg-muted/40">
                           <td colSpan={8} className="px-5 py-3" id={`stores-${id}`}>
-                            <StockBreakdown
-                              sku={row.sku}
-                              lowStockUnits={data.low_stock_units}
-                              version={live.dataKey + String(row.on_hand) + row.updated_at}
-                            />
+                            {/* Size containment: the breakdown (its chart measures its box) takes the
+                                table's width and never widens the table past a phone's. */}
+                            <div className="[contain:inline-size]">
+                              <StockBreakdown
+                                sku={row.sku}
+                                lowStockUnits={data.low_stock_units}
+                                version={live.dataKey + String(row.on_hand) + row.updated_at}
+                              />
+                            </div>
                           </td>
                         </tr>
                       )}
@@ -331,7 +335,8 @@ function StockRowView({
           </span>
         </button>
       </td>
-      <td className="py-2 pl-3 whitespace-nowrap text-foreground">{row.store_id}</td>
+      {/* Store ids can be long and unbroken: they wrap rather than widen the table past a phone. */}
+      <td className="py-2 pl-3 text-foreground [overflow-wrap:anywhere]">{row.store_id}</td>
       <td className="py-2 pl-3 text-right whitespace-nowrap">
         <span data-testid="on-hand" data-value={String(row.on_hand)} className="font-medium tabular-nums">
           {formatNumber(row.on_hand)}
