@@ -4,7 +4,7 @@
 import type { KafkaMessage } from 'kafkajs';
 import { decodeInventoryEvent, movementOfInventory, movementsOfSale } from '@/lib/domain/inventory-event';
 import { decodeSaleEvent, type RejectReason } from '@/lib/domain/sales-event';
-import type { RejectedMessage } from '@/lib/queries/ingest/record-dead-letters';
+import { type RejectedMessage, rejectionOf } from '@/lib/queries/ingest/record-dead-letters';
 import type { InventoryAccepted, InventoryStream } from '@/lib/queries/inventory/apply-inventory-batch';
 
 export interface InventoryDecodeOptions {
@@ -64,15 +64,7 @@ export function decodeInventoryChunk(
     decoded.skipped.push(offset);
     decoded.rejected.push({
       message,
-      rejection: {
-        offset,
-        reason: result.reason,
-        detail: result.detail,
-        key: message.key?.toString('utf8') ?? null,
-        value: message.value ?? Buffer.alloc(0),
-        // Set by the ops page's re-drive: a copy rejected again points at the dead letter it came from.
-        redriveOf: message.headers?.['x-redrive-of']?.toString().slice(0, 512) ?? null,
-      },
+      rejection: rejectionOf(message, result.reason, result.detail),
     });
   }
   return decoded;
