@@ -32,13 +32,13 @@ import { planReadStarts, type ReplayOptions } from './options';
 import {
   type Applier,
   chaseWorkers,
+  checkedTopicFacts,
   createBuild,
   describeRetention,
   fenceAndSwap,
   finishReplay,
   type Io,
   openRun,
-  positionsAndFacts,
   ReplayRefused,
   type ReplayReport,
   type ReplayStats,
@@ -114,7 +114,7 @@ async function planInventoryReplay(run: Run): Promise<Planned[]> {
     ['inventory', config.INVENTORY_TOPIC],
     ['sales', config.SALES_TOPIC],
   ] as const) {
-    const { facts } = await positionsAndFacts(run, topic);
+    const facts = await checkedTopicFacts(run, topic);
     const plan = planReadStarts({ kind: 'earliest' }, facts.bounds);
     problems.push(...plan.problems.map((p) => `  ${topic} (${describeRetention(facts.retentionMs)}) ${p}`));
     planned.push({ stream, topic, facts, starts: plan.starts });

@@ -52,12 +52,7 @@ import {
   REPLAY_TABLES,
   type RejectedMessage,
 } from '@/lib/queries/ingest/apply-sales-batch';
-import {
-  type ConsumerOffsetRow,
-  getConsumerOffsets,
-  type OffsetStore,
-  SALES_OFFSETS,
-} from '@/lib/queries/ingest/get-consumer-offsets';
+import { getConsumerOffsets, type OffsetStore, SALES_OFFSETS } from '@/lib/queries/ingest/get-consumer-offsets';
 import { lockConsumerOffsets } from '@/lib/queries/ingest/lock-consumer-offsets';
 import { getRecordedSkip, skipUndecodableBatch } from '@/lib/queries/ingest/skip-undecodable-batch';
 import { compareReplayTables, type TableComparison } from '@/lib/queries/replay/compare-replay-tables';
@@ -212,7 +207,6 @@ export interface Run extends ReplaySubject {
 
 /** What to read, and what to rebuild. */
 interface Plan {
-  liveOffsets: Map<number, ConsumerOffsetRow>;
   facts: TopicFacts;
   starts: Map<number, bigint>;
   cutoffMs: number | null;
@@ -350,14 +344,11 @@ export async function takeReplayLock({ held: { control }, io: { print } }: Run):
 }
 
 /**
- * The live consumer's stored positions on `topic` and the topic's bounds; refuses positions that
- * belong to another log. Stored offsets first, then the high watermarks: workers committing in
- * between can only raise a watermark read later, never leave a stored offset above one read earlier.
+ * The topic's bounds, once the live consumer's stored positions on it are known to belong to
+ * this log. Stored offsets first, then the high watermarks: workers committing in between can
+ * only raise a watermark read later, never leave a stored offset above one read earlier.
  */
-export async function positionsAndFacts(
-  { held, store }: Run,
-  topic: string,
-): Promise<{ liveOffsets: Map<number, ConsumerOffsetRow>; facts: TopicFacts }> {
+export async function checkedTopicFacts({ held, store }: Run, topic: string): Promise<TopicFacts> {
   const liveOffsets = await getConsumerOffsets(held.live, topic, store);
   const facts = await topicFacts(held.admin, topic);
   for (const [partition, row] of liveOffsets) {
@@ -369,7 +360,7 @@ export async function positionsAndFacts(
       );
     }
   }
-  return { liveOffsets, facts };
+  return facts;
 }
 
 /** What to read, and what to rebuild; refuses what could not equal the live aggregates. */
@@ -379,7 +370,7 @@ async function planReplay(run: Run): Promise<Plan> {
   const { config, print, log } = run.io;
   const topic = config.SALES_TOPIC;
   await admin.connect();
-  const { liveOffsets, facts } = await positionsAndFacts(run, topic);
+  const facts = await checkedTopicFacts(run, topic);
 
   let cutoffMs: number | null = null;
   let timeOffsets = new Map<number, bigint>();
@@ -431,7 +422,7 @@ async function planReplay(run: Run): Promise<Plan> {
       ? `partial: buckets from ${cutoff.toISOString()} are rebuilt from the topic; earlier ones are kept from the live tables`
       : 'full: every bucket is rebuilt from offset 0',
   );
-  return { liveOffsets, facts, starts: plan.starts, cutoffMs, cutoff };
+  return { facts, starts: plan.starts, cutoffMs, cutoff };
 }
 
 /** The replay's schema with fresh, empty tables, and a client that writes there. */
