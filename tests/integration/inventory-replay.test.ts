@@ -55,10 +55,14 @@ interface Produced {
 }
 
 let seq = 0;
-function inventory(type: InventoryEventJson['type'], minute: number, quantity: number): Produced {
+function inventory(
+  type: InventoryEventJson['type'],
+  minute: number,
+  quantity: number,
+  store = pick(STORES).id,
+  sku = pick(SKUS),
+): Produced {
   seq += 1;
-  const store = pick(STORES).id;
-  const sku = pick(SKUS);
   const event: InventoryEventJson = {
     event_id: `rp-inv-${seq}`,
     type,
@@ -70,11 +74,10 @@ function inventory(type: InventoryEventJson['type'], minute: number, quantity: n
   return { topic: 'inventory', key: `${store}:${sku}`, value: bytes(event) };
 }
 
-function saleOf(type: 'sale' | 'refund', minute: number): Produced {
+function saleOf(type: 'sale' | 'refund', minute: number, store = pick(STORES), skus = SKUS): Produced {
   seq += 1;
-  const store = pick(STORES);
   const lines = Array.from({ length: 1 + int(2) }, () => ({
-    sku: pick(SKUS),
+    sku: pick(skus),
     name: 'Replay item',
     category: 'Home',
     quantity: 1 + int(3),
@@ -135,6 +138,17 @@ function expectedDemand(sales: readonly StockMovement[]): Map<string, number> {
   }
   return out;
 }
+
+// Two pairs that get no events after the first ones: the damage done to them cannot heal before the replay.
+const DAMAGED = { store: STORES[0] as (typeof STORES)[number], sku: 'RP-Y' };
+const DELETED = { store: STORES[1] as (typeof STORES)[number], sku: 'RP-Z' };
+const QUIET: Produced[] = [
+  inventory('snapshot', 10, 50, DAMAGED.store.id, DAMAGED.sku),
+  inventory('receipt', 20, 7, DAMAGED.store.id, DAMAGED.sku),
+  saleOf('sale', 30, DAMAGED.store, [DAMAGED.sku]),
+  inventory('snapshot', 10, 30, DELETED.store.id, DELETED.sku),
+  inventory('adjustment', 40, -3, DELETED.store.id, DELETED.sku),
+];
 
 let stack: InventoryStack;
 let worker: Managed | undefined;
@@ -211,7 +225,7 @@ describe('npm run replay -- --what inventory: rebuild the stock while the worker
     stack = await createInventoryStack('pulse_inv_replay', 2, 3);
     // The ledger is compacted as soon as housekeeping runs: the live side is compacted, the replay's not yet.
     stack.env.INVENTORY_HISTORY_DAYS = '0';
-    await produce(batchOf(300, []));
+    await produce([...batchOf(300, []), ...QUIET]);
     // Rejected by the worker's clock; the replay, later, must take that verdict from its dead letter.
     const future: InventoryEventJson = {
       event_id: 'rp-future',
@@ -237,17 +251,15 @@ describe('npm run replay -- --what inventory: rebuild the stock while the worker
   it(
     'repairs damaged stock exactly, reports the difference, and the worker counts on after the swap',
     async () => {
-      // Damage: one pair's on-hand off, another pair gone, a demand hour gone.
-      await stack.db.query(
-        `UPDATE stock SET on_hand = on_hand + 1000, delta_after = delta_after + 1000
-         WHERE (store_id, sku) = (SELECT store_id, sku FROM stock ORDER BY 1, 2 LIMIT 1)`,
-      );
-      await stack.db.query(
-        `DELETE FROM stock WHERE (store_id, sku) = (SELECT store_id, sku FROM stock ORDER BY 1 DESC, 2 DESC LIMIT 1)`,
-      );
-      await stack.db.query(
-        `DELETE FROM stock_demand_hour WHERE (store_id, sku, hour) = (SELECT store_id, sku, hour FROM stock_demand_hour ORDER BY 1, 2, 3 LIMIT 1)`,
-      );
+      // Damage: one pair's on-hand off and its demand hour gone, another pair gone.
+      const pair = (p: typeof DAMAGED) => [p.store.id, p.sku];
+      const changed = async (sql: string, p: typeof DAMAGED) =>
+        (await stack.db.query(`${sql} RETURNING 1`, pair(p))).length;
+      const damaged =
+        'UPDATE stock SET on_hand = on_hand + 1000, delta_after = delta_after + 1000 WHERE store_id = $1 AND sku = $2';
+      expect(await changed(damaged, DAMAGED)).toBe(1);
+      expect(await changed('DELETE FROM stock_demand_hour WHERE store_id = $1 AND sku = $2', DAMAGED)).toBe(1);
+      expect(await changed('DELETE FROM stock WHERE store_id = $1 AND sku = $2', DELETED)).toBe(1);
       const run = await replayWhileProducing();
       expect(run.code, show(run)).toBe(2);
       expect(run.stdout, show(run)).toMatch(/stock: .* replayed cells differ/);
