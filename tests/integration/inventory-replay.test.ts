@@ -24,6 +24,7 @@ import {
   type InventoryStack,
   runCommand,
   startInventoryWorker,
+  waitFor,
   waitUntilInventoryConsumed,
 } from '@/tests/support/stack';
 
@@ -277,6 +278,19 @@ describe('npm run replay -- --what inventory: rebuild the stock while the worker
   it(
     'finds undamaged stock equal, table by table, and drops the replaced tables',
     async () => {
+      // The worker's housekeeping has compacted the live ledger; the replay's build is compacted only at the fence.
+      await waitFor(
+        'the worker to compact its ledger',
+        async () =>
+          (
+            await stack.db.query(
+              `SELECT 1 FROM stock s JOIN stock_movement l USING (store_id, sku)
+               WHERE l.occurred_at <= s.snapshot_at AND NOT (l.kind = 'snapshot' AND l.event_id = s.snapshot_event_id) LIMIT 1`,
+            )
+          ).length === 0,
+        60_000,
+        500,
+      );
       const before = await replaySchemas();
       const run = await replayWhileProducing();
       expect(run.code, show(run)).toBe(0);
