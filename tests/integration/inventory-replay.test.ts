@@ -7,17 +7,16 @@
 // equal. The worker compacts its ledger as it goes (INVENTORY_HISTORY_DAYS=0), so the check also
 // shows that the replay brings housekeeping on both sides to the same point.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  decodeInventoryEvent,
-  type InventoryEventJson,
-  movementOfInventory,
-  movementsOfSale,
-  type StockMovement,
-} from '@/lib/domain/inventory-event';
-import { decodeSaleEvent } from '@/lib/domain/sales-event';
+import type { InventoryEventJson, StockMovement } from '@/lib/domain/inventory-event';
 import type { Managed } from '@/scripts/lib/processes';
 import { bytes, sale } from '@/tests/support/events';
-import { expectedStock } from '@/tests/support/inventory-model';
+import {
+  distinctMovements,
+  expectedStock,
+  lastThreeHours,
+  type ProducedEvent,
+  seededRandom,
+} from '@/tests/support/inventory-model';
 import {
   type CommandRun,
   createInventoryStack,
@@ -36,24 +35,10 @@ const STORES = [
 ];
 const SKUS = ['RP-A', 'RP-B', 'RP-C'];
 
-// A small deterministic generator: the same events on every run.
-let state = 20261207;
-const next = () => {
-  state = (state * 1664525 + 1013904223) >>> 0;
-  return state / 2 ** 32;
-};
-const int = (n: number) => Math.floor(next() * n);
-const pick = <T>(items: readonly T[]) => items[int(items.length)] as T;
-
+const { int, pick } = seededRandom(20261207);
 // Event times: the last three hours, to the minute (several events share an instant), in any order.
-const BASE_MS = Math.floor((Date.now() - 3 * HOUR_MS) / 60_000) * 60_000;
-const at = (minute: number) => new Date(BASE_MS + minute * 60_000).toISOString();
-
-interface Produced {
-  topic: 'inventory' | 'sales';
-  key: string;
-  value: Buffer;
-}
+const at = lastThreeHours();
+type Produced = ProducedEvent;
 
 let seq = 0;
 function inventory(
@@ -106,28 +91,6 @@ function batchOf(size: number, produced: readonly Produced[]): Produced[] {
     if (kind < 5) return inventory('adjustment', int(175), -(1 + int(6)));
     return saleOf(kind === 9 ? 'refund' : 'sale', int(175));
   });
-}
-
-/** The movements of every distinct valid event produced: the model's input. */
-function distinctMovements(produced: readonly Produced[]): { all: StockMovement[]; sales: StockMovement[] } {
-  const seen = new Set<string>();
-  const all: StockMovement[] = [];
-  const sales: StockMovement[] = [];
-  for (const m of produced) {
-    if (m.topic === 'inventory') {
-      const r = decodeInventoryEvent(m.value);
-      if (!r.ok || seen.has(`i:${r.event.eventId}`)) continue;
-      seen.add(`i:${r.event.eventId}`);
-      all.push(movementOfInventory(r.event));
-    } else {
-      const r = decodeSaleEvent(m.value, 'USD');
-      if (!r.ok || seen.has(`s:${r.event.eventId}`)) continue;
-      seen.add(`s:${r.event.eventId}`);
-      all.push(...movementsOfSale(r.event));
-      sales.push(...movementsOfSale(r.event));
-    }
-  }
-  return { all, sales };
 }
 
 /** Net units sold per store×SKU×UTC hour (a sale's movement is negative, so units are -qty). */
