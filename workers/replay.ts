@@ -1,11 +1,13 @@
-// npm run replay -- [--from earliest|<offset>|<time>] [--keep-old]
+// npm run replay -- [--what sales|inventory] [--from earliest|<offset>|<time>] [--keep-old]
 // Rebuilds the aggregates from the sales topic while the workers keep running, swaps them in
-// atomically and checks them (workers/replay/run-replay.ts). Progress on stderr, report on
+// atomically and checks them (workers/replay/run-replay.ts); with --what inventory the stock
+// from the inventory and sales topics (workers/replay/inventory-replay.ts). Progress on stderr, report on
 // stdout. Exit codes: 0 swapped and equal, 1 refused or failed (nothing changed unless the
 // message says so), 2 swapped but different from the replaced tables, 64 bad arguments,
 // 78 bad configuration, 130 interrupted before the swap.
 import { loadEnvOrExit } from '@/lib/env';
 import { logger } from '@/lib/logger';
+import { runInventoryReplay } from '@/workers/replay/inventory-replay';
 import { ArgumentError, parseReplayArgs, USAGE } from '@/workers/replay/options';
 import { ProgressBar } from '@/workers/replay/progress';
 import { ReplayRefused, runReplay } from '@/workers/replay/run-replay';
@@ -36,7 +38,8 @@ async function main(): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   try {
-    const report = await runReplay(options, {
+    const replay = options.what === 'inventory' ? runInventoryReplay : runReplay;
+    const report = await replay(options, {
       config,
       print: (line) => console.log(line),
       progress: new ProgressBar(process.stderr),

@@ -9,21 +9,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LivePush } from '@/lib/contract/live-channel';
 import { createPrisma } from '@/lib/db';
 import { HOUR_MS, resolveRule } from '@/lib/domain/demand';
-import {
-  decodeInventoryEvent,
-  type InventoryEventJson,
-  movementOfInventory,
-  movementsOfSale,
-  onHandOf,
-  type StockMovement,
-} from '@/lib/domain/inventory-event';
+import { type InventoryEventJson, onHandOf, type StockMovement } from '@/lib/domain/inventory-event';
 import { decodeSaleEvent, type SaleEventJson } from '@/lib/domain/sales-event';
 import { parseEnv } from '@/lib/env';
 import { demandFields, inventorySettings } from '@/lib/queries/inventory/get-inventory';
 import { compactStockLedger, pruneInventoryProcessedEvents } from '@/lib/queries/inventory/prune-inventory';
 import type { Managed } from '@/scripts/lib/processes';
 import { bytes, sale } from '@/tests/support/events';
-import { expectedStock } from '@/tests/support/inventory-model';
+import {
+  distinctMovements,
+  expectedStock,
+  lastThreeHours,
+  type ProducedEvent,
+  seededRandom,
+} from '@/tests/support/inventory-model';
 import { documentValidator, type OpenApiDocument, responseAt } from '@/tests/support/openapi';
 import {
   createInventoryStack,
@@ -58,27 +57,10 @@ const PRODUCTS = [
   { sku: 'INV-D', name: 'Desk lamp', category: 'Home' },
 ];
 
-// A small deterministic generator: the same events on every run.
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-const next = rng(2026);
-const int = (n: number) => Math.floor(next() * n);
-const pick = <T>(items: readonly T[]) => items[int(items.length)] as T;
-
+const { int, pick } = seededRandom(2026);
 // Event times: the last three hours, to the minute (several events share an instant).
-const BASE_MS = Math.floor((Date.now() - 3 * 3600_000) / 60_000) * 60_000;
-const at = (minute: number) => new Date(BASE_MS + minute * 60_000).toISOString();
-
-interface Produced {
-  topic: 'inventory' | 'sales';
-  key: string;
-  value: Buffer;
-}
+const at = lastThreeHours();
+type Produced = ProducedEvent;
 
 let seq = 0;
 function inventory(type: InventoryEventJson['type'], store: string, sku: string, minute: number, quantity: number) {
@@ -222,24 +204,7 @@ const partTwo = shuffled([
 ]);
 
 /** The movements of every distinct valid event produced: the model's input. */
-function producedMovements(): StockMovement[] {
-  const seen = new Set<string>();
-  const out: StockMovement[] = [];
-  for (const m of [...partOne, ...partTwo]) {
-    if (m.topic === 'inventory') {
-      const r = decodeInventoryEvent(m.value);
-      if (!r.ok || seen.has(`i:${r.event.eventId}`)) continue;
-      seen.add(`i:${r.event.eventId}`);
-      out.push(movementOfInventory(r.event));
-    } else {
-      const r = decodeSaleEvent(m.value, 'USD');
-      if (!r.ok || seen.has(`s:${r.event.eventId}`)) continue;
-      seen.add(`s:${r.event.eventId}`);
-      out.push(...movementsOfSale(r.event));
-    }
-  }
-  return out;
-}
+const producedMovements = (): StockMovement[] => distinctMovements([...partOne, ...partTwo]).all;
 
 let stack: InventoryStack;
 let worker: Managed | undefined;

@@ -29,7 +29,7 @@ const t = (iso: string) => Date.parse(iso);
 
 describe('replay arguments', () => {
   it('defaults to a full replay that drops the replaced tables', () => {
-    expect(parseReplayArgs([])).toEqual({ from: { kind: 'earliest' }, keepOld: false, help: false });
+    expect(parseReplayArgs([])).toEqual({ what: 'sales', from: { kind: 'earliest' }, keepOld: false, help: false });
   });
 
   it('reads --from as earliest, an offset or an RFC 3339 time (a date is its UTC midnight)', () => {
@@ -40,6 +40,7 @@ describe('replay arguments', () => {
     expect(parseFrom('2026-11-20T05:30:00+02:00')).toEqual({ kind: 'time', ms: t('2026-11-20T03:30:00Z') });
     expect(parseFrom('2026-11-20')).toEqual({ kind: 'time', ms: t('2026-11-20T00:00:00Z') });
     expect(parseReplayArgs(['--from', '42', '--keep-old'])).toEqual({
+      what: 'sales',
       from: { kind: 'offset', offset: 42n },
       keepOld: true,
       help: false,
@@ -53,6 +54,20 @@ describe('replay arguments', () => {
       expect(() => parseFrom(value)).toThrow(/^--from must be earliest, an offset/);
     },
   );
+
+  it('--what chooses the sales aggregates or the inventory stock; inventory only from the start', () => {
+    expect(parseReplayArgs(['--what', 'sales', '--from', '2026-11-20']).what).toBe('sales');
+    expect(parseReplayArgs(['--what', 'inventory', '--keep-old'])).toEqual({
+      what: 'inventory',
+      from: { kind: 'earliest' },
+      keepOld: true,
+      help: false,
+    });
+    expect(parseReplayArgs(['--what', 'inventory', '--from', 'earliest']).from).toEqual({ kind: 'earliest' });
+    expect(() => parseReplayArgs(['--what', 'inventory', '--from', '42'])).toThrow(/--from is for sales only/);
+    expect(() => parseReplayArgs(['--what', 'inventory', '--from', '2026-11-20'])).toThrow(ArgumentError);
+    expect(() => parseReplayArgs(['--what', 'stock'])).toThrow(/--what must be sales or inventory \(got "stock"\)/);
+  });
 
   it('rejects unknown options and stray arguments', () => {
     expect(() => parseReplayArgs(['--form', 'earliest'])).toThrow(ArgumentError);
@@ -183,6 +198,14 @@ describe('replay progress', () => {
     );
     expect(lines[0]).toBe(`replay ${renderBar(800 / 1500)}  53.3% · 800/1,500 messages · 200 msg/s · ETA 0:04`);
     expect(lines[1]).toBe('  p0 300/1,000  p1 500/500  p2 0/0');
+  });
+
+  it('names the topic of each partition when a replay reads several', () => {
+    const two: PartitionProgress[] = [
+      { label: 'inventory:', partition: 0, start: 0n, next: 5n, target: 10n },
+      { label: 'sales:', partition: 0, start: 0n, next: 7n, target: 7n },
+    ];
+    expect(renderProgress('replay', two, [], 0)[1]).toBe('  inventory:p0 5/10  sales:p0 7/7');
   });
 });
 

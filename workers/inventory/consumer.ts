@@ -12,25 +12,19 @@
 //   sales workers dead-letter them already.
 import type { PrismaClient } from '@prisma/client';
 import type { Batch, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
-import { decodeInventoryEvent, movementOfInventory, movementsOfSale } from '@/lib/domain/inventory-event';
-import { decodeSaleEvent } from '@/lib/domain/sales-event';
 import { type DeadLetterCopy, deadLetterBatches } from '@/lib/ingest/dead-letter-batches';
 import type { KafkaTrouble } from '@/lib/ingest/kafka';
 import { firstUndecodable, leadingUndecodable } from '@/lib/ingest/undecodable-batch';
 import type { Logger } from '@/lib/logger';
 import { workerMetrics } from '@/lib/metrics';
 import type { Check } from '@/lib/ops-http';
-import type { RejectedMessage } from '@/lib/queries/ingest/record-dead-letters';
-import {
-  applyInventoryBatch,
-  type InventoryAccepted,
-  type InventoryStream,
-} from '@/lib/queries/inventory/apply-inventory-batch';
+import { applyInventoryBatch, type InventoryStream } from '@/lib/queries/inventory/apply-inventory-batch';
 import { getInventoryOffset, resetInventoryOffset } from '@/lib/queries/inventory/inventory-offsets';
 import { brokerUnavailable } from '../sales/consumer';
 import type { ConsumerContext, OffsetRange } from '../sales/context';
 import { GroupMembership } from '../sales/membership';
 import { ProcessingState } from '../sales/processing';
+import { decodeInventoryChunk } from './decode';
 
 /** Messages per transaction, as the sales consumer (workers/sales/consumer.ts MAX_CHUNK). */
 const MAX_CHUNK = 5000;
@@ -212,59 +206,30 @@ export async function startInventoryConsumer({
     return false;
   }
 
-  /** Decode a chunk: what to apply, what to skip, and (inventory) the dead letters to send. */
+  /** Decode a chunk (decodeInventoryChunk), and the dead letters to send for it. */
   function decode(batch: Batch, chunk: KafkaMessage[]) {
     const stream: InventoryStream = batch.topic === inventoryTopic ? 'inventory' : 'sales';
-    const accepted: InventoryAccepted[] = [];
-    const skipped: bigint[] = [];
+    const decoded = decodeInventoryChunk(stream, chunk, { reportingCurrency: settings.reportingCurrency });
     const dlq: DeadLetterCopy[] = [];
-    const rejected: RejectedMessage[] = [];
-    const reasons: string[] = [];
-    let lastMessageAt = 0;
-    for (const message of chunk) {
-      const offset = BigInt(message.offset);
-      lastMessageAt = Math.max(lastMessageAt, Number(message.timestamp));
-      if (stream === 'sales') {
-        const result = decodeSaleEvent(message.value, settings.reportingCurrency);
-        if (result.ok) {
-          accepted.push({ offset, eventId: result.event.eventId, movements: movementsOfSale(result.event) });
-        } else skipped.push(offset);
-        continue;
-      }
-      const result = decodeInventoryEvent(message.value);
-      if (result.ok) {
-        accepted.push({ offset, eventId: result.event.eventId, movements: [movementOfInventory(result.event)] });
-        continue;
-      }
-      skipped.push(offset);
-      reasons.push(result.reason);
-      rejected.push({
-        offset,
-        reason: result.reason,
-        detail: result.detail,
-        key: message.key?.toString('utf8') ?? null,
-        value: message.value ?? Buffer.alloc(0),
-        // Set by the ops page's re-drive: a copy rejected again points at the dead letter it came from.
-        redriveOf: message.headers?.['x-redrive-of']?.toString().slice(0, 512) ?? null,
-      });
-      if (offset <= (dlqPublished.get(batch.partition) ?? -1n)) continue; // published before a failed attempt
+    for (const { message, rejection } of decoded.rejected) {
+      if (rejection.offset <= (dlqPublished.get(batch.partition) ?? -1n)) continue; // published before a failed attempt
       dlq.push({
         key: message.key,
         value: message.value,
-        headers: dlqHeaders(message, batch, result.reason, result.detail),
+        headers: dlqHeaders(message, batch, rejection.reason, rejection.detail),
       });
       log.warn(
         {
           topic: batch.topic,
           partition: batch.partition,
           offset: message.offset,
-          reason: result.reason,
-          detail: result.detail,
+          reason: rejection.reason,
+          detail: rejection.detail,
         },
         'inventory message rejected',
       );
     }
-    return { stream, accepted, skipped, rejected, dlq, lastMessageAt };
+    return { ...decoded, stream, rejected: decoded.rejected.map((r) => r.rejection), dlq };
   }
 
   async function applyChunk(batch: Batch, chunk: KafkaMessage[], range: OffsetRange, payload: EachBatchPayload) {

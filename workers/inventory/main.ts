@@ -5,16 +5,14 @@
 import { db } from '@/lib/db';
 import { inventoryTopics, salesTopics } from '@/lib/ingest/kafka';
 import {
-  compactStockLedger,
-  pruneDemandHours,
+  compactInventory,
+  inventoryKeeps,
   pruneInventoryProcessedEvents,
 } from '@/lib/queries/inventory/prune-inventory';
 import { runWorkerProcess } from '../process-frame';
 import { type InventoryConsumer, startInventoryConsumer } from './consumer';
 
 const PRUNE_EVERY_MS = 5 * 60_000;
-/** Days of stock_demand_hour kept past INVENTORY_DEMAND_WINDOW_DAYS: late sales and clock skew. */
-const DEMAND_MARGIN_DAYS = 2;
 
 export function inventoryMain(): Promise<void> {
   return runWorkerProcess({
@@ -24,7 +22,7 @@ export function inventoryMain(): Promise<void> {
     stoppedMessage: 'inventory worker stopped',
     statsMessage: 'inventory worker stats',
     start: async ({ config, log, kafka, clusterId, producer, kafkaTrouble, stopping, shutdown, every }) => {
-      const demandKeepMs = (config.INVENTORY_DEMAND_WINDOW_DAYS + DEMAND_MARGIN_DAYS) * 86_400_000;
+      const keeps = inventoryKeeps(config);
       const consumer: InventoryConsumer = await startInventoryConsumer({
         kafka,
         clusterId,
@@ -38,7 +36,7 @@ export function inventoryMain(): Promise<void> {
           groupId: config.INVENTORY_GROUP_ID,
           sessionTimeoutMs: config.WORKER_SESSION_TIMEOUT_MS,
           reportingCurrency: config.REPORTING_CURRENCY,
-          demandKeepMs,
+          demandKeepMs: keeps.demandKeepMs,
         },
         onFatal: () => shutdown('consumer crash', 1),
         kafkaTrouble,
@@ -57,11 +55,7 @@ export function inventoryMain(): Promise<void> {
           const ids = await pruneInventoryProcessedEvents(db(), config.DEDUP_RETENTION_DAYS * 86_400_000, {
             shouldStop: stopping,
           });
-          const ledger = await compactStockLedger(db(), {
-            shouldStop: stopping,
-            keepMs: config.INVENTORY_HISTORY_DAYS * 86_400_000,
-          });
-          const hours = await pruneDemandHours(db(), demandKeepMs, { shouldStop: stopping });
+          const { ledger, hours } = await compactInventory(db(), keeps, { shouldStop: stopping });
           if (ids + ledger + hours > 0) {
             log.info(
               { ids, ledger, hours },

@@ -6,19 +6,28 @@ import { GRAINS } from '@/lib/domain/sales-rollup';
 
 export type ReplayFrom = { kind: 'earliest' } | { kind: 'offset'; offset: bigint } | { kind: 'time'; ms: number };
 
+/** What a replay rebuilds: the sales aggregates, or the inventory worker's stock tables. */
+export const REPLAY_WHATS = ['sales', 'inventory'] as const;
+export type ReplayWhat = (typeof REPLAY_WHATS)[number];
+
 export interface ReplayOptions {
+  what: ReplayWhat;
   from: ReplayFrom;
   /** Keep the replaced tables (schema `<build>_old`) instead of dropping them after the check. */
   keepOld: boolean;
   help: boolean;
 }
 
-export const USAGE = `usage: npm run replay -- [--from earliest|<offset>|<time>] [--keep-old]
+export const USAGE = `usage: npm run replay -- [--what sales|inventory] [--from earliest|<offset>|<time>] [--keep-old]
 
 Rebuilds the aggregates from the sales topic into fresh tables while the workers keep
 running, swaps them in atomically, then checks them cell by cell against the tables they
 replaced (which are dropped unless --keep-old).
 
+  --what sales      the sales aggregates, from the sales topic (default)
+  --what inventory  the stock, its ledger and demand hours, from the inventory topic and
+                    the sales topic, chasing and fencing the inventory worker; always
+                    from the start of both topics (no --from)
   --from earliest   every message from offset 0 (default); refused if retention has
                     already deleted some
   --from <offset>   from this offset on every partition: buckets from the first UTC day
@@ -45,13 +54,14 @@ export function parseFrom(value: string): ReplayFrom {
 }
 
 export function parseReplayArgs(argv: string[]): ReplayOptions {
-  let values: { from?: string; 'keep-old'?: boolean; help?: boolean };
+  let values: { what?: string; from?: string; 'keep-old'?: boolean; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
       strict: true,
       allowPositionals: false,
       options: {
+        what: { type: 'string' },
         from: { type: 'string' },
         'keep-old': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -60,8 +70,19 @@ export function parseReplayArgs(argv: string[]): ReplayOptions {
   } catch (err) {
     throw new ArgumentError((err as Error).message);
   }
+  const what = values.what ?? 'sales';
+  if (!(REPLAY_WHATS as readonly string[]).includes(what)) {
+    throw new ArgumentError(`--what must be ${REPLAY_WHATS.join(' or ')} (got ${JSON.stringify(what)})`);
+  }
+  const from = parseFrom(values.from ?? 'earliest');
+  // A partial inventory replay would have to start every store×SKU from a known on-hand at the
+  // cut-off (a snapshot of stock and ledger); not built: the inventory replay reads everything.
+  if (what === 'inventory' && from.kind !== 'earliest') {
+    throw new ArgumentError('--what inventory always replays from the start of both topics: --from is for sales only');
+  }
   return {
-    from: parseFrom(values.from ?? 'earliest'),
+    what: what as ReplayWhat,
+    from,
     keepOld: values['keep-old'] ?? false,
     help: values.help ?? false,
   };

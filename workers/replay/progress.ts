@@ -2,6 +2,8 @@
 // seconds otherwise (logs, CI). The arithmetic is pure and unit-tested.
 
 export interface PartitionProgress {
+  /** Names the topic when a replay reads several (e.g. `inventory:`); empty otherwise. */
+  label?: string;
   partition: number;
   /** First offset read. */
   start: bigint;
@@ -87,7 +89,7 @@ export function renderProgress(
   ].join(' · ');
   const cells = parts.map(
     (p) =>
-      `p${p.partition} ${formatCount(Number(p.next - p.start))}/${formatCount(Number(later(p.target, p.next) - p.start))}`,
+      `${p.label ?? ''}p${p.partition} ${formatCount(Number(p.next - p.start))}/${formatCount(Number(later(p.target, p.next) - p.start))}`,
   );
   const lines = [head];
   for (let i = 0; i < cells.length; i += 6) lines.push(`  ${cells.slice(i, i + 6).join('  ')}`);

@@ -1,7 +1,9 @@
 // npm run replay: rebuild the aggregates from the retained sales topic into fresh tables while
 // the workers keep running, swap them in atomically, check them against the tables they
 // replaced. The aggregation is the workers' own code (applySalesBatch), run against a schema
-// of the replay's own; this file only decides what to read and when to swap.
+// of the replay's own; this file only decides what to read and when to swap. The same chase,
+// fence, swap and check serve the inventory replay (--what inventory, inventory-replay.ts),
+// which reads two topics and fences the inventory worker instead.
 //
 // Exactness at the swap. The workers keep consuming during the replay, so the replay chases
 // their stored offsets (never passing them), then fences them: it locks consumer_offset, which
@@ -32,6 +34,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
 import pg from 'pg';
+import { SALES_UPDATED_CHANNEL, type SalesUpdatedNotice } from '@/lib/contract/live-channel';
 import { createPrismaInSchema } from '@/lib/db';
 import { type DecodeResult, decodeSaleEvent } from '@/lib/domain/sales-event';
 import type { Env } from '@/lib/env';
@@ -49,16 +52,16 @@ import {
   REPLAY_TABLES,
   type RejectedMessage,
 } from '@/lib/queries/ingest/apply-sales-batch';
-import { getConsumerOffsets } from '@/lib/queries/ingest/get-consumer-offsets';
+import { getConsumerOffsets, type OffsetStore, SALES_OFFSETS } from '@/lib/queries/ingest/get-consumer-offsets';
 import { lockConsumerOffsets } from '@/lib/queries/ingest/lock-consumer-offsets';
 import { getRecordedSkip, skipUndecodableBatch } from '@/lib/queries/ingest/skip-undecodable-batch';
 import { compareReplayTables, type TableComparison } from '@/lib/queries/replay/compare-replay-tables';
 import { copyRowsBefore } from '@/lib/queries/replay/copy-rows-before';
-import { createReplaySchema } from '@/lib/queries/replay/create-replay-schema';
+import { createReplaySchema, type ReplayTableSet } from '@/lib/queries/replay/create-replay-schema';
 import { dropReplaySchema } from '@/lib/queries/replay/drop-replay-schema';
 import { getReplaySchemas } from '@/lib/queries/replay/get-replay-schemas';
 import { getColumns, LIVE_SCHEMA, REPLAY_SCHEMA_PREFIX, timeColumnOf } from '@/lib/queries/replay/replay-sql';
-import { swapReplayTables } from '@/lib/queries/replay/swap-replay-tables';
+import { type SwapNotice, swapReplayTables } from '@/lib/queries/replay/swap-replay-tables';
 import { tryLockReplay } from '@/lib/queries/replay/try-lock-replay';
 import { vacuumReplayTables } from '@/lib/queries/replay/vacuum-replay-tables';
 import {
@@ -113,13 +116,17 @@ export type ReplayConfig = Pick<
   Env,
   | 'DATABASE_URL'
   | 'SALES_TOPIC'
+  | 'INVENTORY_TOPIC'
+  | 'INVENTORY_GROUP_ID'
+  | 'INVENTORY_DEMAND_WINDOW_DAYS'
+  | 'INVENTORY_HISTORY_DAYS'
   | 'KAFKA_CLIENT_ID'
   | 'KAFKA_BROKERS'
   | 'REPORTING_CURRENCY'
   | 'WORKER_ROLL_CONCURRENCY'
 >;
 
-interface Io {
+export interface Io {
   config: ReplayConfig;
   print(line: string): void;
   progress: ProgressBar;
@@ -135,26 +142,26 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const maxOf = (a: bigint, b: bigint) => (a > b ? a : b);
 const minOf = (a: bigint, b: bigint) => (a < b ? a : b);
 
-function describeRetention(ms: number | null): string {
+export function describeRetention(ms: number | null): string {
   if (ms === null) return 'retention unknown';
   if (ms < 0) return 'retention forever';
   const days = ms / 86_400_000;
   return `retention ${Number.isInteger(days) ? days : days.toFixed(2)} days (retention.ms=${ms})`;
 }
 
-async function connect(url: string, name: string): Promise<pg.Client> {
+export async function connect(url: string, name: string): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: url, application_name: `pulse-replay-${name}` });
   await client.connect();
   return client;
 }
 
-interface TopicFacts {
+export interface TopicFacts {
   clusterId: string;
   bounds: PartitionBounds[];
   retentionMs: number | null;
 }
 
-async function topicFacts(admin: Admin, topic: string): Promise<TopicFacts> {
+export async function topicFacts(admin: Admin, topic: string): Promise<TopicFacts> {
   if (!(await admin.listTopics()).includes(topic)) throw new ReplayRefused(`topic ${topic} does not exist`);
   const clusterId = (await admin.describeCluster()).clusterId;
   const offsets = await admin.fetchTopicOffsets(topic);
@@ -165,23 +172,31 @@ async function topicFacts(admin: Admin, topic: string): Promise<TopicFacts> {
 }
 
 /** What a replay holds open; all of it is let go by releaseAll, whatever happened. */
-interface Held {
+export interface Held {
   control: pg.Client;
   live: pg.Pool;
   kafka: Kafka;
   admin: Admin;
   sessions: pg.Client[];
-  reader: TopicReader | null;
+  readers: TopicReader[];
   snapshot: LiveSnapshot | null;
   replayPrisma: ReturnType<typeof createPrismaInSchema> | null;
   built: boolean;
   swapped: boolean;
 }
 
-interface Run {
+/** What one replay rebuilds, and from whose work: the parts that differ between sales and inventory. */
+export interface ReplaySubject {
+  tables: ReplayTableSet;
+  /** Where the live consumer keeps the positions the replay chases and fences. */
+  store: OffsetStore;
+  /** Sent to the listeners of the tables (dashboards, actions worker) when they are swapped. */
+  notice: SwapNotice;
+}
+
+export interface Run extends ReplaySubject {
   options: ReplayOptions;
   io: Io;
-  topic: string;
   url: string;
   id: string;
   schema: string;
@@ -192,7 +207,6 @@ interface Run {
 
 /** What to read, and what to rebuild. */
 interface Plan {
-  liveOffsets: Awaited<ReturnType<typeof getConsumerOffsets>>;
   facts: TopicFacts;
   starts: Map<number, bigint>;
   cutoffMs: number | null;
@@ -208,70 +222,113 @@ interface Build {
   readStarts: Map<number, bigint>;
 }
 
-export async function runReplay(options: ReplayOptions, io: Io): Promise<ReplayReport> {
+/** Opens what a replay of `subject` holds (released by releaseAll, whatever happens). */
+export async function openRun(options: ReplayOptions, io: Io, subject: ReplaySubject): Promise<Run> {
   const { config } = io;
-  const started = Date.now();
   const url = config.DATABASE_URL;
   const id = `${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`;
   const schema = `${REPLAY_SCHEMA_PREFIX}${id}`;
   const kafka: Kafka = createKafka(`${config.KAFKA_CLIENT_ID}-replay`, config.KAFKA_BROKERS);
-  const run: Run = {
+  return {
+    ...subject,
     options,
     io,
-    topic: config.SALES_TOPIC,
     url,
     id,
     schema,
     oldSchema: `${schema}_old`,
-    rebuild: REPLAY_TABLES.rebuild,
+    rebuild: subject.tables.rebuild,
     held: {
       control: await connect(url, 'control'),
       live: new pg.Pool({ connectionString: url, max: 4, application_name: 'pulse-replay-live' }),
       kafka,
       admin: kafka.admin(),
       sessions: [],
-      reader: null,
+      readers: [],
       snapshot: null,
       replayPrisma: null,
       built: false,
       swapped: false,
     },
   };
+}
 
+// Every view of every dashboard may have changed: a notice without a range refreshes them all.
+const SALES_NOTICE: SalesUpdatedNotice = { from: 0, to: Number.MAX_SAFE_INTEGER, accepted: 0 };
+
+export async function runReplay(options: ReplayOptions, io: Io): Promise<ReplayReport> {
+  const started = Date.now();
+  const topic = io.config.SALES_TOPIC;
+  const run = await openRun(options, io, {
+    tables: REPLAY_TABLES,
+    store: SALES_OFFSETS,
+    notice: { channel: SALES_UPDATED_CHANNEL, payload: JSON.stringify(SALES_NOTICE) },
+  });
   try {
     await takeReplayLock(run);
     const plan = await planReplay(run);
     const build = await buildReplaySchema(run, plan);
     const applier = replayApplier(run, plan, build);
-    const chase = await startReading(run, plan, build, applier);
-    const roll = () => rollBuild(build, run.topic, plan.cutoff, config.WORKER_ROLL_CONCURRENCY);
+    // One transaction per 5,000 messages, as the workers do (a chunk is one fact row each).
+    const chase = await startReading(run, [{ topic, label: '', starts: build.readStarts, applier, chunkSize: 5000 }]);
+    const roll = () => rollBuild(build, topic, plan.cutoff, io.config.WORKER_ROLL_CONCURRENCY);
     await chaseWorkers(run, chase, roll);
-    const swap = await fenceAndSwap(run, chase, build.readStarts, roll);
-    await chase.reader.stop();
-    run.held.reader = null;
-    const { comparison, equal } = await checkSwapped(run, swap);
-    const keep = await dropBuild(run, build, equal);
-    return {
-      schema,
-      keptOldSchema: keep ? run.oldSchema : null,
-      cutoff: plan.cutoff,
-      swappedAt: swap.swappedAt,
+    // Both sides rolled up to the fence: the check compares rollups holding the same facts.
+    const swap = await fenceAndSwap(run, chase, async () => {
+      await roll();
+      await rollLive(run.url, topic, io.config.WORKER_ROLL_CONCURRENCY);
+    });
+    return await finishReplay(run, chase, swap, {
+      started,
+      prisma: build.prisma,
       stats: applier.stats,
+      cutoff: plan.cutoff,
       copiedRows: build.copiedRows,
-      durationMs: Date.now() - started,
-      fenceMs: swap.fenceMs,
-      tailMessages: swap.tailMessages,
-      swapLockMs: swap.swapLockMs,
-      comparison,
-      equal,
-    };
+      compare: {
+        // How far each side had rolled its facts up is no figure: both were rolled up to the fence.
+        tables: run.rebuild.filter((t) => t !== 'fact_roll'),
+        ignore: { sale_fact: ['partition', 'offset'] },
+      },
+    });
   } finally {
     await releaseAll(run);
   }
 }
 
+/** What finishReplay needs besides the run: the build, its figures, and what the check compares. */
+export interface Finish {
+  started: number;
+  prisma: ReturnType<typeof createPrismaInSchema>;
+  stats: ReplayStats;
+  cutoff: Date | null;
+  copiedRows: number;
+  compare: Compare;
+}
+
+/** After the swap: stop reading, check, drop what is no longer needed, report. */
+export async function finishReplay(run: Run, chase: Chase, swap: Swap, finish: Finish): Promise<ReplayReport> {
+  await chase.stop();
+  run.held.readers = [];
+  const { comparison, equal } = await checkSwapped(run, swap, finish.compare);
+  const keep = await dropBuild(run, finish.prisma, equal);
+  return {
+    schema: run.schema,
+    keptOldSchema: keep ? run.oldSchema : null,
+    cutoff: finish.cutoff,
+    swappedAt: swap.swappedAt,
+    stats: finish.stats,
+    copiedRows: finish.copiedRows,
+    durationMs: Date.now() - finish.started,
+    fenceMs: swap.fenceMs,
+    tailMessages: swap.tailMessages,
+    swapLockMs: swap.swapLockMs,
+    comparison,
+    equal,
+  };
+}
+
 /** One replay per database; schemas left by an interrupted one are dropped. */
-async function takeReplayLock({ held: { control }, io: { print } }: Run): Promise<void> {
+export async function takeReplayLock({ held: { control }, io: { print } }: Run): Promise<void> {
   if (!(await tryLockReplay(control))) throw new ReplayRefused('another replay is running on this database');
   for (const leftover of await getReplaySchemas(control)) {
     if (leftover.endsWith('_old')) {
@@ -286,25 +343,34 @@ async function takeReplayLock({ held: { control }, io: { print } }: Run): Promis
   }
 }
 
-/** What to read, and what to rebuild; refuses what could not equal the live aggregates. */
-async function planReplay(run: Run): Promise<Plan> {
-  const { options, topic, id, schema, rebuild } = run;
-  const { admin, kafka, live, control } = run.held;
-  const { config, print, log } = run.io;
-  await admin.connect();
-  // Stored offsets first, then the high watermarks: workers committing in between can only
-  // raise a watermark read later, never leave a stored offset above one read earlier.
-  const liveOffsets = await getConsumerOffsets(live, topic);
-  const facts = await topicFacts(admin, topic);
+/**
+ * The topic's bounds, once the live consumer's stored positions on it are known to belong to
+ * this log. Stored offsets first, then the high watermarks: workers committing in between can
+ * only raise a watermark read later, never leave a stored offset above one read earlier.
+ */
+export async function checkedTopicFacts({ held, store }: Run, topic: string): Promise<TopicFacts> {
+  const liveOffsets = await getConsumerOffsets(held.live, topic, store);
+  const facts = await topicFacts(held.admin, topic);
   for (const [partition, row] of liveOffsets) {
     const bound = facts.bounds.find((b) => b.partition === partition);
     if ((row.clusterId !== null && row.clusterId !== facts.clusterId) || !bound || row.nextOffset > bound.high) {
       throw new ReplayRefused(
-        `the workers' stored position on partition ${partition} belongs to another log (another cluster or a recreated topic); ` +
+        `the workers' stored position on ${topic} partition ${partition} belongs to another log (another cluster or a recreated topic); ` +
           'let the workers start it over, then replay',
       );
     }
   }
+  return facts;
+}
+
+/** What to read, and what to rebuild; refuses what could not equal the live aggregates. */
+async function planReplay(run: Run): Promise<Plan> {
+  const { options, id, schema, rebuild } = run;
+  const { admin, kafka, control } = run.held;
+  const { config, print, log } = run.io;
+  const topic = config.SALES_TOPIC;
+  await admin.connect();
+  const facts = await checkedTopicFacts(run, topic);
 
   let cutoffMs: number | null = null;
   let timeOffsets = new Map<number, bigint>();
@@ -356,16 +422,28 @@ async function planReplay(run: Run): Promise<Plan> {
       ? `partial: buckets from ${cutoff.toISOString()} are rebuilt from the topic; earlier ones are kept from the live tables`
       : 'full: every bucket is rebuilt from offset 0',
   );
-  return { liveOffsets, facts, starts: plan.starts, cutoffMs, cutoff };
+  return { facts, starts: plan.starts, cutoffMs, cutoff };
+}
+
+/** The replay's schema with fresh, empty tables, and a client that writes there. */
+export async function createBuild({
+  url,
+  schema,
+  tables,
+  held,
+}: Run): Promise<ReturnType<typeof createPrismaInSchema>> {
+  await createReplaySchema(held.control, schema, tables);
+  held.built = true;
+  const prisma = createPrismaInSchema(url, schema, 5);
+  held.replayPrisma = prisma;
+  return prisma;
 }
 
 /** Fresh tables, and (partial) the rows kept from the live ones. */
 async function buildReplaySchema(run: Run, plan: Plan): Promise<Build> {
-  const { url, schema, rebuild, topic, held } = run;
-  await createReplaySchema(held.control, schema, REPLAY_TABLES);
-  held.built = true;
-  const prisma = createPrismaInSchema(url, schema, 5);
-  held.replayPrisma = prisma;
+  const { url, schema, rebuild, held } = run;
+  const topic = run.io.config.SALES_TOPIC;
+  const prisma = await createBuild(run);
   let copiedRows = 0;
   const copiedUpTo = new Map<number, bigint>();
   const readStarts = new Map(plan.starts);
@@ -438,17 +516,17 @@ async function rollBuild(build: Build, topic: string, cutoff: Date | null, concu
  */
 const ROLL_EVERY_FACTS = 1_000_000;
 
-interface Applier {
-  stats: ReplayStats;
+export interface Applier {
   applyChunk(partition: number, messages: KafkaMessage[], highWatermark: bigint): Promise<void>;
-  passUndecodable(partition: number, batch: UndecodableBatch, at: bigint): Promise<bigint>;
+  /** Past an undecodable batch the workers passed (see TopicReaderOptions.onUndecodable). */
+  passUndecodable?(partition: number, batch: UndecodableBatch, at: bigint): Promise<bigint>;
 }
 
 /** Apply: the workers' decoding and aggregation, into the replay's schema. */
-function replayApplier(run: Run, plan: Plan, build: Build): Applier {
-  const { topic } = run;
+function replayApplier(run: Run, plan: Plan, build: Build): Applier & { stats: ReplayStats } {
   const { live } = run.held;
   const { config } = run.io;
+  const topic = config.SALES_TOPIC;
   const { facts, cutoffMs } = plan;
   const { prisma, copiedUpTo } = build;
   const stats: ReplayStats = { messages: 0, counted: 0, duplicates: 0, rejected: 0, kept: 0, late: 0 };
@@ -561,71 +639,119 @@ function replayApplier(run: Run, plan: Plan, build: Build): Applier {
   return { stats, applyChunk, passUndecodable };
 }
 
-/** The reader chasing the workers, and where it stands against them. */
-interface Chase {
-  reader: TopicReader;
-  /** Where the workers stand. They only move forward; the replay never passes them. */
-  limits: Map<number, bigint>;
+/** One topic a replay reads, and what it does with the messages. */
+export interface Stream {
+  topic: string;
+  /** Before each partition in the progress lines, when a replay reads several topics. */
+  label: string;
+  /** First offset to read per partition; other partitions are not read. */
+  starts: Map<number, bigint>;
+  applier: Applier;
+  chunkSize: number;
+}
+
+/** The readers chasing the workers, and where they stand against them. */
+export interface Chase {
+  topics: string[];
   progressOf(): PartitionProgress[];
   /** Messages left to read up to the limits. */
   remaining(): number;
-  /** Throws if the reader failed or the replay was interrupted. */
+  /** In their consumer groups with their partitions: fetching has begun. */
+  isJoined(): boolean;
+  /** Throws if a reader failed or the replay was interrupted. */
   check(): void;
+  /** Limits up to where the workers stand now. They only move forward; the replay never passes them. */
   refreshLimits(): Promise<void>;
+  /** Limits exactly at the fence's offsets, which no longer move; throws if one went back. */
+  fenceAt(offsets: Map<string, Map<number, bigint>>): void;
+  stop(): Promise<void>;
 }
 
-/** Read: from the planned starts, never past where the workers stand. */
-async function startReading(run: Run, plan: Plan, build: Build, applier: Applier): Promise<Chase> {
-  const { topic, id, held, io } = run;
-  const { readStarts } = build;
-  const limits = new Map<number, bigint>();
-  for (const partition of readStarts.keys()) limits.set(partition, plan.liveOffsets.get(partition)?.nextOffset ?? 0n);
-  const reader = new TopicReader({
-    kafka: held.kafka,
-    topic,
-    groupId: `${io.config.KAFKA_CLIENT_ID}-replay-${id}`,
-    starts: readStarts,
-    limitOf: (partition) => limits.get(partition) ?? 0n,
-    onChunk: applier.applyChunk,
-    // One transaction per 5,000 messages, as the workers do (a chunk is one fact row each).
-    chunkSize: 5000,
-    onUndecodable: applier.passUndecodable,
-    logStartOf: async (partition) =>
-      BigInt((await held.admin.fetchTopicOffsets(topic)).find((o) => o.partition === partition)?.low ?? '0'),
-    log: io.log,
+interface Reading {
+  stream: Stream;
+  reader: TopicReader;
+  limits: Map<number, bigint>;
+}
+
+/** Read: each stream from its starts, never past where the workers stand. */
+export async function startReading(run: Run, streams: Stream[]): Promise<Chase> {
+  const { id, held, io, store } = run;
+  const readings: Reading[] = streams.map((stream, i) => {
+    const limits = new Map([...stream.starts.keys()].map((partition) => [partition, 0n]));
+    const reader = new TopicReader({
+      kafka: held.kafka,
+      topic: stream.topic,
+      groupId: `${io.config.KAFKA_CLIENT_ID}-replay-${id}${i === 0 ? '' : `-${i}`}`,
+      starts: stream.starts,
+      limitOf: (partition) => limits.get(partition) ?? 0n,
+      onChunk: stream.applier.applyChunk,
+      chunkSize: stream.chunkSize,
+      onUndecodable: stream.applier.passUndecodable,
+      logStartOf: async (partition) =>
+        BigInt((await held.admin.fetchTopicOffsets(stream.topic)).find((o) => o.partition === partition)?.low ?? '0'),
+      log: io.log,
+    });
+    held.readers.push(reader);
+    return { stream, reader, limits };
   });
-  held.reader = reader;
   const progressOf = (): PartitionProgress[] =>
-    [...readStarts].map(([partition, start]) => ({
-      partition,
-      start,
-      next: maxOf(reader.next.get(partition) ?? start, start),
-      target: maxOf(limits.get(partition) ?? 0n, start),
-    }));
+    readings.flatMap(({ stream, reader, limits }) =>
+      [...stream.starts].map(([partition, start]) => ({
+        label: stream.label,
+        partition,
+        start,
+        next: maxOf(reader.next.get(partition) ?? start, start),
+        target: maxOf(limits.get(partition) ?? 0n, start),
+      })),
+    );
+  const limitsChanged = () => {
+    for (const { reader } of readings) reader.limitsChanged();
+  };
   const chase: Chase = {
-    reader,
-    limits,
+    topics: streams.map((s) => s.topic),
     progressOf,
     // Past its target only over offsets that carry no message (a trailing transaction marker).
     remaining: () => progressOf().reduce((n, p) => n + Math.max(0, Number(p.target - p.next)), 0),
+    isJoined: () => readings.every(({ reader }) => reader.isJoined()),
     check: () => {
-      const failure = reader.failed();
-      if (failure) throw failure;
+      for (const { reader } of readings) {
+        const failure = reader.failed();
+        if (failure) throw failure;
+      }
       if (io.signal.aborted) throw new ReplayRefused('interrupted');
     },
     refreshLimits: async () => {
-      for (const [partition, row] of await getConsumerOffsets(held.live, topic)) {
-        if (limits.has(partition)) limits.set(partition, maxOf(limits.get(partition) ?? 0n, row.nextOffset));
+      for (const { stream, limits } of readings) {
+        for (const [partition, row] of await getConsumerOffsets(held.live, stream.topic, store)) {
+          if (limits.has(partition)) limits.set(partition, maxOf(limits.get(partition) ?? 0n, row.nextOffset));
+        }
       }
-      held.reader?.limitsChanged();
+      limitsChanged();
+    },
+    fenceAt: (offsets) => {
+      for (const { stream, limits } of readings) {
+        for (const partition of stream.starts.keys()) {
+          const at = offsets.get(stream.topic)?.get(partition) ?? 0n;
+          if (at < (limits.get(partition) ?? 0n)) {
+            throw new Error(`${stream.topic} partition ${partition}: the workers' offset went back`);
+          }
+          limits.set(partition, at);
+        }
+      }
+      limitsChanged();
+    },
+    stop: async () => {
+      for (const { reader } of readings) await reader.stop();
     },
   };
-  await reader.start();
+  // Where the workers stand before the first fetch: the limits start there.
+  await chase.refreshLimits();
+  for (const { reader } of readings) await reader.start();
   return chase;
 }
 
 /** Catch up with the workers until close enough behind them to fence them briefly. */
-async function chaseWorkers(run: Run, chase: Chase, roll: () => Promise<void>): Promise<void> {
+export async function chaseWorkers(run: Run, chase: Chase, settle: () => Promise<void>): Promise<void> {
   const { io } = run;
   // Catch up until close behind the workers: the fence stops them for as long as the
   // replay needs for the rest, so `pauseMs` of work (at the replay's rate) is the most left.
@@ -635,12 +761,13 @@ async function chaseWorkers(run: Run, chase: Chase, roll: () => Promise<void>): 
       await chase.refreshLimits();
       io.progress.update('replay', chase.progressOf());
       const close = Math.max(20, (io.progress.rate() * pauseMs()) / 1000);
-      if (chase.reader.isJoined() && chase.remaining() <= close) return;
+      if (chase.isJoined() && chase.remaining() <= close) return;
       await sleep(POLL_MS);
     }
   };
   await catchUp(() => 1000);
-  await roll();
+  // The build's deferred work (sales: the rollups) now, so that what is left at the fence is short.
+  await settle();
   // Statistics for the query planner before the tables go live.
   await vacuumReplayTables(run.held.control, run.schema, run.rebuild);
   // Then get level with the workers: a tenth of a second behind at most. If they keep
@@ -650,7 +777,7 @@ async function chaseWorkers(run: Run, chase: Chase, roll: () => Promise<void>): 
   await catchUp(() => 100 + (Date.now() - levelFrom) / 10);
 }
 
-interface Swap {
+export interface Swap {
   fenceMs: number;
   tailMessages: number;
   swapLockMs: number;
@@ -660,20 +787,17 @@ interface Swap {
   checkClient: pg.Client;
 }
 
-/** Fence the workers, apply the last messages up to exactly where they stand, swap. */
-async function fenceAndSwap(
-  run: Run,
-  chase: Chase,
-  readStarts: Map<number, bigint>,
-  roll: () => Promise<void>,
-): Promise<Swap> {
-  const { url, topic, schema, oldSchema, rebuild, held, io } = run;
-  const { limits } = chase;
+/**
+ * Fence the workers, apply the last messages up to exactly where they stand, bring both sides
+ * to the same state (`settle`: deferred work of the build and of the live tables), swap.
+ */
+export async function fenceAndSwap(run: Run, chase: Chase, settle: () => Promise<void>): Promise<Swap> {
+  const { url, schema, oldSchema, rebuild, held, io, store, notice } = run;
   const fenceClient = await connect(url, 'fence');
   held.sessions.push(fenceClient);
   const checkClient = await connect(url, 'check');
   held.sessions.push(checkClient);
-  const fence = await lockConsumerOffsets(fenceClient, topic);
+  const fence = await lockConsumerOffsets(fenceClient, chase.topics, store);
   const fencedAt = performance.now();
   const swap: Swap = {
     fenceMs: 0,
@@ -684,13 +808,8 @@ async function fenceAndSwap(
     checkClient,
   };
   try {
-    for (const partition of readStarts.keys()) {
-      const at = fence.offsets.get(partition) ?? 0n;
-      if (at < (limits.get(partition) ?? 0n)) throw new Error(`partition ${partition}: the workers' offset went back`);
-      limits.set(partition, at);
-    }
+    chase.fenceAt(fence.offsets);
     swap.tailMessages = chase.remaining();
-    chase.reader.limitsChanged();
     const deadline = Date.now() + FENCE_CATCH_UP_TIMEOUT_MS;
     while (chase.remaining() > 0) {
       chase.check();
@@ -700,18 +819,16 @@ async function fenceAndSwap(
     }
     io.progress.update('replay', chase.progressOf(), true);
     io.progress.done();
-    // Both sides rolled up to the fence: the check compares rollups holding the same facts.
-    await roll();
-    await rollLive(url, topic, io.config.WORKER_ROLL_CONCURRENCY);
-    // Every partition is at its limit, which no longer moves: the reader applies nothing more
-    // (it is stopped once the workers run again — leaving the group takes a while).
+    await settle();
+    // Every partition is at its limit, which no longer moves: the readers apply nothing more
+    // (they are stopped once the workers run again — leaving a group takes a while).
     await held.snapshot?.close();
     held.snapshot = null;
-    swap.swapLockMs = (await swapReplayTables(held.control, { schema, oldSchema, tables: rebuild })).lockedMs;
+    swap.swapLockMs = (await swapReplayTables(held.control, { schema, oldSchema, tables: rebuild, notice })).lockedMs;
     held.swapped = true;
     swap.swappedAt = new Date();
     // The state at the swap, frozen for the check: the workers are still fenced.
-    swap.atSwap = await openLiveSnapshot(checkClient, topic);
+    swap.atSwap = await openLiveSnapshot(checkClient, chase.topics[0] ?? '', store);
   } finally {
     await fence.release();
     swap.fenceMs = performance.now() - fencedAt;
@@ -729,10 +846,17 @@ async function rollLive(url: string, topic: string, concurrency: number): Promis
   }
 }
 
+/** Which tables the check compares, and the columns it leaves out of each. */
+export interface Compare {
+  tables: readonly string[];
+  ignore: Readonly<Record<string, readonly string[]>>;
+}
+
 /** Check: the swapped-in tables against the ones they replaced, as of the swap. */
 async function checkSwapped(
-  { oldSchema, rebuild }: Run,
+  { oldSchema }: Run,
   { atSwap, checkClient }: Swap,
+  { tables, ignore }: Compare,
 ): Promise<{ comparison: TableComparison[]; equal: boolean }> {
   let comparison: TableComparison[];
   try {
@@ -740,9 +864,8 @@ async function checkSwapped(
     comparison = await compareReplayTables(checkClient, {
       liveSchema: oldSchema,
       replaySchema: LIVE_SCHEMA,
-      // How far each side had rolled its facts up is no figure: both were rolled up to the fence.
-      tables: rebuild.filter((t) => t !== 'fact_roll'),
-      ignore: { sale_fact: ['partition', 'offset'] },
+      tables,
+      ignore,
     });
     await atSwap.close();
   } catch (err) {
@@ -757,9 +880,9 @@ async function checkSwapped(
 }
 
 /** After the swap: the build's leftovers go; the replaced tables stay if asked or different. Returns whether they stay. */
-async function dropBuild(run: Run, build: Build, equal: boolean): Promise<boolean> {
+async function dropBuild(run: Run, prisma: Finish['prisma'], equal: boolean): Promise<boolean> {
   const { control } = run.held;
-  await build.prisma.$disconnect();
+  await prisma.$disconnect();
   run.held.replayPrisma = null;
   await dropReplaySchema(control, run.schema);
   const keep = run.options.keepOld || !equal;
@@ -767,9 +890,9 @@ async function dropBuild(run: Run, build: Build, equal: boolean): Promise<boolea
   return keep;
 }
 
-async function releaseAll({ io, schema, held }: Run): Promise<void> {
+export async function releaseAll({ io, schema, held }: Run): Promise<void> {
   io.progress.done();
-  await held.reader?.stop().catch(() => undefined);
+  for (const reader of held.readers) await reader.stop().catch(() => undefined);
   await held.snapshot?.close().catch(() => undefined);
   await held.replayPrisma?.$disconnect().catch(() => undefined);
   // Nothing was swapped: the build is worthless. (After a swap the schemas are dealt with above.)

@@ -11,6 +11,7 @@ import {
   KnownDimensions,
   type RejectedMessage,
 } from '@/lib/queries/ingest/apply-sales-batch';
+import { rejectionOf } from '@/lib/queries/ingest/record-dead-letters';
 import type { ConsumerContext, OffsetRange } from './context';
 import type { ProcessingState } from './processing';
 
@@ -133,15 +134,7 @@ export class ChunkApplier {
         accepted.push({ offset, event: result.event });
         continue;
       }
-      const entry: RejectedMessage = {
-        offset,
-        reason: result.reason,
-        detail: result.detail,
-        key: message.key?.toString('utf8') ?? null,
-        value: message.value ?? Buffer.alloc(0),
-        // Set by the ops page's re-drive: a copy rejected again points at the dead letter it came from.
-        redriveOf: message.headers?.['x-redrive-of']?.toString().slice(0, 512) ?? null,
-      };
+      const entry = rejectionOf(message, result.reason, result.detail);
       rejected.push(entry);
       if (offset <= (this.dlqPublished.get(batch.partition) ?? -1n)) continue; // published before a failed attempt
       dlq.push({ key: message.key, value: message.value, headers: dlqHeaders(message, batch, entry) });

@@ -1,4 +1,4 @@
-import { getConsumerOffsets } from '@/lib/queries/ingest/get-consumer-offsets';
+import { getConsumerOffsets, type OffsetStore, SALES_OFFSETS } from '@/lib/queries/ingest/get-consumer-offsets';
 import { LIVE_SCHEMA, qualified, type Session } from '@/lib/queries/replay/replay-sql';
 
 export interface LiveSnapshot {
@@ -18,11 +18,15 @@ export interface LiveSnapshot {
  * view contain. Holding a snapshot keeps VACUUM from removing row versions newer than it,
  * so it is closed as soon as possible.
  */
-export async function openLiveSnapshot(session: Session, topic: string): Promise<LiveSnapshot> {
+export async function openLiveSnapshot(
+  session: Session,
+  topic: string,
+  store: OffsetStore = SALES_OFFSETS,
+): Promise<LiveSnapshot> {
   await session.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {
     const { rows } = await session.query<{ id: string }>('SELECT pg_export_snapshot() AS id');
-    const rowsByPartition = await getConsumerOffsets(session, topic);
+    const rowsByPartition = await getConsumerOffsets(session, topic, store);
     // One connection runs one query at a time: callers from several partitions take turns.
     let turn: Promise<unknown> = Promise.resolve();
     const inTurn = <T>(work: () => Promise<T>): Promise<T> => {

@@ -1,6 +1,7 @@
 // Dead letters as rows of dead_letter (the ops page's list), written in the batch transaction
 // that moves the partition's offset past them: the sales workers' and the inventory worker's.
 import type { Prisma } from '@prisma/client';
+import type { KafkaMessage } from 'kafkajs';
 import type { RejectReason } from '@/lib/domain/sales-event';
 
 type Tx = Prisma.TransactionClient;
@@ -15,6 +16,19 @@ export interface RejectedMessage {
   redriveOf?: string | null;
   /** An operator's skip of an undecodable batch (replayed): the offset the partition went on from. */
   skippedTo?: bigint | null;
+}
+
+/** The dead-letter row of a message the decoder rejected. */
+export function rejectionOf(message: KafkaMessage, reason: RejectReason, detail: string): RejectedMessage {
+  return {
+    offset: BigInt(message.offset),
+    reason,
+    detail,
+    key: message.key?.toString('utf8') ?? null,
+    value: message.value ?? Buffer.alloc(0),
+    // Set by the ops page's re-drive: a copy rejected again points at the dead letter it came from.
+    redriveOf: message.headers?.['x-redrive-of']?.toString().slice(0, 512) ?? null,
+  };
 }
 
 // A key or a parser message (which quotes the input) may contain U+0000, which PostgreSQL text

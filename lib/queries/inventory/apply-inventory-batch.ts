@@ -238,3 +238,16 @@ export async function applyInventoryBatch(prisma: PrismaClient, batch: Inventory
     { maxWait: 10_000, timeout: 60_000 },
   );
 }
+
+/**
+ * The tables npm run replay -- --what inventory works with (lib/queries/ingest/apply-sales-batch.ts
+ * REPLAY_TABLES for the sales replay):
+ * - `rebuild`: what this file keeps, rebuilt from both topics and swapped in.
+ * - `scratch`: the bookkeeping applyInventoryBatch needs (duplicate filter, offsets, dead letters),
+ *   written during the replay and thrown away: the worker's own stay, and at the fence they
+ *   describe exactly what the swapped-in tables hold.
+ */
+export const INVENTORY_REPLAY_TABLES = {
+  rebuild: ['stock', 'stock_movement', 'stock_demand_hour', 'stock_demand_event'],
+  scratch: ['inventory_processed_event', 'inventory_offset', 'dead_letter'],
+} as const;

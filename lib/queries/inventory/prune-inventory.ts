@@ -1,4 +1,26 @@
 import type { PrismaClient } from '@prisma/client';
+import type { Env } from '@/lib/env';
+
+/** Days of stock_demand_hour kept past INVENTORY_DEMAND_WINDOW_DAYS: late sales and clock skew. */
+const DEMAND_MARGIN_DAYS = 2;
+const DAY_MS = 86_400_000;
+
+/** How long the inventory tables keep what (workers/inventory/main.ts, and the inventory replay). */
+export interface InventoryKeeps {
+  /** stock_demand_hour and stock_demand_event: the demand window plus a margin. */
+  demandKeepMs: number;
+  /** Ledger rows the on-hand rule no longer uses: INVENTORY_HISTORY_DAYS. */
+  historyKeepMs: number;
+}
+
+export function inventoryKeeps(
+  config: Pick<Env, 'INVENTORY_DEMAND_WINDOW_DAYS' | 'INVENTORY_HISTORY_DAYS'>,
+): InventoryKeeps {
+  return {
+    demandKeepMs: (config.INVENTORY_DEMAND_WINDOW_DAYS + DEMAND_MARGIN_DAYS) * DAY_MS,
+    historyKeepMs: config.INVENTORY_HISTORY_DAYS * DAY_MS,
+  };
+}
 
 interface Batches {
   batchSize?: number;
@@ -91,4 +113,19 @@ export async function pruneDemandHours(
     shouldStop,
   );
   return hours + ids;
+}
+
+/**
+ * What housekeeping drops of the stock tables, dropped now (ledger compaction, old demand hours):
+ * the inventory replay brings its build and the live tables to the same point this way before
+ * comparing them, as their contents otherwise depend on when housekeeping last ran.
+ */
+export async function compactInventory(
+  prisma: PrismaClient,
+  keeps: InventoryKeeps,
+  options: Batches = {},
+): Promise<{ ledger: number; hours: number }> {
+  const ledger = await compactStockLedger(prisma, { ...options, keepMs: keeps.historyKeepMs });
+  const hours = await pruneDemandHours(prisma, keeps.demandKeepMs, options);
+  return { ledger, hours };
 }

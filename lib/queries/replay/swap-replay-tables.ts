@@ -1,5 +1,10 @@
-import { SALES_UPDATED_CHANNEL, type SalesUpdatedNotice } from '@/lib/contract/live-channel';
 import { getTableShape, ident, LIVE_SCHEMA, qualified, type Session } from './replay-sql';
+
+/** What to tell the listeners of the swapped tables (web hub, actions worker) at the commit. */
+export interface SwapNotice {
+  channel: string;
+  payload: string;
+}
 
 export interface SwapResult {
   /** From the first table lock to the commit: how long readers of these tables may have waited. */
@@ -20,10 +25,13 @@ const ATTEMPTS = 10;
  */
 export async function swapReplayTables(
   session: Session,
-  { schema, oldSchema, tables }: { schema: string; oldSchema: string; tables: readonly string[] },
+  {
+    schema,
+    oldSchema,
+    tables,
+    notice,
+  }: { schema: string; oldSchema: string; tables: readonly string[]; notice: SwapNotice },
 ): Promise<SwapResult> {
-  // Every view of every dashboard may have changed: a notice without a range refreshes them all.
-  const notice: SalesUpdatedNotice = { from: 0, to: Number.MAX_SAFE_INTEGER, accepted: 0 };
   for (let attempt = 1; ; attempt++) {
     await session.query('BEGIN');
     try {
@@ -55,7 +63,7 @@ export async function swapReplayTables(
           tables,
         ]);
       }
-      await session.query('SELECT pg_notify($1, $2)', [SALES_UPDATED_CHANNEL, JSON.stringify(notice)]);
+      await session.query('SELECT pg_notify($1, $2)', [notice.channel, notice.payload]);
       await session.query('COMMIT');
       return { lockedMs: performance.now() - started, attempts: attempt };
     } catch (err) {
