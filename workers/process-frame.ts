@@ -68,12 +68,16 @@ export async function runWorkerProcess(spec: WorkerProcess): Promise<void> {
   let stopping = false;
   const databaseCheck = probeCheck(() => pingDatabase(db(), DB_CHECK_TIMEOUT_MS));
   const readiness = async (): Promise<Checks> => {
+    const shuttingDown: Checks = { shutdown: { ok: false, error: 'shutting down' } };
     // A worker told to stop answers at once, without waiting for the database probe.
-    if (stopping) return { shutdown: { ok: false, error: 'shutting down' } };
+    if (stopping) return shuttingDown;
+    const database = await databaseCheck();
+    // Told to stop while the probe ran: no answer after the signal says ready.
+    if (stopping) return shuttingDown;
     return {
       shutdown: { ok: true },
       kafka: body?.kafkaCheck() ?? { ok: false, error: 'starting' },
-      database: await databaseCheck(),
+      database,
       processing: body?.processingCheck() ?? { ok: true },
     };
   };

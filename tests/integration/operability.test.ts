@@ -326,10 +326,18 @@ describe('operability: health, readiness and metrics (real Kafka, Postgres, proc
     worker = startWorker(env, 'ops-worker-2');
     await waitFor('the worker to be mid-stream', async () => (await processedCount()) >= before + 500, 90_000, 20);
 
-    // Probe readiness every 5 ms without waiting for answers, around the signal.
+    // Probe readiness every 5 ms without waiting for answers, around the signal. Answers are
+    // judged in the order they arrive: requests sent 5 ms apart on separate connections can
+    // reach a loaded worker in another order than they were sent.
     const probes: { afterSignal: boolean; status: Promise<number> }[] = [];
+    const answers: { afterSignal: boolean; status: number }[] = [];
     let signalled = false;
-    const probe = () => probes.push({ afterSignal: signalled, status: readyz(WORKER_PORT).then((r) => r.status) });
+    const probe = () => {
+      const afterSignal = signalled;
+      const status = readyz(WORKER_PORT).then((r) => r.status);
+      probes.push({ afterSignal, status });
+      void status.then((s) => answers.push({ afterSignal, status: s }));
+    };
     const timer = setInterval(probe, 5);
     const exited = worker.exited;
     try {
@@ -344,7 +352,8 @@ describe('operability: health, readiness and metrics (real Kafka, Postgres, proc
       clearInterval(timer);
     }
     // After the signal: 503 while it finishes the batch, then no answer (0) — never ready again.
-    const after = await Promise.all(probes.filter((p) => p.afterSignal).map((p) => p.status));
+    await Promise.all(probes.map((p) => p.status));
+    const after = answers.filter((a) => a.afterSignal).map((a) => a.status);
     const first503 = after.indexOf(503);
     expect(first503, JSON.stringify(after)).toBeGreaterThanOrEqual(0);
     expect(after.slice(first503), JSON.stringify(after)).not.toContain(200);
