@@ -105,47 +105,29 @@ async function main(): Promise<void> {
   const admin = await demoAdmin();
   const env = { DATABASE_URL: database.url, KAFKA_BROKERS: brokers, PORT: String(port), LOG_LEVEL: 'info' };
   const workerCount = Math.max(1, Number(values.workers));
-  // Each worker serves /healthz, /readyz and /metrics on its own port: 9400, 9401, …
+  // Each worker process serves /healthz, /readyz and /metrics on its own port: the sales workers
+  // 9400, 9401, …, then the inventory worker (workers/inventory/main.ts) and the actions worker
+  // (workers/actions/main.ts: alerts, suggestions, retail.actions.v1).
   const opsBase = Number(process.env.WORKER_HTTP_PORT ?? 9400);
+  const workers = [
+    ...Array.from({ length: workerCount }, (_, i) => ({ name: `worker-${i + 1}`, args: [] as string[] })),
+    { name: 'inventory-worker', args: ['inventory'] },
+    { name: 'actions-worker', args: ['actions'] },
+  ];
   const opsPorts: number[] = [];
-  for (let i = 0; i < workerCount; i++) {
+  workers.forEach(({ name, args }, i) => {
     const opsPort = opsBase > 0 ? opsBase + i : 0;
     if (opsPort > 0) opsPorts.push(opsPort);
-    const name = `worker-${i + 1}`;
     startSupervised(name, () =>
       startNode(
         name,
         'workers/index.ts',
-        [],
+        args,
         { ...env, WORKER_HTTP_PORT: String(opsPort), NODE_OPTIONS: WORKER_NODE_OPTIONS },
         logDir,
       ),
     );
-  }
-  // The inventory worker: a process of its own (workers/inventory/main.ts), ops port after the sales workers'.
-  const inventoryOps = opsBase > 0 ? opsBase + workerCount : 0;
-  if (inventoryOps > 0) opsPorts.push(inventoryOps);
-  startSupervised('inventory-worker', () =>
-    startNode(
-      'inventory-worker',
-      'workers/index.ts',
-      ['inventory'],
-      { ...env, WORKER_HTTP_PORT: String(inventoryOps), NODE_OPTIONS: WORKER_NODE_OPTIONS },
-      logDir,
-    ),
-  );
-  // The actions worker (workers/actions/main.ts): alerts, suggestions, retail.actions.v1; ops port after the inventory worker's.
-  const actionsOps = opsBase > 0 ? opsBase + workerCount + 1 : 0;
-  if (actionsOps > 0) opsPorts.push(actionsOps);
-  startSupervised('actions-worker', () =>
-    startNode(
-      'actions-worker',
-      'workers/index.ts',
-      ['actions'],
-      { ...env, WORKER_HTTP_PORT: String(actionsOps), NODE_OPTIONS: WORKER_NODE_OPTIONS },
-      logDir,
-    ),
-  );
+  });
   step(
     `started ${workerCount} worker(s), the inventory worker and the actions worker${opsPorts.length > 0 ? `; health and metrics: ${opsPorts.map((p) => `http://localhost:${p}/metrics`).join(', ')}` : ''}`,
   );
