@@ -1,12 +1,14 @@
-// npm run replay -- [--what sales|inventory] [--from earliest|<offset>|<time>] [--keep-old]
+// npm run replay -- [--what sales|inventory|actions] [--from earliest|<offset>|<time>] [--keep-old]
 // Rebuilds the aggregates from the sales topic while the workers keep running, swaps them in
 // atomically and checks them (workers/replay/run-replay.ts); with --what inventory the stock
-// from the inventory and sales topics (workers/replay/inventory-replay.ts). Progress on stderr, report on
+// from the inventory and sales topics (workers/replay/inventory-replay.ts); with --what actions the
+// alert and suggestion episodes from the actions topic (workers/replay/actions-replay.ts). Progress on stderr, report on
 // stdout. Exit codes: 0 swapped and equal, 1 refused or failed (nothing changed unless the
 // message says so), 2 swapped but different from the replaced tables, 64 bad arguments,
 // 78 bad configuration, 130 interrupted before the swap.
 import { loadEnvOrExit } from '@/lib/env';
 import { logger } from '@/lib/logger';
+import { runActionsReplay } from '@/workers/replay/actions-replay';
 import { runInventoryReplay } from '@/workers/replay/inventory-replay';
 import { ArgumentError, parseReplayArgs, USAGE } from '@/workers/replay/options';
 import { ProgressBar } from '@/workers/replay/progress';
@@ -38,7 +40,7 @@ async function main(): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   try {
-    const replay = options.what === 'inventory' ? runInventoryReplay : runReplay;
+    const replay = { sales: runReplay, inventory: runInventoryReplay, actions: runActionsReplay }[options.what];
     const report = await replay(options, {
       config,
       print: (line) => console.log(line),

@@ -66,6 +66,8 @@ export interface ActionMessage {
     rule_id: string | null;
     rule_name: string | null;
     severity: Severity;
+    /** The condition's identity within its kind and rule (`<store>:<sku>`, `store=<id>`, …): at most one open episode per kind, rule and key. */
+    subject_key: string;
     subject: ActionSubject;
     opened_at: string;
     cleared_at: string | null;

@@ -306,7 +306,7 @@ describe('admin: webhooks (real web process, real receiver)', () => {
     const [episode] = await prisma.$queryRaw<EpisodeRow[]>`
       INSERT INTO alert_episode (kind, subject_key, store_id, sku, severity, opened_at)
       VALUES ('low_stock', 'S1|SKU-1', 'S1', 'SKU-1', 'warning', now())
-      RETURNING id, kind, rule_id, NULL::text AS rule_name, severity, store_id, sku, region, category,
+      RETURNING id, kind, rule_id, NULL::text AS rule_name, subject_key, severity, store_id, sku, region, category,
         opened_at, cleared_at, details`;
     const [message] = await prisma.$transaction((tx) =>
       enqueueActions(tx, [

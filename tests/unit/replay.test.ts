@@ -55,7 +55,7 @@ describe('replay arguments', () => {
     },
   );
 
-  it('--what chooses the sales aggregates or the inventory stock; inventory only from the start', () => {
+  it('--what chooses the sales aggregates, the inventory stock or the action episodes; the last two only from the start', () => {
     expect(parseReplayArgs(['--what', 'sales', '--from', '2026-11-20']).what).toBe('sales');
     expect(parseReplayArgs(['--what', 'inventory', '--keep-old'])).toEqual({
       what: 'inventory',
@@ -66,7 +66,11 @@ describe('replay arguments', () => {
     expect(parseReplayArgs(['--what', 'inventory', '--from', 'earliest']).from).toEqual({ kind: 'earliest' });
     expect(() => parseReplayArgs(['--what', 'inventory', '--from', '42'])).toThrow(/--from is for sales only/);
     expect(() => parseReplayArgs(['--what', 'inventory', '--from', '2026-11-20'])).toThrow(ArgumentError);
-    expect(() => parseReplayArgs(['--what', 'stock'])).toThrow(/--what must be sales or inventory \(got "stock"\)/);
+    expect(parseReplayArgs(['--what', 'actions']).what).toBe('actions');
+    expect(() => parseReplayArgs(['--what', 'actions', '--from', '42'])).toThrow(/--what actions always replays/);
+    expect(() => parseReplayArgs(['--what', 'stock'])).toThrow(
+      /--what must be sales, inventory or actions \(got "stock"\)/,
+    );
   });
 
   it('rejects unknown options and stray arguments', () => {

@@ -9,10 +9,12 @@ import { anomalyOf, candidateWindows, chooseBaseline, lastClosedWindow, robustZ 
 import { type DemandFigures, demandFigures, HOUR_MS, resolveRule, roundFigure } from '@/lib/domain/demand';
 import type { Env } from '@/lib/env';
 import { applyConditionDiff, getOpenEpisodes } from '@/lib/queries/actions/apply-episodes';
+import { joinEpisodeWriters } from '@/lib/queries/actions/episode-writers';
 import { type AlertRule, getEnabledRules } from '@/lib/queries/actions/get-alert-rules';
 import { getStockPairs, type StockPair } from '@/lib/queries/actions/get-stock-pairs';
 import {
   type AnomalyLevel,
+  getSalesCompleteUntil,
   getSalesDataStart,
   getWindowsWithSales,
   getWindowTotals,
@@ -39,6 +41,8 @@ export interface AnomalySettings {
   minSpreadOrders: number;
   minSpreadRevenueCents: number;
   minBaseline: number;
+  /** The sales topic: a window is judged once the sales workers have applied it (getSalesCompleteUntil). */
+  salesTopic: string;
 }
 
 export interface EvaluatorSettings {
@@ -78,6 +82,7 @@ export function evaluatorSettings(config: Env): EvaluatorSettings {
       minSpreadOrders: config.ACTIONS_ANOMALY_MIN_SPREAD_ORDERS,
       minSpreadRevenueCents: config.ACTIONS_ANOMALY_MIN_SPREAD_REVENUE_CENTS,
       minBaseline: config.ACTIONS_ANOMALY_MIN_BASELINE,
+      salesTopic: config.SALES_TOPIC,
     },
   };
 }
@@ -99,6 +104,7 @@ export async function evaluateActions(
         SELECT pg_try_advisory_xact_lock(${EVALUATE_LOCK}) AS ok, now() AS at`;
       const startedAt = lock?.at ?? new Date();
       if (!lock?.ok) return { ran: false, pairs: 0, anomalyRules: [], opened: 0, cleared: 0, startedAt };
+      await joinEpisodeWriters(tx);
       return { ...(await runPass(tx, settings, options)), startedAt };
     },
     { maxWait: 10_000, timeout: 120_000 },
@@ -119,10 +125,13 @@ async function runPass(tx: Tx, settings: EvaluatorSettings, options: EvaluateOpt
     nowMs,
   );
   const dataStart = await getSalesDataStart(tx);
+  const completeUntil = await getSalesCompleteUntil(tx, settings.anomaly.salesTopic);
   const evaluatedRules: { id: bigint; windowEnd: number }[] = [];
   for (const rule of rules.filter((r) => ANOMALY_METRICS.has(r.metric))) {
     const windowEnd = closedWindowOf(rule, nowMs).to;
     if (options.anomalyRule && !options.anomalyRule(rule, windowEnd)) continue;
+    // Sales of the window still in a backlog: judged on a later pass, once they are applied.
+    if (completeUntil === null || completeUntil < windowEnd + WINDOW_GRACE_MS) continue;
     const conditions = await anomalyConditions(tx, rule, settings.anomaly, nowMs, dataStart);
     if (conditions === null) continue; // too little history: its episodes are left as they are
     evaluatedRules.push({ id: rule.id, windowEnd });

@@ -33,6 +33,7 @@ import {
   type Applier,
   chaseWorkers,
   checkedTopicFacts,
+  consumerWriters,
   createBuild,
   describeRetention,
   fenceAndSwap,
@@ -66,7 +67,7 @@ export async function runInventoryReplay(options: ReplayOptions, io: Io): Promis
   const store: OffsetStore = { table: 'inventory_offset', groupId: config.INVENTORY_GROUP_ID };
   const run = await openRun(options, io, {
     tables: INVENTORY_REPLAY_TABLES,
-    store,
+    writers: consumerWriters(store),
     notice: { channel: INVENTORY_UPDATED_CHANNEL, payload: JSON.stringify(NOTICE) },
   });
   try {

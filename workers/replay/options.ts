@@ -7,7 +7,7 @@ import { GRAINS } from '@/lib/domain/sales-rollup';
 export type ReplayFrom = { kind: 'earliest' } | { kind: 'offset'; offset: bigint } | { kind: 'time'; ms: number };
 
 /** What a replay rebuilds: the sales aggregates, or the inventory worker's stock tables. */
-export const REPLAY_WHATS = ['sales', 'inventory'] as const;
+export const REPLAY_WHATS = ['sales', 'inventory', 'actions'] as const;
 export type ReplayWhat = (typeof REPLAY_WHATS)[number];
 
 export interface ReplayOptions {
@@ -18,7 +18,7 @@ export interface ReplayOptions {
   help: boolean;
 }
 
-export const USAGE = `usage: npm run replay -- [--what sales|inventory] [--from earliest|<offset>|<time>] [--keep-old]
+export const USAGE = `usage: npm run replay -- [--what sales|inventory|actions] [--from earliest|<offset>|<time>] [--keep-old]
 
 Rebuilds the aggregates from the sales topic into fresh tables while the workers keep
 running, swaps them in atomically, then checks them cell by cell against the tables they
@@ -28,6 +28,9 @@ replaced (which are dropped unless --keep-old).
   --what inventory  the stock, its ledger and demand hours, from the inventory topic and
                     the sales topic, chasing and fencing the inventory worker; always
                     from the start of both topics (no --from)
+  --what actions    the alert and suggestion episodes (acknowledged, snoozed, decided),
+                    from the actions topic and the outbox not yet published, fencing
+                    every writer of episodes; always from the start of the topic
   --from earliest   every message from offset 0 (default); refused if retention has
                     already deleted some
   --from <offset>   from this offset on every partition: buckets from the first UTC day
@@ -72,13 +75,14 @@ export function parseReplayArgs(argv: string[]): ReplayOptions {
   }
   const what = values.what ?? 'sales';
   if (!(REPLAY_WHATS as readonly string[]).includes(what)) {
-    throw new ArgumentError(`--what must be ${REPLAY_WHATS.join(' or ')} (got ${JSON.stringify(what)})`);
+    const choices = `${REPLAY_WHATS.slice(0, -1).join(', ')} or ${REPLAY_WHATS.at(-1)}`;
+    throw new ArgumentError(`--what must be ${choices} (got ${JSON.stringify(what)})`);
   }
   const from = parseFrom(values.from ?? 'earliest');
   // A partial inventory replay would have to start every store×SKU from a known on-hand at the
   // cut-off (a snapshot of stock and ledger); not built: the inventory replay reads everything.
-  if (what === 'inventory' && from.kind !== 'earliest') {
-    throw new ArgumentError('--what inventory always replays from the start of both topics: --from is for sales only');
+  if (what !== 'sales' && from.kind !== 'earliest') {
+    throw new ArgumentError(`--what ${what} always replays from the start of its topics: --from is for sales only`);
   }
   return {
     what: what as ReplayWhat,

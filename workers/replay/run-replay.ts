@@ -3,7 +3,8 @@
 // replaced. The aggregation is the workers' own code (applySalesBatch), run against a schema
 // of the replay's own; this file only decides what to read and when to swap. The same chase,
 // fence, swap and check serve the inventory replay (--what inventory, inventory-replay.ts),
-// which reads two topics and fences the inventory worker instead.
+// which reads two topics and fences the inventory worker instead, and the replay of the
+// alert episodes (--what actions, actions-replay.ts), whose writers are no consumer (Writers).
 //
 // Exactness at the swap. The workers keep consuming during the replay, so the replay chases
 // their stored offsets (never passing them), then fences them: it locks consumer_offset, which
@@ -53,7 +54,7 @@ import {
   type RejectedMessage,
 } from '@/lib/queries/ingest/apply-sales-batch';
 import { getConsumerOffsets, type OffsetStore, SALES_OFFSETS } from '@/lib/queries/ingest/get-consumer-offsets';
-import { lockConsumerOffsets } from '@/lib/queries/ingest/lock-consumer-offsets';
+import { lockConsumerOffsets, type OffsetFence } from '@/lib/queries/ingest/lock-consumer-offsets';
 import { getRecordedSkip, skipUndecodableBatch } from '@/lib/queries/ingest/skip-undecodable-batch';
 import { compareReplayTables, type TableComparison } from '@/lib/queries/replay/compare-replay-tables';
 import { copyRowsBefore } from '@/lib/queries/replay/copy-rows-before';
@@ -118,6 +119,7 @@ export type ReplayConfig = Pick<
   | 'SALES_TOPIC'
   | 'INVENTORY_TOPIC'
   | 'INVENTORY_GROUP_ID'
+  | 'ACTIONS_TOPIC'
   | 'INVENTORY_DEMAND_WINDOW_DAYS'
   | 'INVENTORY_HISTORY_DAYS'
   | 'KAFKA_CLIENT_ID'
@@ -185,13 +187,35 @@ export interface Held {
   swapped: boolean;
 }
 
-/** What one replay rebuilds, and from whose work: the parts that differ between sales and inventory. */
+/** What one replay rebuilds, and from whose work: the parts that differ between sales, inventory and actions. */
 export interface ReplaySubject {
   tables: ReplayTableSet;
-  /** Where the live consumer keeps the positions the replay chases and fences. */
-  store: OffsetStore;
+  /** Who writes the live tables: the positions the replay chases, and how it fences them. */
+  writers: Writers;
   /** Sent to the listeners of the tables (dashboards, actions worker) when they are swapped. */
   notice: SwapNotice;
+}
+
+/** The live writers of the tables a replay rebuilds, as the chase and the fence see them. */
+export interface Writers {
+  /** Where a consumer keeping its offsets in the database stores them (null: the writers are no consumer). */
+  store: OffsetStore | null;
+  /** Where they stand now on `topic`, per partition: the replay reads up to there, never past. */
+  positions(held: Held, topic: string): Promise<Map<number, bigint>>;
+  /** Stops them (holding `session`) and reads where they stand on `topics`, frozen until released. */
+  fence(session: pg.Client, held: Held, topics: readonly string[]): Promise<OffsetFence>;
+}
+
+/** The writers are the consumers of `store`: the replay chases their stored offsets and fences them by those (sales, inventory). */
+export function consumerWriters(store: OffsetStore): Writers {
+  return {
+    store,
+    positions: async ({ live }, topic) =>
+      new Map(
+        [...(await getConsumerOffsets(live, topic, store))].map(([partition, row]) => [partition, row.nextOffset]),
+      ),
+    fence: (session, _held, topics) => lockConsumerOffsets(session, topics, store),
+  };
 }
 
 export interface Run extends ReplaySubject {
@@ -261,7 +285,7 @@ export async function runReplay(options: ReplayOptions, io: Io): Promise<ReplayR
   const topic = io.config.SALES_TOPIC;
   const run = await openRun(options, io, {
     tables: REPLAY_TABLES,
-    store: SALES_OFFSETS,
+    writers: consumerWriters(SALES_OFFSETS),
     notice: { channel: SALES_UPDATED_CHANNEL, payload: JSON.stringify(SALES_NOTICE) },
   });
   try {
@@ -348,8 +372,8 @@ export async function takeReplayLock({ held: { control }, io: { print } }: Run):
  * this log. Stored offsets first, then the high watermarks: workers committing in between can
  * only raise a watermark read later, never leave a stored offset above one read earlier.
  */
-export async function checkedTopicFacts({ held, store }: Run, topic: string): Promise<TopicFacts> {
-  const liveOffsets = await getConsumerOffsets(held.live, topic, store);
+export async function checkedTopicFacts({ held, writers }: Run, topic: string): Promise<TopicFacts> {
+  const liveOffsets = writers.store ? await getConsumerOffsets(held.live, topic, writers.store) : new Map();
   const facts = await topicFacts(held.admin, topic);
   for (const [partition, row] of liveOffsets) {
     const bound = facts.bounds.find((b) => b.partition === partition);
@@ -675,7 +699,7 @@ interface Reading {
 
 /** Read: each stream from its starts, never past where the workers stand. */
 export async function startReading(run: Run, streams: Stream[]): Promise<Chase> {
-  const { id, held, io, store } = run;
+  const { id, held, io, writers } = run;
   const readings: Reading[] = streams.map((stream, i) => {
     const limits = new Map([...stream.starts.keys()].map((partition) => [partition, 0n]));
     const reader = new TopicReader({
@@ -722,8 +746,8 @@ export async function startReading(run: Run, streams: Stream[]): Promise<Chase> 
     },
     refreshLimits: async () => {
       for (const { stream, limits } of readings) {
-        for (const [partition, row] of await getConsumerOffsets(held.live, stream.topic, store)) {
-          if (limits.has(partition)) limits.set(partition, maxOf(limits.get(partition) ?? 0n, row.nextOffset));
+        for (const [partition, next] of await writers.positions(held, stream.topic)) {
+          if (limits.has(partition)) limits.set(partition, maxOf(limits.get(partition) ?? 0n, next));
         }
       }
       limitsChanged();
@@ -792,12 +816,12 @@ export interface Swap {
  * to the same state (`settle`: deferred work of the build and of the live tables), swap.
  */
 export async function fenceAndSwap(run: Run, chase: Chase, settle: () => Promise<void>): Promise<Swap> {
-  const { url, schema, oldSchema, rebuild, held, io, store, notice } = run;
+  const { url, schema, oldSchema, rebuild, held, io, writers, notice } = run;
   const fenceClient = await connect(url, 'fence');
   held.sessions.push(fenceClient);
   const checkClient = await connect(url, 'check');
   held.sessions.push(checkClient);
-  const fence = await lockConsumerOffsets(fenceClient, chase.topics, store);
+  const fence = await writers.fence(fenceClient, held, chase.topics);
   const fencedAt = performance.now();
   const swap: Swap = {
     fenceMs: 0,
@@ -828,7 +852,7 @@ export async function fenceAndSwap(run: Run, chase: Chase, settle: () => Promise
     held.swapped = true;
     swap.swappedAt = new Date();
     // The state at the swap, frozen for the check: the workers are still fenced.
-    swap.atSwap = await openLiveSnapshot(checkClient, chase.topics[0] ?? '', store);
+    swap.atSwap = await openLiveSnapshot(checkClient, chase.topics[0] ?? '', writers.store);
   } finally {
     await fence.release();
     swap.fenceMs = performance.now() - fencedAt;

@@ -7,6 +7,7 @@ import { Prisma, type PrismaClient } from '@prisma/client';
 import { type ActionType, isSuggestionKind } from '@/lib/contract/actions';
 import type { AlertAction, AlertActionName } from '@/lib/contract/alerts';
 import { enqueueActions } from '@/lib/queries/actions/enqueue-action';
+import { joinEpisodeWriters } from '@/lib/queries/actions/episode-writers';
 import type { Scope } from '@/lib/web/auth/scope';
 import { HttpError } from '@/lib/web/http-error';
 import { type FullEpisodeRow, getEpisode, toAlertEpisode } from './get-alerts';
@@ -75,6 +76,7 @@ export async function actOnEpisode(
   scope: Scope,
 ): Promise<AlertAction> {
   return prisma.$transaction(async (tx) => {
+    await joinEpisodeWriters(tx);
     const row = await getEpisode(tx, id, scope, true);
     if (!row) throw notFound(id);
     const refused = refusal(row, action.name);

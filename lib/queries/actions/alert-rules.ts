@@ -5,6 +5,7 @@
 // (its insert takes a key-share lock on the row, which waits for ours, then finds no rule).
 import type { AlertRule, Prisma, PrismaClient } from '@prisma/client';
 import type { AlertRuleSettings } from '@/lib/contract/admin-alert-rules';
+import { joinEpisodeWriters } from './episode-writers';
 
 type Tx = Prisma.TransactionClient;
 
@@ -91,6 +92,8 @@ interface RefusedDelete {
  */
 export async function deleteAlertRule(prisma: PrismaClient, id: bigint): Promise<DeleteOutcome> {
   return prisma.$transaction(async (tx): Promise<DeleteOutcome> => {
+    // The foreign key sets rule_id null on the rule's cleared episodes: a change of episodes.
+    await joinEpisodeWriters(tx);
     const rule = await lockRule(tx, id);
     if (!rule) return { deleted: false, reason: 'not_found' };
     const openAlerts = await tx.alertEpisode.count({ where: { ruleId: id, clearedAt: null } });

@@ -38,7 +38,7 @@ async function insertEpisodes(tx: Tx, conditions: readonly Condition[], now: Dat
       ON CONFLICT (kind, (COALESCE(rule_id, 0)), subject_key) WHERE cleared_at IS NULL DO NOTHING
       RETURNING *
     )
-    SELECT ins.id, ins.kind, ins.rule_id, r.name AS rule_name, ins.severity, ins.store_id, ins.sku, ins.region,
+    SELECT ins.id, ins.kind, ins.rule_id, r.name AS rule_name, ins.subject_key, ins.severity, ins.store_id, ins.sku, ins.region,
       ins.category, ins.opened_at, ins.cleared_at, ins.details
     FROM ins LEFT JOIN alert_rule r ON r.id = ins.rule_id
     ORDER BY ins.id`;
@@ -52,7 +52,7 @@ async function clearEpisodes(tx: Tx, episodes: readonly OpenEpisode[], now: Date
       WHERE id = ANY(${episodes.map((e) => e.id)}::bigint[]) AND cleared_at IS NULL
       RETURNING *
     )
-    SELECT upd.id, upd.kind, upd.rule_id, r.name AS rule_name, upd.severity, upd.store_id, upd.sku, upd.region,
+    SELECT upd.id, upd.kind, upd.rule_id, r.name AS rule_name, upd.subject_key, upd.severity, upd.store_id, upd.sku, upd.region,
       upd.category, upd.opened_at, upd.cleared_at, upd.details
     FROM upd LEFT JOIN alert_rule r ON r.id = upd.rule_id
     ORDER BY upd.id`;

@@ -20,6 +20,7 @@ export interface EpisodeRow {
   kind: string;
   rule_id: bigint | null;
   rule_name: string | null;
+  subject_key: string;
   severity: string;
   store_id: string | null;
   sku: string | null;
@@ -52,6 +53,7 @@ export function actionMessage(input: ActionInput, actionId: string): ActionMessa
       rule_id: e.rule_id === null ? null : String(e.rule_id),
       rule_name: e.rule_name,
       severity: e.severity as Severity,
+      subject_key: e.subject_key,
       subject: { store_id: e.store_id, sku: e.sku, region: e.region, category: e.category },
       opened_at: e.opened_at.toISOString(),
       cleared_at: e.cleared_at?.toISOString() ?? null,

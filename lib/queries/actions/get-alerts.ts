@@ -24,7 +24,7 @@ export interface FullEpisodeRow extends EpisodeRow {
 
 /** The columns FullEpisodeRow selects, over `alert_episode e`. */
 export const EPISODE_COLUMNS = Prisma.sql`
-  e.id, e.kind, e.rule_id, r.name AS rule_name, e.severity, e.store_id, e.sku, e.region, e.category,
+  e.id, e.kind, e.rule_id, r.name AS rule_name, e.subject_key, e.severity, e.store_id, e.sku, e.region, e.category,
   e.opened_at, e.cleared_at, e.details, e.acknowledged_at, e.acknowledged_by, ua.email AS acknowledged_email,
   e.snoozed_until, e.decision, e.decided_at, e.decided_by, ud.email AS decided_email`;
 

@@ -146,6 +146,21 @@ export async function getSalesDataStart(prisma: Db): Promise<number | null> {
   return row?.start ? row.start.getTime() : null;
 }
 
+/**
+ * Until when the sales workers have applied everything Kafka held on `topic`: per partition, the
+ * time of its last commit or idle check if it had then read all it had seen, else the time the
+ * last message it applied was appended; the earliest of those. Null before any sale was counted.
+ * While a backlog is being caught up (after an outage, or a backfill), windows past this time
+ * are incomplete: judged now, each would look like a drop.
+ */
+export async function getSalesCompleteUntil(prisma: Db, topic: string): Promise<number | null> {
+  const [row] = await prisma.$queryRaw<{ until: Date | null }[]>`
+    SELECT min(CASE WHEN next_offset >= high_watermark THEN GREATEST(updated_at, checked_at)
+                    ELSE COALESCE(last_message_at, 'epoch') END) AS until
+    FROM consumer_offset WHERE topic = ${topic}`;
+  return row?.until ? row.until.getTime() : null;
+}
+
 /** Which of `windows` hold any sale fact at all (one index probe each): windows without are gaps in the data. */
 export async function getWindowsWithSales(prisma: Db, windows: readonly TimeWindow[]): Promise<boolean[]> {
   if (windows.length === 0) return [];

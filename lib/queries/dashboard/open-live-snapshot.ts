@@ -21,12 +21,12 @@ export interface LiveSnapshot {
 export async function openLiveSnapshot(
   session: Session,
   topic: string,
-  store: OffsetStore = SALES_OFFSETS,
+  store: OffsetStore | null = SALES_OFFSETS,
 ): Promise<LiveSnapshot> {
   await session.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {
     const { rows } = await session.query<{ id: string }>('SELECT pg_export_snapshot() AS id');
-    const rowsByPartition = await getConsumerOffsets(session, topic, store);
+    const rowsByPartition = store ? await getConsumerOffsets(session, topic, store) : new Map();
     // One connection runs one query at a time: callers from several partitions take turns.
     let turn: Promise<unknown> = Promise.resolve();
     const inTurn = <T>(work: () => Promise<T>): Promise<T> => {

@@ -3,6 +3,11 @@ import { getColumns, ident, LIVE_SCHEMA, type Queryable, qualified, type Session
 export interface ReplayTableSet {
   rebuild: readonly string[];
   scratch: readonly string[];
+  /**
+   * Rebuilt tables whose serial ids the replay writes as recorded (alert_episode: the ids are
+   * in the actions topic): their sequence passes to the new table at the swap (swapReplayTables).
+   */
+  keptIds?: readonly string[];
 }
 
 /** Index name → its definition without name and table, so indexes of two tables can be paired. */
@@ -39,9 +44,10 @@ export async function createReplaySchema(q: Session, schema: string, tables: Rep
         );
       }
       const rebuild = tables.rebuild.includes(table);
-      // A serial column's sequence belongs to the live table and would be dropped with it.
+      // A serial column's sequence belongs to the live table and would be dropped with it,
+      // unless the swap hands it over (the replay then writes the recorded ids, never its own).
       const serial = columns.find((c) => c.defaultExpr?.startsWith('nextval('));
-      if (rebuild && serial) {
+      if (rebuild && serial && !tables.keptIds?.includes(table)) {
         throw new Error(`cannot rebuild ${table}: column ${serial.name} takes its default from a sequence`);
       }
       await q.query(

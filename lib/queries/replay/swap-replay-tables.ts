@@ -50,8 +50,15 @@ export async function swapReplayTables(
       await session.query(`CREATE SCHEMA ${ident(oldSchema)}`);
       const started = performance.now();
       for (const table of tables) {
+        // A sequence the live table owns stays live and passes to the new table (its default
+        // already takes from it): the new table's next id follows the ids it holds.
+        const owned = await getOwnedSequences(session, table);
+        for (const { sequence } of owned) await session.query(`ALTER SEQUENCE ${sequence} OWNED BY NONE`);
         await session.query(`ALTER TABLE ${qualified(LIVE_SCHEMA, table)} SET SCHEMA ${ident(oldSchema)}`);
         await session.query(`ALTER TABLE ${qualified(schema, table)} SET SCHEMA ${ident(LIVE_SCHEMA)}`);
+        for (const { sequence, column } of owned) {
+          await session.query(`ALTER SEQUENCE ${sequence} OWNED BY ${qualified(LIVE_SCHEMA, table)}.${ident(column)}`);
+        }
       }
       // The background compaction (compact-rollups.ts) remembers per table how far it has merged
       // the shards of closed cells; the new tables are unmerged, so it starts over on them.
@@ -73,4 +80,17 @@ export async function swapReplayTables(
       await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
     }
   }
+}
+
+/** The sequences owned by a column of the live `table` (serial columns), as qualified names. */
+async function getOwnedSequences(session: Session, table: string): Promise<{ sequence: string; column: string }[]> {
+  const { rows } = await session.query<{ sequence: string; column: string }>(
+    `SELECT d.objid::regclass::text AS sequence, a.attname AS column
+     FROM pg_depend d
+     JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
+     JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+     WHERE d.classid = 'pg_class'::regclass AND d.refobjid = to_regclass($1) AND d.deptype = 'a'`,
+    [qualified(LIVE_SCHEMA, table)],
+  );
+  return rows;
 }
