@@ -22,6 +22,8 @@ const { values } = parseArgs({
   },
 });
 const logDir = path.join(root, '.pulse', 'logs');
+/** Past sales the simulator seeds: 12 of the store rule's 5-minute windows, 4 of the category rule's 15-minute ones. */
+const HISTORY_MINUTES = 60;
 const started = Date.now();
 const children: Supervised[] = [];
 let broker: RunningBroker | null = null;
@@ -131,11 +133,22 @@ async function main(): Promise<void> {
   step(
     `started ${workerCount} worker(s), the inventory worker and the actions worker${opsPorts.length > 0 ? `; health and metrics: ${opsPorts.map((p) => `http://localhost:${p}/metrics`).join(', ')}` : ''}`,
   );
-  startSupervised('simulator', () =>
-    startNode('simulator', 'workers/simulator/index.ts', ['--rate', String(values.rate)], env, logDir),
-  );
+  // The first start seeds an hour of past sales (the dashboard is full at once, and the anomaly
+  // rules have their baseline windows); a restart after a crash must not seed a second one.
+  let simulatorStarts = 0;
+  startSupervised('simulator', () => {
+    simulatorStarts += 1;
+    const history = simulatorStarts === 1 ? ['--history', String(HISTORY_MINUTES)] : [];
+    return startNode(
+      'simulator',
+      'workers/simulator/index.ts',
+      ['--rate', String(values.rate), ...history],
+      env,
+      logDir,
+    );
+  });
   step(
-    `simulator producing ~${values.rate} sales/s, inventory (counts, deliveries, shrinkage) and now and then a flash sale at one store (a sales anomaly, the first after ~22 min)`,
+    `simulator producing the last ${HISTORY_MINUTES} min of sales at once (unless Kafka holds sales already), then ~${values.rate} sales/s, inventory (counts, deliveries, shrinkage) and now and then a flash sale at one store (a sales anomaly, the first alerted within ~6 min)`,
   );
   const webEnv = {
     ...env,
