@@ -22,6 +22,9 @@ const TICK_MS = 100;
 /** History sales per send, and how often the history reports its progress. */
 const HISTORY_BATCH = 1000;
 const HISTORY_PROGRESS_MS = 10_000;
+/** Reading the sales topic's offsets: attempts, and the pause between them. */
+const OFFSETS_ATTEMPTS = 20;
+const OFFSETS_RETRY_MS = 500;
 
 function positiveNumber(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -33,15 +36,24 @@ function positiveNumber(name: string, value: string | undefined, fallback: numbe
   return n;
 }
 
-/** Messages in every partition of `topic` (the sum of their high watermarks). */
+/**
+ * Messages in every partition of `topic` (the sum of their high watermarks). A topic created a
+ * moment ago may have no leader yet ("not the leader for that topic-partition", which kafkajs'
+ * admin does not retry): retriable errors are retried with fresh metadata.
+ */
 async function messagesIn(kafka: Kafka, topic: string): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const offsets = await admin.fetchTopicOffsets(topic);
-    return offsets.reduce((sum, p) => sum + Number(p.high), 0);
-  } finally {
-    await admin.disconnect();
+  for (let attempt = 1; ; attempt++) {
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      const offsets = await admin.fetchTopicOffsets(topic);
+      return offsets.reduce((sum, p) => sum + Number(p.high), 0);
+    } catch (err) {
+      if (!(err as { retriable?: boolean }).retriable || attempt >= OFFSETS_ATTEMPTS) throw err;
+      await new Promise((r) => setTimeout(r, OFFSETS_RETRY_MS));
+    } finally {
+      await admin.disconnect();
+    }
   }
 }
 
