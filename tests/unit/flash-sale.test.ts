@@ -1,8 +1,9 @@
 // The simulator's flash sales (workers/simulator/flash-sale.ts): none before the first is due,
-// then one store at its multiple of its usual rate for the set duration, then none again.
+// then one store at its multiple of its usual rate for the set duration, then none again; and
+// when the first is due, with and without seeded history.
 import { describe, expect, it } from 'vitest';
 import { createWorld } from '@/workers/simulator/catalog';
-import { FlashSales } from '@/workers/simulator/flash-sale';
+import { ANOMALY_WINDOW_MS, FLASH_SALES, FlashSales, firstFlashSaleAt } from '@/workers/simulator/flash-sale';
 
 const SETTINGS = { firstAfterMs: 60_000, everyMs: 600_000, durationMs: 120_000, multiplier: 4 };
 const TICK = 100;
@@ -10,7 +11,7 @@ const TICK = 100;
 describe('FlashSales', () => {
   it('adds (multiplier − 1) × the store’s usual sales at one store for the duration only', () => {
     const world = createWorld();
-    const flash = new FlashSales(world, 20, 7, 0, SETTINGS);
+    const flash = new FlashSales(world, 20, 7, firstFlashSaleAt(0, 0, SETTINGS), SETTINGS);
     const extra = new Map<string, number>();
     let started = 0;
     let firstAt: number | null = null;
@@ -42,5 +43,43 @@ describe('FlashSales', () => {
     const expected = 3 * 20 * (hits / samples) * 120;
     expect(count).toBeGreaterThan(expected * 0.9);
     expect(count).toBeLessThan(expected * 1.1);
+  });
+});
+
+const MIN = 60_000;
+/** A start time 3 min 20 s into a window. */
+const NOW = 5_000 * ANOMALY_WINDOW_MS + 200_000;
+const WINDOW_START = 5_000 * ANOMALY_WINDOW_MS;
+
+describe('firstFlashSaleAt', () => {
+  it('without history: firstAfterMs after start, as before', () => {
+    expect(firstFlashSaleAt(NOW, 0)).toBe(NOW + FLASH_SALES.firstAfterMs);
+  });
+
+  it('with an hour of history: at the start of the current window, which lies in the history', () => {
+    expect(firstFlashSaleAt(NOW, 60 * MIN)).toBe(WINDOW_START);
+    expect(firstFlashSaleAt(WINDOW_START, 60 * MIN)).toBe(WINDOW_START);
+    expect(firstFlashSaleAt(WINDOW_START + ANOMALY_WINDOW_MS - 1, 60 * MIN)).toBe(WINDOW_START);
+  });
+
+  it('with too short a history for a baseline: on the first window boundary firstAfterMs after its start', () => {
+    // History from NOW − 10 min; + 22 min = NOW + 12 min = WINDOW_START + 15 min 20 s → the next boundary.
+    expect(firstFlashSaleAt(NOW, 10 * MIN)).toBe(WINDOW_START + 4 * ANOMALY_WINDOW_MS);
+  });
+
+  it('lasts long enough to fill the window it starts on, however far into the history that is', () => {
+    expect(FLASH_SALES.durationMs).toBeGreaterThanOrEqual(ANOMALY_WINDOW_MS);
+    const first = firstFlashSaleAt(NOW, 60 * MIN);
+    const flash = new FlashSales(createWorld(), 20, 7, first);
+    const flashing: number[] = [];
+    // The simulator's history ticks: from an hour back in steps of TICK, past the window's end.
+    for (let t = NOW - 60 * MIN; t < first + 2 * ANOMALY_WINDOW_MS; t += TICK) {
+      if (flash.tick(t, TICK)) flashing.push(t);
+    }
+    expect(flashing[0]).toBeGreaterThanOrEqual(first);
+    expect(flashing[0]).toBeLessThan(first + TICK);
+    expect(flashing.at(-1)).toBeGreaterThanOrEqual(first + ANOMALY_WINDOW_MS - TICK);
+    // Every tick of the window in between is a flash-sale tick.
+    expect(flashing.filter((t) => t < first + ANOMALY_WINDOW_MS).length).toBe(ANOMALY_WINDOW_MS / TICK);
   });
 });

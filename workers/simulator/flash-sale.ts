@@ -4,12 +4,18 @@
 // exactly what it was without them.
 import { createRng, type Rng, type StoreInfo, type World } from './catalog';
 
+/**
+ * The seeded store revenue rule's window (prisma/migrations/20261209000000_actions: 5 minutes):
+ * a flash sale starting on one of its boundaries fills a whole window with its durationMs.
+ */
+export const ANOMALY_WINDOW_MS = 5 * 60_000;
+
 export interface FlashSaleSettings {
-  /** First flash sale this long after start: the anomaly rule needs a few windows of baseline first. */
+  /** First flash sale this long after the sales start: the anomaly rule needs a few windows of baseline first. */
   firstAfterMs: number;
   /** Then one every `everyMs` ± a third. */
   everyMs: number;
-  /** How long one lasts: longer than the rule's 5-minute window, so one whole window is inside it. */
+  /** How long one lasts: at least ANOMALY_WINDOW_MS, so one that starts on a window boundary fills that window. */
   durationMs: number;
   /** The store's sales rate during it, as a multiple of its usual rate. */
   multiplier: number;
@@ -21,6 +27,21 @@ export const FLASH_SALES: FlashSaleSettings = {
   durationMs: 7 * 60_000,
   multiplier: 4,
 };
+
+/**
+ * When the first flash sale starts, for a simulator starting at `nowMs` that seeds `historyMs`
+ * of past sales first. Without history: firstAfterMs from now. With it: at the start of a
+ * window (the anomaly is judged when that window closes), firstAfterMs after the history's
+ * start, but not before the current window: the rule judges only the last closed window, so a
+ * flash sale wholly in the past would never be alerted. An hour of history gives the current
+ * window, which starts in the history and closes within ANOMALY_WINDOW_MS.
+ */
+export function firstFlashSaleAt(nowMs: number, historyMs: number, settings: FlashSaleSettings = FLASH_SALES): number {
+  if (historyMs <= 0) return nowMs + settings.firstAfterMs;
+  const currentWindow = Math.floor(nowMs / ANOMALY_WINDOW_MS) * ANOMALY_WINDOW_MS;
+  const afterBaseline = Math.ceil((nowMs - historyMs + settings.firstAfterMs) / ANOMALY_WINDOW_MS) * ANOMALY_WINDOW_MS;
+  return Math.max(currentWindow, afterBaseline);
+}
 
 export interface FlashSale {
   store: StoreInfo;
@@ -39,7 +60,8 @@ export class FlashSales {
     private readonly world: World,
     private readonly salesPerSecond: number,
     seed: number,
-    startMs: number,
+    /** When the first flash sale starts (firstFlashSaleAt). */
+    firstAtMs: number,
     private readonly settings: FlashSaleSettings = FLASH_SALES,
   ) {
     this.rng = createRng(seed + 7);
@@ -50,7 +72,7 @@ export class FlashSales {
       const id = world.sampleStore(sampling).id;
       this.share.set(id, (this.share.get(id) ?? 0) + 1 / samples);
     }
-    this.next = startMs + settings.firstAfterMs;
+    this.next = firstAtMs;
   }
 
   /** The flash sale starting at `nowMs`, if one does (for the simulator's log). */
