@@ -7,9 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { type Database, migrate, provideDatabase } from '@/scripts/db/database';
 import { checkJavaAndMaven, type RunningBroker, startKafkaBroker } from '@/scripts/kafka/broker';
 import { httpOk, type Managed, root, startNode, WORKER_NODE_OPTIONS, waitFor } from '@/scripts/lib/processes';
@@ -26,9 +24,6 @@ const { values } = parseArgs({
 const logDir = path.join(root, '.pulse', 'logs');
 /** Past sales the simulator seeds: 12 of the store rule's 5-minute windows, 4 of the category rule's 15-minute ones. */
 const HISTORY_MINUTES = 60;
-/** The simulator's line once its history is in Kafka (or it seeded none). */
-const HISTORY_DONE = /^\[simulator\] (history: \d+ sales from|.*no history seeded)/;
-const HISTORY_APPLY_TIMEOUT_MS = 5 * 60_000;
 const started = Date.now();
 const children: Supervised[] = [];
 let broker: RunningBroker | null = null;
@@ -122,74 +117,39 @@ async function main(): Promise<void> {
     { name: 'actions-worker', args: ['actions'] },
   ];
   const opsPorts: number[] = [];
-  const startWorkers = workers.map(({ name, args }, i) => {
+  workers.forEach(({ name, args }, i) => {
     const opsPort = opsBase > 0 ? opsBase + i : 0;
     if (opsPort > 0) opsPorts.push(opsPort);
-    return () =>
-      startSupervised(name, () =>
-        startNode(
-          name,
-          'workers/index.ts',
-          args,
-          { ...env, WORKER_HTTP_PORT: String(opsPort), NODE_OPTIONS: WORKER_NODE_OPTIONS },
-          logDir,
-        ),
-      );
+    startSupervised(name, () =>
+      startNode(
+        name,
+        'workers/index.ts',
+        args,
+        { ...env, WORKER_HTTP_PORT: String(opsPort), NODE_OPTIONS: WORKER_NODE_OPTIONS },
+        logDir,
+      ),
+    );
   });
-  const startActionsWorker = startWorkers.pop() as () => void;
-  for (const start of startWorkers) start();
   step(
-    `started ${workerCount} worker(s) and the inventory worker; the actions worker follows once the sales workers have applied the simulator's history${opsPorts.length > 0 ? `; health and metrics: ${opsPorts.map((p) => `http://localhost:${p}/metrics`).join(', ')}` : ''}`,
+    `started ${workerCount} worker(s), the inventory worker and the actions worker${opsPorts.length > 0 ? `; health and metrics: ${opsPorts.map((p) => `http://localhost:${p}/metrics`).join(', ')}` : ''}`,
   );
   // The first start seeds an hour of past sales (the dashboard is full at once, and the anomaly
   // rules have their baseline windows); a restart after a crash must not seed a second one.
   let simulatorStarts = 0;
-  let historyInKafka: (at: Date) => void = () => undefined;
-  const historyProduced = new Promise<Date>((resolve) => {
-    historyInKafka = resolve;
-  });
   startSupervised('simulator', () => {
     simulatorStarts += 1;
     const history = simulatorStarts === 1 ? ['--history', String(HISTORY_MINUTES)] : [];
-    const simulator = startNode(
+    return startNode(
       'simulator',
       'workers/simulator/index.ts',
       ['--rate', String(values.rate), ...history],
       env,
       logDir,
     );
-    if (simulatorStarts === 1 && simulator.child.stdout) {
-      createInterface({ input: simulator.child.stdout }).on('line', (line) => {
-        if (HISTORY_DONE.test(line)) historyInKafka(new Date());
-      });
-      void simulator.exited.then(() => historyInKafka(new Date()));
-    }
-    return simulator;
   });
   step(
     `simulator producing the last ${HISTORY_MINUTES} min of sales at once (unless Kafka holds sales already), then ~${values.rate} sales/s, inventory (counts, deliveries, shrinkage) and now and then a flash sale at one store (a sales anomaly, the first alerted within ~6 min)`,
   );
-  // Judged on a half-applied history, the last closed window of every store looks like a drop
-  // in revenue (its sales are not in yet): the actions worker waits until they are.
-  void historyProduced
-    .then((producedAt) =>
-      waitFor(
-        'the sales workers to apply the history',
-        () => salesCaughtUp(env.DATABASE_URL, producedAt),
-        HISTORY_APPLY_TIMEOUT_MS,
-        1000,
-      ),
-    )
-    .then(
-      () =>
-        step(
-          `history applied ${((Date.now() - started) / 1000).toFixed(1)} s after start; starting the actions worker`,
-        ),
-      (err: unknown) => step(`${(err as Error).message}; starting the actions worker anyway`),
-    )
-    .then(() => {
-      if (!stopping) startActionsWorker();
-    });
   const webEnv = {
     ...env,
     NODE_ENV: 'production',
@@ -229,27 +189,6 @@ async function main(): Promise<void> {
   step(
     `live: first sales counted ${((Date.now() - started) / 1000).toFixed(1)} s after start (${first?.orders} orders so far)`,
   );
-}
-
-/**
- * Whether every partition of the sales workers (consumer_offset) is applied up to the high
- * watermark of a fetch made after `since`: everything produced before `since` is counted.
- */
-async function salesCaughtUp(url: string, since: Date): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ partitions: number; caught_up: number }>(
-      `SELECT count(*)::int AS partitions,
-              count(*) FILTER (WHERE next_offset >= high_watermark AND updated_at >= $1)::int AS caught_up
-         FROM consumer_offset`,
-      [since],
-    );
-    const row = rows[0];
-    return row !== undefined && row.partitions > 0 && row.caught_up === row.partitions;
-  } finally {
-    await client.end();
-  }
 }
 
 /**

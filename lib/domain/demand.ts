@@ -197,6 +197,9 @@ export interface Pricing {
 /** Velocity change that counts as falling (markdown) or rising (raise): ±20 % against the window's mean. */
 export const TREND_THRESHOLD = 0.2;
 
+/** Hours of demand history before a pricing suggestion is made. */
+export const PRICING_MIN_HISTORY_HOURS = 24;
+
 /** Figures as the API gives them: 4 decimals (exact enough for units per hour, short in JSON). */
 export function roundFigure(n: number): number {
   return Math.round(n * 10_000) / 10_000;
@@ -211,6 +214,8 @@ const fmt = (n: number, digits = 1) => (Number.isInteger(n) ? String(n) : n.toFi
  * - raise (fast seller about to stock out): on-hand > 0, cover below lowCoverDays and the
  *   velocity rising (≥ 20 % above the window mean);
  * - else none. The reason states the figures the rule saw.
+ * None before a day of history (PRICING_MIN_HISTORY_HOURS): over a few hours, "no sales" and a
+ * velocity trend are noise — a long-tail SKU would be a markdown until its next sale, then not.
  */
 export function pricingSuggestion(input: {
   onHand: number;
@@ -221,6 +226,7 @@ export function pricingSuggestion(input: {
   rule: StockRule;
 }): Pricing {
   const { onHand, cover, velocity, meanVelocity: mean, rule } = input;
+  if (input.historyHours < PRICING_MIN_HISTORY_HOURS) return { action: null, reason: null };
   const windowDays = fmt(input.historyHours / DAY_HOURS);
   if (onHand > 0 && mean === 0 && input.historyHours > 0) {
     return {

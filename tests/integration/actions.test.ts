@@ -245,10 +245,9 @@ describe('actions: episodes and retail.actions.v1 from the real stack', () => {
       `SELECT kind, count(*)::text AS n FROM alert_episode WHERE subject_key = $1 GROUP BY kind ORDER BY kind`,
       [`${LOW.store}|ACT-R`],
     );
-    // Low, a restock, and (on hand with no sales in the history) a markdown: one episode each.
+    // Low and a restock: one episode each (no pricing suggestion on less than a day of history).
     expect(open).toEqual([
       { kind: 'low_stock', n: '1' },
-      { kind: 'markdown', n: '1' },
       { kind: 'restock', n: '1' },
     ]);
     const duplicates = await stack.db.query(

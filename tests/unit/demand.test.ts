@@ -153,6 +153,21 @@ describe('pricingSuggestion', () => {
     expect(pricingSuggestion({ ...base, onHand: 0, cover: null, velocity: 0, meanVelocity: 0 }).action).toBeNull();
   });
 
+  it('suggests nothing before a day of history: no sales for a few hours, or a trend over them, is noise', () => {
+    expect(
+      pricingSuggestion({ ...base, cover: null, velocity: 0, meanVelocity: 0, historyHours: 23 }).action,
+    ).toBeNull();
+    expect(
+      pricingSuggestion({ ...base, cover: 90, velocity: 0.5, meanVelocity: 1, historyHours: 23 }).action,
+    ).toBeNull();
+    expect(
+      pricingSuggestion({ ...base, onHand: 5, cover: 1.2, velocity: 3, meanVelocity: 2, historyHours: 2 }).action,
+    ).toBeNull();
+    expect(pricingSuggestion({ ...base, cover: null, velocity: 0, meanVelocity: 0, historyHours: 24 }).action).toBe(
+      'markdown',
+    );
+  });
+
   it('raises fast sellers about to stock out, not ones already out', () => {
     const p = pricingSuggestion({ ...base, onHand: 5, cover: 1.2, velocity: 3, meanVelocity: 2 });
     expect(p.action).toBe('raise');

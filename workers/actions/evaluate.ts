@@ -14,7 +14,7 @@ import { type AlertRule, getEnabledRules } from '@/lib/queries/actions/get-alert
 import { getStockPairs, type StockPair } from '@/lib/queries/actions/get-stock-pairs';
 import {
   type AnomalyLevel,
-  getSalesCompleteUntil,
+  getSalesProgress,
   getSalesDataStart,
   getWindowsWithSales,
   getWindowTotals,
@@ -41,7 +41,7 @@ export interface AnomalySettings {
   minSpreadOrders: number;
   minSpreadRevenueCents: number;
   minBaseline: number;
-  /** The sales topic: a window is judged once the sales workers have applied it (getSalesCompleteUntil). */
+  /** The sales topic: a window is judged once the sales workers have applied it (getSalesProgress). */
   salesTopic: string;
 }
 
@@ -125,13 +125,13 @@ async function runPass(tx: Tx, settings: EvaluatorSettings, options: EvaluateOpt
     nowMs,
   );
   const dataStart = await getSalesDataStart(tx);
-  const completeUntil = await getSalesCompleteUntil(tx, settings.anomaly.salesTopic);
+  const progress = await getSalesProgress(tx, settings.anomaly.salesTopic);
   const evaluatedRules: { id: bigint; windowEnd: number }[] = [];
   for (const rule of rules.filter((r) => ANOMALY_METRICS.has(r.metric))) {
     const windowEnd = closedWindowOf(rule, nowMs).to;
     if (options.anomalyRule && !options.anomalyRule(rule, windowEnd)) continue;
-    // Sales of the window still in a backlog: judged on a later pass, once they are applied.
-    if (completeUntil === null || completeUntil < windowEnd + WINDOW_GRACE_MS) continue;
+    // Sales of the window still in a backlog (or not produced yet): judged once they are applied.
+    if (!progress || progress.appliedUntil < windowEnd + WINDOW_GRACE_MS || progress.eventsUntil < windowEnd) continue;
     const conditions = await anomalyConditions(tx, rule, settings.anomaly, nowMs, dataStart);
     if (conditions === null) continue; // too little history: its episodes are left as they are
     evaluatedRules.push({ id: rule.id, windowEnd });

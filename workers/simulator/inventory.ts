@@ -1,8 +1,10 @@
 // Inventory events for the simulator (README "Inventory contract"): a count (snapshot) of every
-// store×SKU at start, receipts that restock some of the SKUs running low, and now and then
-// shrinkage (a negative adjustment). Stock is sized from each pair's share of the simulated
-// demand, so the popular SKUs of the busy stores run low within a few minutes of `npm run demo`
-// and not every one of them is restocked in time.
+// store×SKU at start, deliveries that restock some of the pairs running low, and now and then
+// shrinkage (a negative adjustment). Stock is sized in days of each pair's expected demand, as a
+// store plans it: most pairs hold one to six weeks (some far more: markdown candidates), a few
+// start below the low-cover line (low-stock alerts and restock suggestions from the first
+// evaluation) and a few just above it, crossing it during the first half hour of `npm run demo`.
+// Deliveries then bring a share of the low pairs back to two to four weeks each round.
 import { randomUUID } from 'node:crypto';
 import type { InventoryEventJson } from '@/lib/domain/inventory-event';
 import type { SaleEventJson } from '@/lib/domain/sales-event';
@@ -12,6 +14,31 @@ import { createRng, type Rng, type World } from './catalog';
 const DEMAND_SAMPLES = 50_000;
 /** Units per line and lines per sale on average (workers/simulator/generate.ts' mixes). */
 const UNITS_PER_SALE = 1.35 * 1.9;
+const MINUTES_PER_DAY = 1440;
+/** The default low-cover line (INVENTORY_LOW_COVER_DAYS): the initial counts are placed around it. */
+const LOW_COVER_DAYS = 3;
+/**
+ * Days of demand a pair is counted at, by share of pairs: below the low-cover line, just above it
+ * (about half an hour of demand above), stocked normally, and overstocked.
+ */
+const COVER_MIX: { share: number; fromDays: number; toDays: number }[] = [
+  { share: 0.015, fromDays: 0.3, toDays: 2.5 },
+  { share: 0.015, fromDays: LOW_COVER_DAYS, toDays: LOW_COVER_DAYS + 30 / MINUTES_PER_DAY },
+  { share: 0.87, fromDays: 7, toDays: 45 },
+  { share: 0.1, fromDays: 70, toDays: 120 },
+];
+/** The COVER_MIX band a uniform draw `u` in [0, 1) falls in. */
+function coverBand(u: number): (typeof COVER_MIX)[number] {
+  let below = 0;
+  for (const band of COVER_MIX) {
+    below += band.share;
+    if (u < below) return band;
+  }
+  return COVER_MIX.at(-1) as (typeof COVER_MIX)[number];
+}
+
+/** Each delivery round restocks this share of the pairs under the low-cover line. */
+const RESTOCK_SHARE = 0.05;
 
 const key = (store: string, sku: string) => `${store}:${sku}`;
 
@@ -61,14 +88,17 @@ export class InventoryGenerator {
   }
 
   /**
-   * A count of every store×SKU: between 2 and 25 minutes of its expected demand, and at least
-   * 12–50 units (the long tail sells a unit an hour and should not look low from the start).
+   * A count of every store×SKU, in days of its expected demand (COVER_MIX). Outside the low band
+   * at least 80–160 units: the long tail sells a few units a day, and on the demo's first hour of
+   * history one unit sold reads as 24 a day (the forecast has nothing else to go on yet), so a
+   * smaller shelf would look low until a day of history has averaged it out.
    */
   initialSnapshots(now = Date.now()): InventoryEventJson[] {
     return [...this.demand.values()].map(({ store, sku, perMinute }) => {
-      const minutes = 2 + this.rng() * 23;
-      const floor = 12 + Math.floor(this.rng() * 39);
-      return this.event('snapshot', store, sku, Math.max(floor, Math.round(perMinute * minutes)), now);
+      const band = coverBand(this.rng());
+      const days = band.fromDays + this.rng() * (band.toDays - band.fromDays);
+      const floor = band === COVER_MIX[0] ? 1 : 80 + Math.floor(this.rng() * 81);
+      return this.event('snapshot', store, sku, Math.max(floor, Math.round(perMinute * MINUTES_PER_DAY * days)), now);
     });
   }
 
@@ -81,16 +111,14 @@ export class InventoryGenerator {
     }
   }
 
-  /**
-   * Deliveries: about half of the pairs below two minutes of demand get 10–20 minutes' worth
-   * (the others stay low until a later round).
-   */
+  /** Deliveries: a share (RESTOCK_SHARE) of the pairs under the low-cover line get two to four weeks' worth. */
   receipts(now = Date.now()): InventoryEventJson[] {
     const out: InventoryEventJson[] = [];
     for (const [k, { store, sku, perMinute }] of this.demand) {
+      const perDay = perMinute * MINUTES_PER_DAY;
       const onHand = this.stock.get(k) ?? 0;
-      if (onHand > Math.max(3, perMinute * 2) || this.rng() < 0.5) continue;
-      const quantity = Math.max(12, Math.round(perMinute * (10 + this.rng() * 10)));
+      if (onHand >= perDay * LOW_COVER_DAYS || this.rng() >= RESTOCK_SHARE) continue;
+      const quantity = Math.max(1, Math.round(perDay * (14 + this.rng() * 14)));
       out.push(this.event('receipt', store, sku, quantity, now));
     }
     return out;

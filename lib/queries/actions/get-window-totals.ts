@@ -146,19 +146,31 @@ export async function getSalesDataStart(prisma: Db): Promise<number | null> {
   return row?.start ? row.start.getTime() : null;
 }
 
+/** How far the sales workers have got (getSalesProgress), in epoch ms. */
+export interface SalesProgress {
+  /**
+   * Everything appended to the topic before this time is applied: per partition, its last commit
+   * or idle check if it had then read all it had seen, else the append time of the last message
+   * it applied; the earliest of those.
+   */
+  appliedUntil: number;
+  /** The latest event time applied on any partition (to the minute). */
+  eventsUntil: number;
+}
+
 /**
- * Until when the sales workers have applied everything Kafka held on `topic`: per partition, the
- * time of its last commit or idle check if it had then read all it had seen, else the time the
- * last message it applied was appended; the earliest of those. Null before any sale was counted.
- * While a backlog is being caught up (after an outage, or a backfill), windows past this time
- * are incomplete: judged now, each would look like a drop.
+ * Where the sales workers stand on `topic`; null before any sale was counted. A window is
+ * complete when both have passed it: appliedUntil alone misses sales produced late (a backfill,
+ * a store's buffered sales), appended after the window's end but not yet applied.
  */
-export async function getSalesCompleteUntil(prisma: Db, topic: string): Promise<number | null> {
-  const [row] = await prisma.$queryRaw<{ until: Date | null }[]>`
+export async function getSalesProgress(prisma: Db, topic: string): Promise<SalesProgress | null> {
+  const [row] = await prisma.$queryRaw<{ applied: Date | null; events: Date | null }[]>`
     SELECT min(CASE WHEN next_offset >= high_watermark THEN GREATEST(updated_at, checked_at)
-                    ELSE COALESCE(last_message_at, 'epoch') END) AS until
+                    ELSE COALESCE(last_message_at, 'epoch') END) AS applied,
+           max(last_event_at) AS events
     FROM consumer_offset WHERE topic = ${topic}`;
-  return row?.until ? row.until.getTime() : null;
+  if (!row?.applied || !row.events) return null;
+  return { appliedUntil: row.applied.getTime(), eventsUntil: row.events.getTime() };
 }
 
 /** Which of `windows` hold any sale fact at all (one index probe each): windows without are gaps in the data. */
