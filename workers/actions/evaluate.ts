@@ -14,8 +14,8 @@ import { type AlertRule, getEnabledRules } from '@/lib/queries/actions/get-alert
 import { getStockPairs, type StockPair } from '@/lib/queries/actions/get-stock-pairs';
 import {
   type AnomalyLevel,
-  getSalesProgress,
   getSalesDataStart,
+  getSalesProgress,
   getWindowsWithSales,
   getWindowTotals,
   type ScopeKind,
