@@ -14,6 +14,7 @@ import { createPrisma } from '@/lib/db';
 import { BACKOFF_JITTER, verifyWebhookSignature } from '@/lib/domain/webhooks';
 import { logger } from '@/lib/logger';
 import { type EpisodeRow, enqueueActions } from '@/lib/queries/actions/enqueue-action';
+import { pruneOutbox } from '@/lib/queries/actions/outbox';
 import { claimDueDeliveries, pruneWebhookDeliveries } from '@/lib/queries/actions/webhook-deliveries';
 import { createTestDatabase, type TestDatabase, waitFor } from '@/tests/support/stack';
 import { startWebhookDeliverer, type WebhookSettings } from '@/workers/actions/webhooks';
@@ -323,5 +324,41 @@ describe('webhook deliveries (real PostgreSQL, real HTTP receivers)', () => {
     expect((await deliveries(id)).map((d) => d.id)).toEqual([pending?.id, rows[2]?.id]);
     expect(await attemptsOf(old?.id ?? '')).toHaveLength(0);
     expect(await attemptsOf(rows[2]?.id ?? '')).toHaveLength(1);
+
+    // The outbox then forgets published actions past the retention that no delivery needs any more:
+    // the pruned one's action goes, the pending one's stays, and so does an old unpublished one.
+    const actionOf = async (deliveryId: string | undefined) =>
+      (
+        await db.query<{ action_id: string }>('SELECT action_id::text FROM webhook_delivery WHERE id = $1', [
+          deliveryId,
+        ])
+      )[0]?.action_id;
+    const [prunedAction] = await db.query<{ action_id: string }>(
+      `SELECT action_id::text FROM action_outbox o
+       WHERE NOT EXISTS (SELECT 1 FROM webhook_delivery d WHERE d.action_id = o.action_id) ORDER BY seq DESC LIMIT 1`,
+    );
+    const pendingAction = await actionOf(pending?.id);
+    await db.query("UPDATE action_outbox SET created_at = now() - interval '40 days', published_at = now()");
+    const [unpublished] = await enqueue(['alert.snoozed']);
+    await db.query(
+      "UPDATE action_outbox SET created_at = now() - interval '40 days', published_at = NULL WHERE action_id = $1",
+      [unpublished?.action_id],
+    );
+    await db.query('DELETE FROM webhook_delivery WHERE action_id = $1', [unpublished?.action_id]);
+    const before = await db.query<{ action_id: string }>('SELECT action_id::text FROM action_outbox');
+    const pruned = await pruneOutbox(prisma, 30 * 86_400_000, { batchSize: 2 });
+    const after = new Set(
+      (await db.query<{ action_id: string }>('SELECT action_id::text FROM action_outbox')).map((r) => r.action_id),
+    );
+    expect(pruned).toBe(before.length - after.size);
+    expect(pruned).toBeGreaterThan(0);
+    expect(after.has(prunedAction?.action_id ?? '')).toBe(false);
+    expect(after.has(pendingAction ?? '')).toBe(true);
+    expect(after.has(unpublished?.action_id ?? '')).toBe(true);
+    // Every action a delivery refers to is still there.
+    const orphans = await db.query(
+      'SELECT 1 FROM webhook_delivery d WHERE NOT EXISTS (SELECT 1 FROM action_outbox o WHERE o.action_id = d.action_id)',
+    );
+    expect(orphans).toEqual([]);
   });
 });

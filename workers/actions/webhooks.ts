@@ -12,6 +12,7 @@ import type { PrismaClient } from '@prisma/client';
 import { type BackoffSettings, nextStep } from '@/lib/domain/webhooks';
 import type { Env } from '@/lib/env';
 import type { Logger } from '@/lib/logger';
+import { pruneOutbox } from '@/lib/queries/actions/outbox';
 import {
   type ClaimedDelivery,
   claimDueDeliveries,
@@ -198,6 +199,9 @@ export function startWebhookDeliverer({
     try {
       const pruned = await pruneWebhookDeliveries(prisma, retentionMs);
       if (pruned > 0) log.info({ pruned }, 'pruned finished webhook deliveries from the delivery log');
+      // Then the published actions those deliveries were the last to need.
+      const outbox = await pruneOutbox(prisma, retentionMs);
+      if (outbox > 0) log.info({ outbox }, 'pruned published actions from the outbox');
     } catch (err) {
       log.warn({ err }, 'pruning the webhook delivery log failed');
     }

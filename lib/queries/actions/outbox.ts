@@ -1,7 +1,7 @@
 // The publisher's side of the transactional outbox (action_outbox): claim the oldest unpublished
 // actions in seq order, and mark them published in the same transaction once the broker has
 // them (workers/actions/publisher.ts).
-import type { Prisma } from '@prisma/client';
+import type { Prisma, PrismaClient } from '@prisma/client';
 
 type Tx = Prisma.TransactionClient;
 
@@ -34,4 +34,28 @@ export async function claimUnpublished(tx: Tx, limit: number): Promise<OutboxRow
 
 export async function markPublished(tx: Tx, seqs: readonly bigint[]): Promise<void> {
   await tx.$executeRaw`UPDATE action_outbox SET published_at = now() WHERE seq = ANY(${[...seqs]}::bigint[])`;
+}
+
+/**
+ * Forgets published actions created before `retentionMs` ago that no webhook delivery refers to
+ * any more (its body comes from here), in small batches: the actions topic keeps them. Unpublished
+ * rows stay whatever their age (the publisher and the actions replay need them).
+ */
+export async function pruneOutbox(
+  prisma: PrismaClient,
+  retentionMs: number,
+  { batchSize = 5_000, nowMs = Date.now() }: { batchSize?: number; nowMs?: number } = {},
+): Promise<number> {
+  const cutoff = new Date(nowMs - retentionMs);
+  let total = 0;
+  for (;;) {
+    const deleted = await prisma.$executeRaw`
+      DELETE FROM action_outbox WHERE seq IN (
+        SELECT o.seq FROM action_outbox o
+        WHERE o.published_at IS NOT NULL AND o.created_at < ${cutoff}
+          AND NOT EXISTS (SELECT 1 FROM webhook_delivery d WHERE d.action_id = o.action_id)
+        ORDER BY o.seq LIMIT ${batchSize} FOR UPDATE SKIP LOCKED)`;
+    total += deleted;
+    if (deleted < batchSize) return total;
+  }
 }
