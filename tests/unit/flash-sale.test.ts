@@ -67,6 +67,20 @@ describe('firstFlashSaleAt', () => {
     expect(firstFlashSaleAt(NOW, 10 * MIN)).toBe(WINDOW_START + 4 * ANOMALY_WINDOW_MS);
   });
 
+  it('starts the later ones on window boundaries too, about everyMs apart', () => {
+    const flash = new FlashSales(createWorld(), 20, 7, WINDOW_START, FLASH_SALES);
+    const starts: number[] = [];
+    for (let t = WINDOW_START; t < WINDOW_START + 6 * FLASH_SALES.everyMs; t += TICK) {
+      const tick = flash.tick(t, TICK);
+      if (tick?.started) starts.push(tick.started.startsAt);
+    }
+    expect(starts.length).toBeGreaterThanOrEqual(4);
+    for (const [i, at] of starts.entries()) {
+      expect(at % ANOMALY_WINDOW_MS).toBe(0);
+      if (i > 0) expect(at - (starts[i - 1] as number)).toBeGreaterThanOrEqual((FLASH_SALES.everyMs * 2) / 3);
+    }
+  });
+
   it('lasts long enough to fill the window it starts on, however far into the history that is', () => {
     expect(FLASH_SALES.durationMs).toBeGreaterThanOrEqual(ANOMALY_WINDOW_MS);
     const first = firstFlashSaleAt(NOW, 60 * MIN);

@@ -81,7 +81,9 @@ export class FlashSales {
     if (this.current || nowMs < this.next) return null;
     const store = this.world.stores[Math.floor(this.rng() * this.world.stores.length)] as StoreInfo;
     this.current = { store, startsAt: nowMs, endsAt: nowMs + this.settings.durationMs };
-    this.next = nowMs + this.settings.everyMs * (2 / 3 + (this.rng() * 2) / 3);
+    // The next on a window boundary too: it then fills a whole window, so every one is alerted.
+    const next = nowMs + this.settings.everyMs * (2 / 3 + (this.rng() * 2) / 3);
+    this.next = Math.ceil(next / ANOMALY_WINDOW_MS) * ANOMALY_WINDOW_MS;
     this.carry = 0;
     return this.current;
   }
