@@ -20,3 +20,5 @@ export const storeTitle = (id: string, embed = false) => titled(`Store ${segment
 export const EMBED_TITLE: Metadata = { title: 'Sales' };
 /** The inventory page (Pulse's own pages only: it has no embed). */
 export const INVENTORY_TITLE: Metadata = { title: 'Inventory — Pulse' };
+/** The alerts page (Pulse's own pages only: it has no embed). */
+export const ALERTS_TITLE: Metadata = { title: 'Alerts — Pulse' };

@@ -98,6 +98,15 @@ for (const theme of THEMES) {
       await audit(page, theme);
     });
 
+    test('alerts page, with alerts and empty', async ({ page }) => {
+      await page.goto('/alerts?state=all');
+      await expect(page.getByTestId('alerts-page')).not.toHaveAttribute('aria-busy', 'true');
+      await audit(page, theme);
+      await page.goto('/alerts?store=NO-SUCH-STORE');
+      await expect(page.getByText('No alerts here')).toBeVisible();
+      await audit(page, theme);
+    });
+
     test('dead letters and admin pages', async ({ page, producer }) => {
       const key = `e2e-a11y-${Date.now()}`;
       await producer.send({ topic: process.env.E2E_SALES_TOPIC as string, messages: [{ key, value: '{"half' }] });

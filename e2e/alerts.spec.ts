@@ -108,6 +108,61 @@ test.describe('alerts', () => {
     await expect(page.getByTestId('alerts-panel')).toBeHidden();
   });
 
+  test('the alerts page lists alerts a page at a time by state and kind, acts on them and fits every width', async ({
+    page,
+    producer,
+  }) => {
+    const [a, b] = [pair('PAGE'), pair('PAGE')];
+    await sendStock(producer, [
+      { type: 'snapshot', store: a.store, sku: a.sku, quantity: 0 },
+      { type: 'snapshot', store: b.store, sku: b.sku, quantity: 0 },
+    ]);
+    const ids = [
+      await openEpisode(page, 'low_stock', a.store, a.sku),
+      await openEpisode(page, 'low_stock', b.store, b.sku),
+    ];
+    // Both stores, one a page: the URL holds the view (the API's parameters).
+    await page.goto(`/alerts?kind=low_stock&store=${a.store}&store=${b.store}&limit=1`);
+    const list = page.getByTestId('alerts-page');
+    await expect(list).toContainText('1–1 of 2');
+    const shown = async () => page.getByTestId('alert').getAttribute('data-id');
+    const firstId = await shown();
+    await page.getByTestId('alerts-next').click();
+    await expect(list).toContainText('2–2 of 2');
+    await expect(page).toHaveURL(/[?&]offset=1/);
+    const secondId = await shown();
+    expect([firstId, secondId].sort()).toEqual([...ids].sort());
+    await expect(page.getByTestId('alerts-next')).toBeDisabled();
+    expect(await axeViolations(page, '[data-testid="alerts-page"]')).toEqual([]);
+
+    // Snoozed here, it leaves the open alerts and is found among the snoozed ones.
+    await page.getByTestId('alerts-prev').click();
+    await expect(list).toContainText('1–1 of 2');
+    await page.locator('[data-testid="alert-snooze"][data-minutes="60"]').click();
+    await expect(list).toContainText('1–1 of 1');
+    await page.getByTestId('alerts-state').locator('[data-value="snoozed"]').click();
+    await expect(page).toHaveURL(/[?&]state=snoozed/);
+    const snoozed = page.locator(`[data-testid="alert"][data-id="${firstId}"]`);
+    await expect(snoozed).toBeVisible();
+    await expect(snoozed.getByTestId('alert-state')).toContainText('Snoozed until');
+    expect(await types(firstId as string)).toEqual(['alert.opened', 'alert.snoozed']);
+
+    for (const [width, height] of [
+      [390, 844],
+      [768, 1024],
+      [1280, 800],
+      [1440, 900],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      await page.goto(`/alerts?kind=low_stock&store=${a.store}&store=${b.store}&state=all`);
+      await expect(list).toContainText('1–2 of 2');
+      expect(await overflowsSideways(page), `${width} px overflows sideways`).toBe(false);
+    }
+    // A bad parameter is named, as on the other pages.
+    await page.goto('/alerts?state=closed');
+    await expect(page.getByText(/state must be one of/)).toBeVisible();
+  });
+
   test('accepting a suggestion on the inventory page shows the decision', async ({ page, producer }) => {
     const { store, sku } = pair('RESTOCK');
     await sendStock(producer, [{ type: 'snapshot', store, sku, quantity: 2 }]);

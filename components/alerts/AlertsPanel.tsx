@@ -4,6 +4,7 @@
 // anomalies), live over `alerts:subscribe`, critical first, each with its severity (colour and
 // word), subject, what happened and why, and age. Admins and merchandisers acknowledge or snooze
 // them (POST /api/v1/alerts/{id}/…); the answer is shown at once and the next push confirms it.
+import Link from 'next/link';
 import { useEffect, useMemo, useState } from 'react';
 import { useViewer } from '@/components/auth/ViewerContext';
 import { BUTTON_SECONDARY } from '@/components/common/buttons';
@@ -103,14 +104,18 @@ export function AlertsPanel({ className }: { className?: string }) {
       )}
       {live.isCurrent && total > episodes.length && (
         <p className="pt-2 text-xs text-muted-foreground">
-          Showing the {episodes.length} most urgent of {total}.
+          Showing the {episodes.length} most urgent of {total}.{' '}
+          <Link href="/alerts" data-testid="alerts-all" className="font-medium text-foreground underline">
+            See all
+          </Link>
         </p>
       )}
     </Card>
   );
 }
 
-function AlertItem({
+/** One alert: severity, subject, what happened and why, age; acknowledge and snooze when `canAct`. */
+export function AlertItem({
   episode,
   canAct,
   onChanged,
@@ -172,6 +177,18 @@ function AlertItem({
         <p className="text-xs text-muted-foreground" data-testid="alert-acknowledged">
           Acknowledged{episode.acknowledged.by?.email ? ` by ${episode.acknowledged.by.email}` : ''}
         </p>
+      )}
+      {episode.cleared_at !== null ? (
+        <p className="text-xs text-muted-foreground" data-testid="alert-state">
+          Cleared {formatDateTime(episode.cleared_at)}
+        </p>
+      ) : (
+        episode.state === 'snoozed' &&
+        episode.snoozed_until !== null && (
+          <p className="text-xs text-muted-foreground" data-testid="alert-state">
+            Snoozed until {formatDateTime(episode.snoozed_until)}
+          </p>
+        )
       )}
       {canAct && (
         <div className="flex flex-wrap items-center gap-2 pt-0.5">

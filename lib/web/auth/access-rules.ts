@@ -59,6 +59,7 @@ export const ROUTE_RULES: readonly RouteRule[] = [
   { path: '/api/v1/inventory/history', methods: READ, access: 'reader' },
   // Alerts and suggestions: read by every reader in their scope, acted on by admins and
   // merchandisers; no embed shows them, so an embed token is refused (403)
+  { path: '/alerts', methods: READ, access: 'reader', page: true },
   { path: '/api/v1/alerts', methods: READ, access: 'reader' },
   { path: '/api/v1/alerts/:id/acknowledge', methods: ['POST'], access: 'actor', body: true },
   { path: '/api/v1/alerts/:id/snooze', methods: ['POST'], access: 'actor', body: true },
