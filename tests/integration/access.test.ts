@@ -84,6 +84,7 @@ const TABLE: Record<string, Row> = {
   '/inventory': { url: '/inventory', expect: page(200) },
   '/api/v1/inventory': { url: '/api/v1/inventory', expect: api(200, 200, 200, 403) },
   '/api/v1/inventory/history': { url: '/api/v1/inventory/history?sku=SKU-EU', expect: api(200, 200, 200, 403) },
+  '/alerts': { url: '/alerts', expect: page(200) },
   '/api/v1/alerts': { url: '/api/v1/alerts', expect: api(200, 200, 200, 403) },
   // Viewers only look; an episode that does not exist (or lies outside the scope) is not found.
   '/api/v1/alerts/:id/acknowledge': {
