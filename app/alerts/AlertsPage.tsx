@@ -10,9 +10,9 @@ import { AlertItem } from '@/components/alerts/AlertsPanel';
 import { KIND_LABELS } from '@/components/alerts/alert-actions';
 import { useViewer } from '@/components/auth/ViewerContext';
 import { AppHeader } from '@/components/common/AppHeader';
-import { BUTTON_SECONDARY } from '@/components/common/buttons';
 import { Card } from '@/components/common/Card';
 import { EmptyState } from '@/components/common/EmptyState';
+import { Pager } from '@/components/common/Pager';
 import { PollingNotice } from '@/components/common/PollingNotice';
 import { Segmented } from '@/components/common/Segmented';
 import { useLiveAlerts } from '@/components/hooks/useLiveAlerts';
@@ -151,28 +151,14 @@ export function AlertsPage({ query: urlQuery }: { query: AlertsQuery }) {
               ))}
             </ul>
           )}
-          {data.total > query.limit && (
-            <nav aria-label="Pages of alerts" className="flex items-center justify-end gap-2 pt-3">
-              <button
-                type="button"
-                data-testid="alerts-prev"
-                disabled={query.offset === 0}
-                onClick={() => choose({ offset: Math.max(0, query.offset - query.limit) })}
-                className={BUTTON_SECONDARY}
-              >
-                Previous
-              </button>
-              <button
-                type="button"
-                data-testid="alerts-next"
-                disabled={query.offset + query.limit >= data.total}
-                onClick={() => choose({ offset: query.offset + query.limit })}
-                className={BUTTON_SECONDARY}
-              >
-                Next
-              </button>
-            </nav>
-          )}
+          <Pager
+            label="Pages of alerts"
+            offset={query.offset}
+            limit={query.limit}
+            total={data.total}
+            onOffset={(offset) => choose({ offset })}
+            testId="alerts"
+          />
         </Card>
       </main>
     </div>

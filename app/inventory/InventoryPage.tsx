@@ -10,6 +10,7 @@ import { BUTTON_SECONDARY } from '@/components/common/buttons';
 import { Card } from '@/components/common/Card';
 import { cx } from '@/components/common/cx';
 import { EmptyState } from '@/components/common/EmptyState';
+import { Pager } from '@/components/common/Pager';
 import { PollingNotice } from '@/components/common/PollingNotice';
 import { ScrollTable } from '@/components/common/ScrollTable';
 import { useLiveInventory } from '@/components/hooks/useLiveInventory';
@@ -252,28 +253,15 @@ export function InventoryPage({
               </tbody>
             </ScrollTable>
           )}
-          {data.total > data.limit && (
-            <nav aria-label="Pages of stock" className="flex items-center justify-end gap-2 px-5 pt-3">
-              <button
-                type="button"
-                data-testid="inventory-prev"
-                disabled={query.offset === 0}
-                onClick={() => choose({ offset: Math.max(0, query.offset - query.limit) })}
-                className={BUTTON_SECONDARY}
-              >
-                Previous
-              </button>
-              <button
-                type="button"
-                data-testid="inventory-next"
-                disabled={query.offset + query.limit >= data.total}
-                onClick={() => choose({ offset: query.offset + query.limit })}
-                className={BUTTON_SECONDARY}
-              >
-                Next
-              </button>
-            </nav>
-          )}
+          <Pager
+            label="Pages of stock"
+            offset={query.offset}
+            limit={query.limit}
+            total={data.total}
+            onOffset={(offset) => choose({ offset })}
+            testId="inventory"
+            className="px-5"
+          />
         </Card>
       </main>
     </div>
