@@ -2,6 +2,7 @@
 // actions in seq order, and mark them published in the same transaction once the broker has
 // them (workers/actions/publisher.ts).
 import type { Prisma, PrismaClient } from '@prisma/client';
+import { deleteInBatches } from '@/lib/queries/delete-in-batches';
 
 type Tx = Prisma.TransactionClient;
 
@@ -47,15 +48,14 @@ export async function pruneOutbox(
   { batchSize = 5_000, nowMs = Date.now() }: { batchSize?: number; nowMs?: number } = {},
 ): Promise<number> {
   const cutoff = new Date(nowMs - retentionMs);
-  let total = 0;
-  for (;;) {
-    const deleted = await prisma.$executeRaw`
-      DELETE FROM action_outbox WHERE seq IN (
-        SELECT o.seq FROM action_outbox o
-        WHERE o.published_at IS NOT NULL AND o.created_at < ${cutoff}
-          AND NOT EXISTS (SELECT 1 FROM webhook_delivery d WHERE d.action_id = o.action_id)
-        ORDER BY o.seq LIMIT ${batchSize} FOR UPDATE SKIP LOCKED)`;
-    total += deleted;
-    if (deleted < batchSize) return total;
-  }
+  return deleteInBatches(
+    batchSize,
+    () =>
+      prisma.$executeRaw`
+        DELETE FROM action_outbox WHERE seq IN (
+          SELECT o.seq FROM action_outbox o
+          WHERE o.published_at IS NOT NULL AND o.created_at < ${cutoff}
+            AND NOT EXISTS (SELECT 1 FROM webhook_delivery d WHERE d.action_id = o.action_id)
+          ORDER BY o.seq LIMIT ${batchSize} FOR UPDATE SKIP LOCKED)`,
+  );
 }

@@ -8,6 +8,7 @@
 // process that dies mid-POST leaves the lease to run out; the delivery is then tried again (at
 // least once: receivers drop an x-pulse-action-id they have seen).
 import type { PrismaClient } from '@prisma/client';
+import { deleteInBatches } from '@/lib/queries/delete-in-batches';
 
 /** A claimed delivery with what its POST needs. */
 export interface ClaimedDelivery {
@@ -151,13 +152,12 @@ export async function pruneWebhookDeliveries(
   { batchSize = 5_000, nowMs = Date.now() }: { batchSize?: number; nowMs?: number } = {},
 ): Promise<number> {
   const cutoff = new Date(nowMs - retentionMs);
-  let total = 0;
-  for (;;) {
-    const deleted = await prisma.$executeRaw`
-      DELETE FROM webhook_delivery WHERE id IN (
-        SELECT id FROM webhook_delivery WHERE status <> 'pending' AND created_at < ${cutoff}
-        LIMIT ${batchSize} FOR UPDATE SKIP LOCKED)`;
-    total += deleted;
-    if (deleted < batchSize) return total;
-  }
+  return deleteInBatches(
+    batchSize,
+    () =>
+      prisma.$executeRaw`
+        DELETE FROM webhook_delivery WHERE id IN (
+          SELECT id FROM webhook_delivery WHERE status <> 'pending' AND created_at < ${cutoff}
+          LIMIT ${batchSize} FOR UPDATE SKIP LOCKED)`,
+  );
 }
