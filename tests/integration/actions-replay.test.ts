@@ -70,6 +70,18 @@ async function openEpisodes(): Promise<{ id: bigint; kind: string; rule_id: bigi
   return prisma.$queryRaw`SELECT id, kind, rule_id FROM alert_episode WHERE cleared_at IS NULL ORDER BY id`;
 }
 
+/** Clears an open episode as the evaluator does when its condition ends. */
+async function clear(e: { id: bigint; kind: string; rule_id: bigint | null }): Promise<void> {
+  await prisma.$transaction(async (tx) => {
+    await joinEpisodeWriters(tx);
+    await applyConditionDiff(
+      tx,
+      { toOpen: [], toClear: [{ id: e.id, kind: e.kind, ruleId: e.rule_id, subjectKey: '' }] },
+      new Date(),
+    );
+  });
+}
+
 /** One change as the application makes them: open or clear a condition's episode, or a user's action on one. */
 async function step(): Promise<void> {
   const roll = int(10);
@@ -81,15 +93,7 @@ async function step(): Promise<void> {
   } else if (roll < 6) {
     const open = await openEpisodes();
     if (open.length === 0) return;
-    const e = pick(open);
-    await prisma.$transaction(async (tx) => {
-      await joinEpisodeWriters(tx);
-      await applyConditionDiff(
-        tx,
-        { toOpen: [], toClear: [{ id: e.id, kind: e.kind, ruleId: e.rule_id, subjectKey: '' }] },
-        new Date(),
-      );
-    });
+    await clear(pick(open));
   } else {
     const all = await prisma.$queryRaw<{ id: bigint; kind: string }[]>`SELECT id, kind FROM alert_episode ORDER BY id`;
     if (all.length === 0) return;
@@ -184,14 +188,7 @@ describe('npm run replay -- --what actions: rebuild the episodes from the action
       await changes(120);
       // The anomaly rule goes: its episodes cleared, then the rule deleted (the live rows lose their rule).
       for (const e of (await openEpisodes()).filter((o) => o.rule_id === anomalyRule)) {
-        await prisma.$transaction(async (tx) => {
-          await joinEpisodeWriters(tx);
-          await applyConditionDiff(
-            tx,
-            { toOpen: [], toClear: [{ id: e.id, kind: e.kind, ruleId: e.rule_id, subjectKey: '' }] },
-            new Date(),
-          );
-        });
+        await clear(e);
       }
       expect((await deleteAlertRule(prisma, anomalyRule as bigint)).deleted).toBe(true);
       anomalyRule = null;
