@@ -36,6 +36,14 @@ async function axeViolations(page: Page, selector: string): Promise<string[]> {
     .flatMap((v) => v.nodes.map((n) => `${v.id} at ${JSON.stringify(n.target)}: ${n.failureSummary ?? ''}`));
 }
 
+/** Phone, tablet, laptop and desktop. */
+const WIDTHS = [
+  [390, 844],
+  [768, 1024],
+  [1280, 800],
+  [1440, 900],
+] as const;
+
 const overflowsSideways = (page: Page) =>
   page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
 
@@ -91,12 +99,7 @@ test.describe('alerts', () => {
     await sendStock(producer, [{ type: 'snapshot', store, sku, quantity: 0 }]);
     const id = await openEpisode(page, 'low_stock', store, sku);
     const item = page.locator(`[data-testid="alert"][data-id="${id}"]`);
-    for (const [width, height] of [
-      [390, 844],
-      [768, 1024],
-      [1280, 800],
-      [1440, 900],
-    ] as const) {
+    for (const [width, height] of WIDTHS) {
       await page.setViewportSize({ width, height });
       await openDashboard(page, '/?range=1h');
       await expect(item).toBeVisible();
@@ -147,12 +150,7 @@ test.describe('alerts', () => {
     await expect(snoozed.getByTestId('alert-state')).toContainText('Snoozed until');
     expect(await types(firstId as string)).toEqual(['alert.opened', 'alert.snoozed']);
 
-    for (const [width, height] of [
-      [390, 844],
-      [768, 1024],
-      [1280, 800],
-      [1440, 900],
-    ] as const) {
+    for (const [width, height] of WIDTHS) {
       await page.setViewportSize({ width, height });
       await page.goto(`/alerts?kind=low_stock&store=${a.store}&store=${b.store}&state=all`);
       await expect(list).toContainText('1–2 of 2');
