@@ -517,9 +517,7 @@ async function rollCopiedFacts(
       (tx) =>
         rollFacts(tx, {
           topic,
-          partition,
-          firstOffset: from,
-          lastOffset: below - 1n,
+          partitions: [{ partition, firstOffset: from, lastOffset: below - 1n }],
           shard: partition,
           occurredBefore: cutoff,
         }),

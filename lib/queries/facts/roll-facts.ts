@@ -1,7 +1,7 @@
 // Builds the hour and day rollups from sale facts, set-based: one INSERT … SELECT … GROUP BY per
 // rollup table adds a range of one partition's facts to both grains and every level at once, in
 // PostgreSQL. The worker's transaction writes only the facts (one row per event); this runs
-// after, in transactions of its own (workers/sales/roller.ts), and minute cells are read from
+// after, in transactions of its own (workers/sales/roller.ts), several partitions at once, and minute cells are read from
 // the facts themselves (lib/queries/dashboard/filter-sql.ts fromCells).
 import type { Prisma } from '@prisma/client';
 import { CUSTOMER_SEGMENTS } from '@/lib/domain/sales-rollup';
@@ -64,9 +64,11 @@ function rollStatement(table: RollupTable): string {
     WITH h1 AS (
       SELECT date_bin('1 hour', f.occurred_at, timestamptz 'epoch') AS bucket, ${keys.map((k) => `v.${k}`).join(', ')},
         ${hourSums.join(', ')}
-      FROM sale_fact f ${storeLateral}
-      WHERE f.topic = $1 AND f.partition = $2 AND f."offset" BETWEEN $3 AND $4
-        AND ($6::timestamptz IS NULL OR f.occurred_at >= $6 OR f."offset" >= $7::bigint)
+      FROM unnest($2::int[], $3::bigint[], $4::bigint[], $7::bigint[]) AS r(partition, lo, hi, below)
+      CROSS JOIN LATERAL (
+        SELECT * FROM sale_fact p WHERE p.topic = $1 AND p.partition = r.partition AND p."offset" BETWEEN r.lo AND r.hi
+      ) f ${storeLateral}
+      WHERE ($6::timestamptz IS NULL OR f.occurred_at >= $6 OR f."offset" >= r.below)
         AND ($8::timestamptz IS NULL OR f.occurred_at < $8)
       GROUP BY 1, ${keys.map((_, i) => i + 2).join(', ')}
     ), h AS (
@@ -87,18 +89,28 @@ function rollStatement(table: RollupTable): string {
 /** One statement per table, in a fixed order (concurrent rolls lock rows in the same order). */
 const ROLL_STATEMENTS = (Object.keys(FACT_ROWS) as RollupTable[]).map(rollStatement);
 
-export interface FactRange {
-  topic: string;
+/** Facts of one partition, offsets firstOffset … lastOffset. */
+export interface PartitionRange {
   partition: number;
   firstOffset: bigint;
   lastOffset: bigint;
-  /** Shard of the rollup rows written (the partition: concurrent rolls never share a row). */
+}
+
+export interface FactRange {
+  topic: string;
+  /** One or more partitions' facts, rolled in one statement per table. */
+  partitions: PartitionRange[];
+  /**
+   * Shard of the rollup rows written: the smallest partition of `partitions`. Two rolls running
+   * at once hold disjoint sets of partitions (their fact_roll row locks), so their smallest
+   * partitions differ and they never write the same row.
+   */
   shard: number;
   /**
    * A partial replay's facts copied from the live tables (event time before `before`, offset
-   * below `below`): their rollup rows were copied too, so they are left out.
+   * below `below` of its partition): their rollup rows were copied too, so they are left out.
    */
-  exceptCopied?: { before: Date; below: bigint } | null;
+  exceptCopied?: { before: Date; below: Map<number, bigint> } | null;
   /** Only facts of events before this time. */
   occurredBefore?: Date | null;
 }
@@ -112,18 +124,21 @@ const ROLL_WORK_MEM = '64MB';
 
 /** Adds the facts of `range` to the hour and day cells of every rollup table. */
 export async function rollFacts(tx: Tx, range: FactRange): Promise<void> {
-  const { topic, partition, firstOffset, lastOffset, shard, exceptCopied, occurredBefore } = range;
+  const { topic, partitions, shard, exceptCopied, occurredBefore } = range;
   await tx.$executeRawUnsafe(`SET LOCAL work_mem = '${ROLL_WORK_MEM}'`);
+  // Rollup rows are derived from committed facts and written with the roll's progress: a
+  // commit lost to a database crash loses both together, and the facts are rolled again.
+  await tx.$executeRawUnsafe('SET LOCAL synchronous_commit = off');
   for (const sql of ROLL_STATEMENTS) {
     await tx.$executeRawUnsafe(
       sql,
       topic,
-      partition,
-      firstOffset,
-      lastOffset,
+      partitions.map((p) => p.partition),
+      partitions.map((p) => p.firstOffset),
+      partitions.map((p) => p.lastOffset),
       shard,
       exceptCopied?.before ?? null,
-      exceptCopied?.below ?? null,
+      partitions.map((p) => exceptCopied?.below.get(p.partition) ?? 0n),
       occurredBefore ?? null,
     );
   }

@@ -6,7 +6,7 @@
 // appears later. A roll adds the facts of [fact_roll.next_offset, stored offset) — at most
 // `maxFacts` of them — to the rollups and advances fact_roll.next_offset in the same
 // transaction, holding the fact_roll row lock: a second roller (another worker) skips the
-// partition, so no fact is added twice, and queries, which add the facts at or past
+// partition (a roll takes several partitions at once, each with its own range), so no fact is added twice, and queries, which add the facts at or past
 // fact_roll.next_offset from sale_fact, see each fact in exactly one place in any snapshot.
 import { Prisma, type PrismaClient } from '@prisma/client';
 import { rollFacts } from './roll-facts';
@@ -14,13 +14,14 @@ import { rollFacts } from './roll-facts';
 export interface RollOutcome {
   /** Facts rolled up. */
   facts: number;
-  /** Some partition had more than `maxFacts` waiting: call again. */
+  /** Some partition had more than its share of `maxFacts` waiting: call again. */
   more: boolean;
 }
 
 export interface RollOptions {
+  /** Facts one transaction rolls at most (shared among its partitions). */
   maxFacts?: number;
-  /** Partitions rolled at once (one connection each). */
+  /** Transactions rolling at once (one connection each), each taking its share of the partitions. */
   concurrency?: number;
   /** Wait for a partition another roller holds (a replay's fence) instead of skipping it. */
   wait?: boolean;
@@ -31,7 +32,7 @@ export interface RollOptions {
 export async function rollPending(
   prisma: PrismaClient,
   topic: string,
-  { maxFacts = 20_000, concurrency = 1, wait = false, exceptCopied = null }: RollOptions = {},
+  { maxFacts = 40_000, concurrency = 1, wait = false, exceptCopied = null }: RollOptions = {},
 ): Promise<RollOutcome> {
   // Partitions with facts (or other messages) past their roll; a first roll makes the row.
   const partitions = await prisma.$queryRaw<{ partition: number; new: boolean }[]>`
@@ -44,43 +45,61 @@ export async function rollPending(
       INSERT INTO fact_roll (topic, partition) SELECT ${topic}, unnest(${added}::int[]) ON CONFLICT DO NOTHING`;
   }
   const outcome: RollOutcome = { facts: 0, more: false };
-  const rollOne = async (partition: number) => {
+  // One transaction per group of partitions: its statements add all their facts at once, so a
+  // cell that several partitions' facts fall in is written once (shard = the group's smallest
+  // partition), not once per partition.
+  const rollGroup = async (group: number[]) => {
     const rolled = await prisma.$transaction(
       async (tx) => {
-        const [roll] = await tx.$queryRaw<{ from: bigint; stored: bigint }[]>`
-            SELECT w.next_offset AS from, o.next_offset AS stored
+        const locked = await tx.$queryRaw<{ partition: number; from: bigint; stored: bigint }[]>`
+            SELECT w.partition, w.next_offset AS from, o.next_offset AS stored
             FROM fact_roll w JOIN consumer_offset o ON o.topic = w.topic AND o.partition = w.partition
-            WHERE w.topic = ${topic} AND w.partition = ${partition}
+            WHERE w.topic = ${topic} AND w.partition = ANY(${group}::int[]) AND o.next_offset > w.next_offset
+            ORDER BY w.partition
             FOR UPDATE OF w ${wait ? Prisma.empty : Prisma.sql`SKIP LOCKED`}`;
-        if (!roll || roll.stored <= roll.from) return { facts: 0, more: false };
-        // The facts to roll: up to maxFacts of them, below the stored offset.
-        const [range] = await tx.$queryRaw<{ n: bigint; last: bigint | null }[]>`
-            SELECT count(*) AS n, max("offset") AS last FROM (
+        if (locked.length === 0) return { facts: 0, more: false };
+        // Each partition's facts to roll: up to its share of maxFacts, below its stored offset.
+        const share = Math.ceil(maxFacts / locked.length);
+        const ranges = await tx.$queryRaw<{ partition: number; n: bigint; last: bigint | null }[]>`
+            SELECT r.partition, count(f."offset") AS n, max(f."offset") AS last
+            FROM unnest(${locked.map((l) => l.partition)}::int[], ${locked.map((l) => l.from)}::bigint[],
+              ${locked.map((l) => l.stored)}::bigint[]) AS r(partition, lo, hi)
+            LEFT JOIN LATERAL (
               SELECT "offset" FROM sale_fact
-              WHERE topic = ${topic} AND partition = ${partition} AND "offset" >= ${roll.from} AND "offset" < ${roll.stored}
-              ORDER BY "offset" LIMIT ${maxFacts}
-            ) f`;
-        const facts = Number(range?.n ?? 0n);
-        const more = facts === maxFacts;
-        // Past the last fact rolled; or the whole range when the rest holds no facts (rejected
-        // or duplicate messages only).
-        const next = more ? (range?.last as bigint) + 1n : roll.stored;
-        if (facts > 0) {
-          const copied = exceptCopied && {
-            before: exceptCopied.before,
-            below: exceptCopied.below.get(partition) ?? 0n,
-          };
+              WHERE topic = ${topic} AND partition = r.partition AND "offset" >= r.lo AND "offset" < r.hi
+              ORDER BY "offset" LIMIT ${share}
+            ) f ON TRUE
+            GROUP BY r.partition`;
+        const counts = new Map(ranges.map((r) => [r.partition, r]));
+        let facts = 0;
+        let more = false;
+        const next = locked.map((l) => {
+          const range = counts.get(l.partition);
+          const n = Number(range?.n ?? 0n);
+          facts += n;
+          // Past the last fact rolled; or the whole range when the rest holds no facts (rejected
+          // or duplicate messages only).
+          const full = n === share;
+          more ||= full;
+          return { ...l, n, next: full ? (range?.last as bigint) + 1n : l.stored };
+        });
+        const withFacts = next.filter((p) => p.n > 0);
+        if (withFacts.length > 0) {
           await rollFacts(tx, {
             topic,
-            partition,
-            firstOffset: roll.from,
-            lastOffset: next - 1n,
-            shard: partition,
-            exceptCopied: copied,
+            partitions: withFacts.map((p) => ({
+              partition: p.partition,
+              firstOffset: p.from,
+              lastOffset: p.next - 1n,
+            })),
+            shard: Math.min(...locked.map((l) => l.partition)),
+            exceptCopied,
           });
         }
         await tx.$executeRaw`
-            UPDATE fact_roll SET next_offset = ${next}, updated_at = now() WHERE topic = ${topic} AND partition = ${partition}`;
+            UPDATE fact_roll w SET next_offset = n.next, updated_at = now()
+            FROM unnest(${next.map((p) => p.partition)}::int[], ${next.map((p) => p.next)}::bigint[]) AS n(partition, next)
+            WHERE w.topic = ${topic} AND w.partition = n.partition`;
         return { facts, more };
       },
       { maxWait: 10_000, timeout: 600_000 },
@@ -88,12 +107,12 @@ export async function rollPending(
     outcome.facts += rolled.facts;
     outcome.more ||= rolled.more;
   };
-  // Partitions write rollup rows of their own shard: concurrent rolls never wait on each other.
-  const queue = partitions.map((p) => p.partition).sort((a, b) => a - b);
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
-      for (let p = queue.shift(); p !== undefined; p = queue.shift()) await rollOne(p);
-    }),
+  // Groups roll at once on connections of their own; their partitions are disjoint, so are
+  // the shards they write: concurrent rolls never wait on each other.
+  const sorted = partitions.map((p) => p.partition).sort((a, b) => a - b);
+  const groups = Array.from({ length: Math.min(concurrency, sorted.length) }, (_, g) =>
+    sorted.filter((_, i) => i % concurrency === g),
   );
+  await Promise.all(groups.map(rollGroup));
   return outcome;
 }
