@@ -1,13 +1,15 @@
-// Rolls up the facts of a topic that are not rolled up yet, one partition per transaction.
+// Rolls up the facts of a topic that are not rolled up yet: each transaction takes a group of
+// partitions and adds their facts in one statement per rollup table.
 //
 // Exactness: a partition's facts are committed in offset order (each batch's transaction holds
 // the partition's consumer_offset row lock until it commits, and a batch below the stored offset
 // writes nothing), so every fact below the stored next offset is committed and no fact below it
-// appears later. A roll adds the facts of [fact_roll.next_offset, stored offset) — at most
-// `maxFacts` of them — to the rollups and advances fact_roll.next_offset in the same
-// transaction, holding the fact_roll row lock: a second roller (another worker) skips the
-// partition (a roll takes several partitions at once, each with its own range), so no fact is added twice, and queries, which add the facts at or past
-// fact_roll.next_offset from sale_fact, see each fact in exactly one place in any snapshot.
+// appears later. A roll adds, for each partition it holds, the facts of
+// [fact_roll.next_offset, stored offset) — its share of `maxFacts` at most — to the rollups and
+// advances that fact_roll.next_offset in the same transaction, holding the fact_roll row locks:
+// a second roller (another worker) skips those partitions, so no fact is added twice, and
+// queries, which add the facts at or past fact_roll.next_offset from sale_fact, see each fact in
+// exactly one place in any snapshot.
 import { Prisma, type PrismaClient } from '@prisma/client';
 import { rollFacts } from './roll-facts';
 
