@@ -38,7 +38,8 @@ async function rollupRead(prisma: PrismaClient, pairs: readonly StorePair[], end
   const storeIds = [...new Set(pairs.map((p) => p.storeId))];
   const skuIds = [...new Set(pairs.map((p) => p.sku))];
   const pending = Prisma.raw(`(
-    SELECT f.* FROM consumer_offset o LEFT JOIN fact_roll w ON w.topic = o.topic AND w.partition = o.partition
+    SELECT f.* FROM consumer_offset o
+    LEFT JOIN fact_roll w ON w.topic = o.topic AND w.partition = o.partition AND w.rollup = 'product_rollup'
     CROSS JOIN LATERAL (
       SELECT * FROM sale_fact p WHERE p.topic = o.topic AND p.partition = o.partition AND p."offset" >= coalesce(w.next_offset, 0)
       OFFSET 0

@@ -282,8 +282,9 @@ export async function measureIngest(run: IngestRun, track: (worker: Managed) => 
   try {
     for (;;) {
       const rows = await run.db.query<{ partition: number; next_offset: string; rolled: string }>(
-        `SELECT o.partition, o.next_offset, coalesce(w.next_offset, 0) AS rolled FROM consumer_offset o
-         LEFT JOIN fact_roll w ON w.topic = o.topic AND w.partition = o.partition WHERE o.topic = $1`,
+        `SELECT o.partition, o.next_offset, coalesce(min(w.next_offset), 0) AS rolled FROM consumer_offset o
+         LEFT JOIN fact_roll w ON w.topic = o.topic AND w.partition = o.partition WHERE o.topic = $1
+         GROUP BY o.partition, o.next_offset`,
         [run.topic],
       );
       const now = performance.now();

@@ -47,8 +47,9 @@ export async function waitUntilConsumed(
     `workers to consume all ${offsetsIn(end)} offsets of ${topic} and roll their facts up`,
     async () => {
       const rows = await db.query<{ partition: number; next_offset: string; rolled: string }>(
-        `SELECT o.partition, o.next_offset, coalesce(w.next_offset, 0) AS rolled FROM consumer_offset o
-         LEFT JOIN fact_roll w ON w.topic = o.topic AND w.partition = o.partition WHERE o.topic = $1`,
+        `SELECT o.partition, o.next_offset, coalesce(min(w.next_offset), 0) AS rolled FROM consumer_offset o
+         LEFT JOIN fact_roll w ON w.topic = o.topic AND w.partition = o.partition WHERE o.topic = $1
+         GROUP BY o.partition, o.next_offset`,
         [topic],
       );
       const stored = new Map(rows.map((r) => [r.partition, BigInt(r.next_offset)]));

@@ -44,7 +44,7 @@ import type { UndecodableBatch } from '@/lib/ingest/undecodable-batch';
 import type { Logger } from '@/lib/logger';
 import { type LiveSnapshot, openLiveSnapshot } from '@/lib/queries/dashboard/open-live-snapshot';
 import { getFutureDeadLetters } from '@/lib/queries/dead-letters/get-future-dead-letters';
-import { rollFacts } from '@/lib/queries/facts/roll-facts';
+import { ROLLUP_TABLES, rollFacts } from '@/lib/queries/facts/roll-facts';
 import { rollPending } from '@/lib/queries/facts/roll-pending';
 import {
   type AcceptedMessage,
@@ -501,28 +501,35 @@ async function buildReplaySchema(run: Run, plan: Plan): Promise<Build> {
 
 /**
  * The copied facts the live tables had not rolled up at the snapshot are not in the copied rollup
- * rows: roll them up (every other copied fact is, and is never rolled again: see exceptCopied).
+ * rows: roll them up, table by table from its own position (every other copied fact is, and is
+ * never rolled again: see exceptCopied).
  */
 async function rollCopiedFacts(
   prisma: Build['prisma'],
   topic: string,
   cutoff: Date,
-  rolledUpTo: Map<number, bigint>,
+  rolledUpTo: Map<string, Map<number, bigint>>,
   copiedUpTo: Map<number, bigint>,
 ): Promise<void> {
-  for (const [partition, below] of copiedUpTo) {
-    const from = rolledUpTo.get(partition) ?? 0n;
-    if (below <= from) continue;
-    await prisma.$transaction(
-      (tx) =>
-        rollFacts(tx, {
-          topic,
-          partitions: [{ partition, firstOffset: from, lastOffset: below - 1n }],
-          shard: partition,
-          occurredBefore: cutoff,
-        }),
-      { timeout: 600_000 },
-    );
+  for (const table of ROLLUP_TABLES) {
+    for (const [partition, below] of copiedUpTo) {
+      const from = rolledUpTo.get(table)?.get(partition) ?? 0n;
+      if (below <= from) continue;
+      await prisma.$transaction(
+        (tx) =>
+          rollFacts(
+            tx,
+            {
+              topic,
+              partitions: [{ partition, firstOffset: from, lastOffset: below - 1n }],
+              shard: partition,
+              occurredBefore: cutoff,
+            },
+            [table],
+          ),
+        { timeout: 600_000 },
+      );
+    }
   }
 }
 

@@ -17,7 +17,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
  *   earlier versions are still read); so are hour cells when the view reads a table's
  *   store-level rows (`storeLevel`) and the roll writes no store-level hours for that table
  *   (FactRowsShape.storeHours);
- * - the facts not rolled up yet (lib/queries/facts/roll-facts.ts), in the other cells.
+ * - the facts not rolled up yet into this table (its fact_roll rows; lib/queries/facts/roll-pending.ts), in the other cells.
  *
  * Why LATERAL … OFFSET 0: the planner cannot see how few cells an array parameter holds and,
  * past a few dozen, prefers a hash join over a sequential scan of the whole table (seconds
@@ -45,7 +45,8 @@ export function fromCells(
        FROM ${facts} f ${lateral}`,
     );
   const pendingFacts = Prisma.raw(`(
-    SELECT f.* FROM consumer_offset o LEFT JOIN fact_roll w ON w.topic = o.topic AND w.partition = o.partition
+    SELECT f.* FROM consumer_offset o
+    LEFT JOIN fact_roll w ON w.topic = o.topic AND w.partition = o.partition AND w.rollup = '${table}'
     CROSS JOIN LATERAL (
       SELECT * FROM sale_fact p WHERE p.topic = o.topic AND p.partition = o.partition AND p."offset" >= coalesce(w.next_offset, 0)
       OFFSET 0

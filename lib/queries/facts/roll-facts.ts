@@ -86,8 +86,11 @@ function rollStatement(table: RollupTable): string {
     ON CONFLICT (${pk}) DO UPDATE SET ${sums.map(add).join(', ')}`;
 }
 
-/** One statement per table, in a fixed order (concurrent rolls lock rows in the same order). */
-const ROLL_STATEMENTS = (Object.keys(FACT_ROWS) as RollupTable[]).map(rollStatement);
+/** The rollup tables, in the order a roll writes them. */
+export const ROLLUP_TABLES = Object.keys(FACT_ROWS) as RollupTable[];
+
+/** One statement per table. */
+const ROLL_STATEMENTS = new Map(ROLLUP_TABLES.map((table) => [table, rollStatement(table)]));
 
 /** Facts of one partition, offsets firstOffset … lastOffset. */
 export interface PartitionRange {
@@ -101,9 +104,9 @@ export interface FactRange {
   /** One or more partitions' facts, rolled in one statement per table. */
   partitions: PartitionRange[];
   /**
-   * Shard of the rollup rows written: the smallest partition of `partitions`. Two rolls running
-   * at once hold disjoint sets of partitions (their fact_roll row locks), so their smallest
-   * partitions differ and they never write the same row.
+   * Shard of the rollup rows written: the smallest partition of `partitions`. Two rolls of a
+   * table running at once hold disjoint sets of its partitions (their fact_roll row locks), so
+   * their smallest partitions differ and they never write the same row.
    */
   shard: number;
   /**
@@ -122,16 +125,20 @@ export interface FactRange {
  */
 const ROLL_WORK_MEM = '64MB';
 
-/** Adds the facts of `range` to the hour and day cells of every rollup table. */
-export async function rollFacts(tx: Tx, range: FactRange): Promise<void> {
+/** Adds the facts of `range` to the hour and day cells of `tables` (every rollup table by default). */
+export async function rollFacts(
+  tx: Tx,
+  range: FactRange,
+  tables: readonly RollupTable[] = ROLLUP_TABLES,
+): Promise<void> {
   const { topic, partitions, shard, exceptCopied, occurredBefore } = range;
   await tx.$executeRawUnsafe(`SET LOCAL work_mem = '${ROLL_WORK_MEM}'`);
   // Rollup rows are derived from committed facts and written with the roll's progress: a
   // commit lost to a database crash loses both together, and the facts are rolled again.
   await tx.$executeRawUnsafe('SET LOCAL synchronous_commit = off');
-  for (const sql of ROLL_STATEMENTS) {
+  for (const table of tables) {
     await tx.$executeRawUnsafe(
-      sql,
+      ROLL_STATEMENTS.get(table) as string,
       topic,
       partitions.map((p) => p.partition),
       partitions.map((p) => p.firstOffset),

@@ -4,10 +4,10 @@ export interface CopiedRows {
   /** Rows copied per table. */
   rows: Map<string, number>;
   /**
-   * Per partition of `topic`, the first offset whose facts the snapshot had not rolled up yet:
-   * copied facts from there on are not in the copied rollup rows.
+   * Per rollup table and partition of `topic`, the first offset whose facts the snapshot had not
+   * rolled up into that table yet: copied facts from there on are not in its copied rows.
    */
-  rolledUpTo: Map<number, bigint>;
+  rolledUpTo: Map<string, Map<number, bigint>>;
 }
 
 /**
@@ -26,7 +26,7 @@ export async function copyRowsBefore(
   }: { snapshotId: string; schema: string; tables: readonly string[]; cutoff: Date; topic: string },
 ): Promise<CopiedRows> {
   const copied = new Map<string, number>();
-  const rolledUpTo = new Map<number, bigint>();
+  const rolledUpTo = new Map<string, Map<number, bigint>>();
   await session.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
   try {
     await session.query(`SET TRANSACTION SNAPSHOT '${snapshotId.replaceAll("'", "''")}'`);
@@ -42,11 +42,14 @@ export async function copyRowsBefore(
       );
       copied.set(table, result.rowCount ?? 0);
     }
-    const { rows } = await session.query<{ partition: number; next_offset: string }>(
-      `SELECT partition, next_offset::text FROM ${qualified(LIVE_SCHEMA, 'fact_roll')} WHERE topic = $1`,
+    const { rows } = await session.query<{ partition: number; rollup: string; next_offset: string }>(
+      `SELECT partition, rollup, next_offset::text FROM ${qualified(LIVE_SCHEMA, 'fact_roll')} WHERE topic = $1`,
       [topic],
     );
-    for (const r of rows) rolledUpTo.set(r.partition, BigInt(r.next_offset));
+    for (const r of rows) {
+      const positions = rolledUpTo.get(r.rollup) ?? new Map<number, bigint>();
+      rolledUpTo.set(r.rollup, positions.set(r.partition, BigInt(r.next_offset)));
+    }
     await session.query('COMMIT');
   } catch (err) {
     await session.query('ROLLBACK');
