@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Kafka } from 'kafkajs';
 import { segmentPositions } from '@/lib/domain/sales-rollup';
 import { createProducer, ensureTopics } from '@/lib/ingest/kafka';
+import { ROLL_PROGRESS_SQL } from '@/lib/queries/facts/roll-pending';
 import { type Managed, root, startNode, WORKER_NODE_OPTIONS } from '@/scripts/lib/processes';
 import { offsetsIn, topicEnd } from '@/tests/support/topics';
 import { type ActivityReport, sampleActivity } from './activity';
@@ -281,12 +282,9 @@ export async function measureIngest(run: IngestRun, track: (worker: Managed) => 
 
   try {
     for (;;) {
-      const rows = await run.db.query<{ partition: number; next_offset: string; rolled: string }>(
-        `SELECT o.partition, o.next_offset, coalesce(min(w.next_offset), 0) AS rolled FROM consumer_offset o
-         LEFT JOIN fact_roll w ON w.topic = o.topic AND w.partition = o.partition WHERE o.topic = $1
-         GROUP BY o.partition, o.next_offset`,
-        [run.topic],
-      );
+      const rows = await run.db.query<{ partition: number; next_offset: string; rolled: string }>(ROLL_PROGRESS_SQL, [
+        run.topic,
+      ]);
       const now = performance.now();
       const stored = new Map(rows.map((r) => [r.partition, BigInt(r.next_offset)]));
       const rolled = new Map(rows.map((r) => [r.partition, BigInt(r.rolled)]));

@@ -5,6 +5,7 @@
 // Not the product's code on purpose: the replay and `skip` read topic bounds inside their own
 // admin sessions (workers/replay/, workers/skip.ts); these are a test's view from outside.
 import type { Kafka } from 'kafkajs';
+import { ROLL_PROGRESS_SQL } from '@/lib/queries/facts/roll-pending';
 import { waitFor } from '@/scripts/lib/processes';
 import type { TestDatabase } from './stack';
 
@@ -46,12 +47,9 @@ export async function waitUntilConsumed(
   await waitFor(
     `workers to consume all ${offsetsIn(end)} offsets of ${topic} and roll their facts up`,
     async () => {
-      const rows = await db.query<{ partition: number; next_offset: string; rolled: string }>(
-        `SELECT o.partition, o.next_offset, coalesce(min(w.next_offset), 0) AS rolled FROM consumer_offset o
-         LEFT JOIN fact_roll w ON w.topic = o.topic AND w.partition = o.partition WHERE o.topic = $1
-         GROUP BY o.partition, o.next_offset`,
-        [topic],
-      );
+      const rows = await db.query<{ partition: number; next_offset: string; rolled: string }>(ROLL_PROGRESS_SQL, [
+        topic,
+      ]);
       const stored = new Map(rows.map((r) => [r.partition, BigInt(r.next_offset)]));
       const rolled = new Map(rows.map((r) => [r.partition, BigInt(r.rolled)]));
       return [...end].every(

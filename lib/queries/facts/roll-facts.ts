@@ -1,8 +1,8 @@
 // Builds the hour and day rollups from sale facts, set-based: one INSERT … SELECT … GROUP BY per
-// rollup table adds a range of one partition's facts to both grains and every level at once, in
-// PostgreSQL. The worker's transaction writes only the facts (one row per event); this runs
-// after, in transactions of its own (workers/sales/roller.ts), several partitions at once, and minute cells are read from
-// the facts themselves (lib/queries/dashboard/filter-sql.ts fromCells).
+// rollup table adds the facts of ranges of one or more partitions to both grains and every level
+// at once, in PostgreSQL. The worker's transaction writes only the facts (one row per event);
+// this runs after, in transactions of its own (workers/sales/roller.ts), and minute cells are
+// read from the facts themselves (lib/queries/dashboard/filter-sql.ts fromCells).
 import type { Prisma } from '@prisma/client';
 import { CUSTOMER_SEGMENTS } from '@/lib/domain/sales-rollup';
 import { BLANK_AT_LEVEL, FACT_ROWS, inSlot, type RollupTable } from './fact-rows';

@@ -15,16 +15,16 @@ import type { RollupTable } from './fact-rows';
 import { ROLLUP_TABLES, rollFacts } from './roll-facts';
 
 export interface RollOutcome {
-  /** Facts rolled up. */
+  /** Facts rolled up: the most that one table took (tables roll the same facts, in step or not). */
   facts: number;
   /** Some partition had more than its share of `maxFacts` waiting: call again. */
   more: boolean;
 }
 
 export interface RollOptions {
-  /** Facts one transaction rolls at most (shared among its partitions). */
+  /** Facts one table's statement rolls at most (shared among its partitions). */
   maxFacts?: number;
-  /** Transactions rolling at once (one connection each), each taking its share of the partitions. */
+  /** Transactions rolling at once (one connection each, at most one per table), each taking its share of the tables. */
   concurrency?: number;
   /** Wait for a partition another roller holds (a replay's fence) instead of skipping it. */
   wait?: boolean;
@@ -36,6 +36,16 @@ export interface RollOptions {
  * The tables each of `concurrency` transactions rolls: round robin over ROLLUP_TABLES, whose order
  * puts a costly table (product rows, customer slot arrays) in each half with 2.
  */
+/**
+ * Per partition of topic $1: its stored next offset (`next_offset`) and how far all its facts are
+ * rolled up (`rolled`, the least of its tables' positions; 0 before a first roll). For the bench
+ * and the tests, which wait for the roll to reach the stored offsets.
+ */
+export const ROLL_PROGRESS_SQL = `
+  SELECT o.partition, o.next_offset, coalesce(min(w.next_offset), 0) AS rolled FROM consumer_offset o
+  LEFT JOIN fact_roll w ON w.topic = o.topic AND w.partition = o.partition WHERE o.topic = $1
+  GROUP BY o.partition, o.next_offset`;
+
 export function tableGroups(concurrency: number): RollupTable[][] {
   const n = Math.max(1, Math.min(concurrency, ROLLUP_TABLES.length));
   return Array.from({ length: n }, (_, g) => ROLLUP_TABLES.filter((_, i) => i % n === g));
