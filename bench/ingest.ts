@@ -225,7 +225,7 @@ export function pulseEnv(t: PulseTarget): Record<string, string> {
     SALES_TOPIC: t.topic,
     SALES_DLQ_TOPIC: t.dlqTopic,
     WORKER_GROUP_ID: t.groupId,
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: process.env.BENCH_WORKER_LOG_LEVEL ?? 'warn',
   };
 }
 

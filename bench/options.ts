@@ -19,6 +19,8 @@ export interface BenchOptions {
   keepDb: boolean;
   /** Compare ingest with a Kafka Streams job instead of the usual figures (bench/peer.ts). */
   peer: boolean;
+  /** With --peer: only this dataset (both by default). */
+  dataset: 'live' | 'backfill' | null;
   quick: boolean;
   /** Unique per run: topic, group and database names carry it. */
   runId: string;
@@ -32,11 +34,13 @@ const USAGE = `npm run bench [-- options]
   --keep-db       keep the 1-worker database (a week of rollups) and print its URL
   --peer          instead: raw kafkajs, kafkajs + JSON.parse, a Kafka Streams job and the Pulse
                   worker, one after another on the same topic (default 300000 events; --quick 20000)
+  --dataset D     with --peer: only the dataset D (live or backfill)
   -h, --help      this text
 Environment: KAFKA_BROKERS (use that cluster instead of starting a broker), BENCH_KAFKA_PORT
   (port of the bench's own broker, default 19392; its controller uses the next one),
   BENCH_DATABASE_SERVER_URL (default postgresql://postgres@127.0.0.1:5432/postgres),
-  BENCH_WORKER_NODE_OPTIONS (extra NODE_OPTIONS for the worker processes, e.g. --max-old-space-size=256)`;
+  BENCH_WORKER_NODE_OPTIONS (extra NODE_OPTIONS for the worker processes, e.g. --max-old-space-size=256),
+  BENCH_WORKER_LOG_LEVEL (the workers' log level in .pulse/bench/logs, default warn)`;
 
 function positiveInt(name: string, value: string): number {
   const n = Number(value.replaceAll('_', ''));
@@ -55,6 +59,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     profile?: boolean;
     'keep-db'?: boolean;
     peer?: boolean;
+    dataset?: string;
     help?: boolean;
   };
   try {
@@ -67,6 +72,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
         profile: { type: 'boolean', default: false },
         'keep-db': { type: 'boolean', default: false },
         peer: { type: 'boolean', default: false },
+        dataset: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -79,6 +85,11 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     process.exit(0);
   }
   const quick = values.quick ?? false;
+  const dataset = values.dataset ?? null;
+  if (dataset !== null && dataset !== 'live' && dataset !== 'backfill') {
+    console.error(`--dataset must be live or backfill (got ${JSON.stringify(dataset)})\n\n${USAGE}`);
+    process.exit(64);
+  }
   const peer = values.peer ?? false;
   const defaultEvents = quick ? 20_000 : peer ? 300_000 : 200_000;
   return {
@@ -90,6 +101,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     profile: values.profile ?? false,
     keepDb: values['keep-db'] ?? false,
     peer,
+    dataset,
     quick,
     runId: `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`,
   };

@@ -72,7 +72,7 @@ export async function runPeerBench(o: BenchOptions): Promise<number> {
 
     const reports: PeerDatasetReport[] = [];
     let postgres = 'PostgreSQL ?';
-    for (const spec of DATASETS) {
+    for (const spec of DATASETS.filter((d) => o.dataset === null || d.name === o.dataset)) {
       const names = runNames(o.runId, spec.part);
       const label = `pulse-bench-${o.runId}-${spec.name}`;
       step(

@@ -9,6 +9,7 @@ import { salesTopics } from '@/lib/ingest/kafka';
 import { logger } from '@/lib/logger';
 import { compactRollups } from '@/lib/queries/ingest/compact-rollups';
 import { pruneProcessedEvents } from '@/lib/queries/ingest/prune-processed-events';
+import { jitIsOn } from '@/lib/queries/ping-database';
 import { actionsMain } from './actions/main';
 import { inventoryMain } from './inventory/main';
 import { runWorkerProcess } from './process-frame';
@@ -48,6 +49,11 @@ function main(): Promise<void> {
       });
       const roller: Roller = startRoller(db(), config.SALES_TOPIC, log, config.WORKER_ROLL_CONCURRENCY);
       log.info({ topic: config.SALES_TOPIC, groupId: config.WORKER_GROUP_ID }, 'worker started');
+      if (await jitIsOn(db()).catch(() => false)) {
+        log.warn(
+          'PostgreSQL JIT is on for this database: queries and the roll-up run many times slower; have its owner run ALTER DATABASE … SET jit = off (npm run db:migrate does when it may)',
+        );
+      }
 
       // Duplicate-filter retention: ids older than DEDUP_RETENTION_DAYS are forgotten in small
       // batches (every worker may prune; SKIP LOCKED keeps them out of each other's way).
@@ -60,13 +66,14 @@ function main(): Promise<void> {
       // Fold the per-partition shards of closed rollup cells together (one worker at a time).
       let compacting = false;
       const compact = async () => {
-        if (compacting) return;
+        // Not while the roll is behind: compaction reads every closed cell the roll wrote.
+        if (compacting || roller.behind()) return;
         compacting = true;
         try {
           for (;;) {
             const r = await compactRollups(db(), { shouldStop: stopping });
             if (r.chunks > 0) log.info(r, 'compacted rollup shards');
-            if (!r.ran || r.chunks < 50 || stopping()) break;
+            if (!r.ran || r.chunks < 50 || stopping() || roller.behind()) break;
           }
         } catch (err) {
           log.warn({ err }, 'compacting rollups failed');

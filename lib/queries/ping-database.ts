@@ -12,3 +12,13 @@ export async function pingDatabase(prisma: PrismaClient, timeoutMs: number): Pro
     clearTimeout(timer);
   }
 }
+
+/**
+ * Whether PostgreSQL's JIT compiler is on for this connection: `npm run db:migrate` turns it off
+ * for Pulse's database (scripts/db/database.ts turnJitOff), as it made each dashboard query take
+ * seconds; it stays on where the migrating role may not change the database's settings.
+ */
+export async function jitIsOn(prisma: PrismaClient): Promise<boolean> {
+  const rows = await prisma.$queryRaw<{ jit: string }[]>`SELECT current_setting('jit') AS jit`;
+  return rows[0]?.jit === 'on';
+}

@@ -85,7 +85,6 @@ function rollStatement(table: RollupTable): string {
     ORDER BY ${pk}
     ON CONFLICT (${pk}) DO UPDATE SET ${sums.map(add).join(', ')}`;
 }
-
 /** The rollup tables, in the order a roll writes them. */
 export const ROLLUP_TABLES = Object.keys(FACT_ROWS) as RollupTable[];
 
@@ -104,9 +103,10 @@ export interface FactRange {
   /** One or more partitions' facts, rolled in one statement per table. */
   partitions: PartitionRange[];
   /**
-   * Shard of the rollup rows written: the smallest partition of `partitions`. Two rolls of a
-   * table running at once hold disjoint sets of its partitions (their fact_roll row locks), so
-   * their smallest partitions differ and they never write the same row.
+   * Shard of the rollup rows written: the smallest partition whose fact_roll row the roll holds
+   * (roll-pending.ts; `partitions` are those of them with facts waiting). Two rolls of a table
+   * running at once hold disjoint sets of its partitions (their fact_roll row locks), so their
+   * smallest partitions differ and they never write the same row.
    */
   shard: number;
   /**

@@ -30,6 +30,11 @@ export interface RollOptions {
   wait?: boolean;
   /** A partial replay: its facts copied from the live tables, per partition (see FactRange). */
   exceptCopied?: { before: Date; below: Map<number, bigint> } | null;
+  /**
+   * Roll nothing unless at least this many offsets (over all partitions, behind the table that
+   * is furthest behind) are waiting: a roll's cost per fact falls steeply with its size.
+   */
+  minFacts?: number;
 }
 
 /**
@@ -54,12 +59,14 @@ export function tableGroups(concurrency: number): RollupTable[][] {
 export async function rollPending(
   prisma: PrismaClient,
   topic: string,
-  { maxFacts = 40_000, concurrency = 1, wait = false, exceptCopied = null }: RollOptions = {},
+  { maxFacts = 40_000, concurrency = 1, wait = false, exceptCopied = null, minFacts = 0 }: RollOptions = {},
 ): Promise<RollOutcome> {
   // Partitions with facts (or other messages) past the roll of some table; a first roll makes
   // the partition's rows, one per table.
-  const partitions = await prisma.$queryRaw<{ partition: number; new: boolean }[]>`
-    SELECT o.partition, count(w.rollup) < ${ROLLUP_TABLES.length} AS new FROM consumer_offset o
+  const partitions = await prisma.$queryRaw<{ partition: number; new: boolean; waiting: bigint }[]>`
+    SELECT o.partition, count(w.rollup) < ${ROLLUP_TABLES.length} AS new,
+      o.next_offset - min(coalesce(w.next_offset, 0)) AS waiting
+    FROM consumer_offset o
     LEFT JOIN fact_roll w ON w.topic = o.topic AND w.partition = o.partition
     WHERE o.topic = ${topic}
     GROUP BY o.partition, o.next_offset
@@ -72,6 +79,8 @@ export async function rollPending(
       ON CONFLICT DO NOTHING`;
   }
   if (partitions.length === 0) return { facts: 0, more: false };
+  const waiting = partitions.reduce((sum, p) => sum + Number(p.waiting), 0);
+  if (waiting < minFacts) return { facts: 0, more: false };
   const outcome: RollOutcome = { facts: 0, more: false };
   // One transaction per group of tables, each over every partition it can lock: a table's
   // statement adds the facts of all those partitions at once, so a cell that several
@@ -82,13 +91,14 @@ export async function rollPending(
         const locked = await tx.$queryRaw<{ partition: number; rollup: RollupTable; from: bigint; stored: bigint }[]>`
             SELECT w.partition, w.rollup, w.next_offset AS from, o.next_offset AS stored
             FROM fact_roll w JOIN consumer_offset o ON o.topic = w.topic AND o.partition = w.partition
-            WHERE w.topic = ${topic} AND w.rollup = ANY(${tables}::text[]) AND o.next_offset > w.next_offset
+            WHERE w.topic = ${topic} AND w.rollup = ANY(${tables}::text[])
             ORDER BY w.rollup, w.partition
             FOR UPDATE OF w ${wait ? Prisma.empty : Prisma.sql`SKIP LOCKED`}`;
         let facts = 0;
         let more = false;
         for (const table of tables) {
-          const rows = locked.filter((l) => l.rollup === table);
+          const held = locked.filter((l) => l.rollup === table);
+          const rows = held.filter((l) => l.stored > l.from);
           if (rows.length === 0) continue;
           // Each partition's facts to roll: up to its share of maxFacts, below its stored offset.
           const share = Math.ceil(maxFacts / rows.length);
@@ -123,7 +133,9 @@ export async function rollPending(
                   firstOffset: p.from,
                   lastOffset: p.next - 1n,
                 })),
-                shard: Math.min(...rows.map((l) => l.partition)),
+                // Of every partition held, not only of those with facts waiting: a lone roller
+                // then always writes shard 0, one row per cell, and compaction has nothing to do.
+                shard: Math.min(...held.map((l) => l.partition)),
                 exceptCopied,
               },
               [table],

@@ -1,8 +1,8 @@
-// Merges the per-partition shards of closed rollup cells into one row (shard = -1).
+// Merges the shards of closed rollup cells into one row (shard = -1), where a cell has several.
 //
-// Why: each Kafka partition writes rows of its own shard so concurrent workers never wait
-// on each other's row locks — but a month-long view would then sum every cell six times
-// over. Cells stop changing once their minute/hour/day is well past (only rare late events
+// Why: concurrent rolls write rows of shards of their own so that they never wait on each
+// other's row locks (lib/queries/facts/roll-facts.ts FactRange.shard) — but a month-long view
+// would then sum a cell once per shard. Cells stop changing once their minute/hour/day is well past (only rare late events
 // still touch them), so a background job folds their shards together.
 //
 // Exactness: one statement deletes a cell's shard rows and adds their sums to the merged
@@ -72,11 +72,16 @@ function compactSql(shape: TableShape, grain: Grain, lo: Date, hi: Date): Prisma
         : `${id(c)} = t.${id(c)} + EXCLUDED.${id(c)}`,
     )
     .join(', ');
+  // Only cells of more than one row: a cell that one roll (or one roller) wrote has one row
+  // already, and rewriting it would write the whole rollup a second time. (A probe of the
+  // primary key per row, whatever the planner knows of the table.)
+  const sameCell = shape.keys.map((c) => `o.${id(c)} = r.${id(c)}`).join(' AND ');
   return Prisma.sql`
     WITH moved AS (
-      DELETE FROM ${Prisma.raw(id(shape.table))}
-      WHERE grain = ${grain} AND bucket >= ${lo} AND bucket < ${hi} AND shard >= 0
-      RETURNING *
+      DELETE FROM ${Prisma.raw(`${id(shape.table)} AS r`)}
+      WHERE r.grain = ${grain} AND r.bucket >= ${lo} AND r.bucket < ${hi} AND r.shard >= 0
+        AND EXISTS (SELECT 1 FROM ${Prisma.raw(`${id(shape.table)} AS o WHERE ${sameCell} AND o.shard <> r.shard`)})
+      RETURNING r.*
     )
     INSERT INTO ${Prisma.raw(`${id(shape.table)} AS t (${keys}, shard, ${shape.sums.map(id).join(', ')})`)}
     SELECT ${Prisma.raw(`${keys}, ${MERGED_SHARD}::smallint, ${sums}`)} FROM moved
