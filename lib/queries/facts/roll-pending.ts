@@ -102,22 +102,43 @@ export async function rollPending(
           if (rows.length === 0) continue;
           // Each partition's facts to roll: up to its share of maxFacts, below its stored offset.
           const share = Math.ceil(maxFacts / rows.length);
-          const ranges = await tx.$queryRaw<{ partition: number; n: bigint; last: bigint | null }[]>`
-              SELECT r.partition, count(f."offset") AS n, max(f."offset") AS last
-              FROM unnest(${rows.map((l) => l.partition)}::int[], ${rows.map((l) => l.from)}::bigint[],
-                ${rows.map((l) => l.stored)}::bigint[]) AS r(partition, lo, hi)
-              LEFT JOIN LATERAL (
-                SELECT "offset" FROM sale_fact
-                WHERE topic = ${topic} AND partition = r.partition AND "offset" >= r.lo AND "offset" < r.hi
-                ORDER BY "offset" LIMIT ${share}
-              ) f ON TRUE
-              GROUP BY r.partition`;
+          // Each partition's share, cut where its facts pass the event time that every
+          // partition's share reaches (the least of their latest): partitions counted
+          // unevenly (a backfill) then roll the same stretch of time together, so a cell
+          // their sales share is written once instead of once per roll each reaches it in.
+          // Every partition still takes a quarter of its share at least: one partition of
+          // old events must not hold the others back for good.
+          const ranges = await tx.$queryRaw<{ partition: number; n: bigint; last: bigint; cut: bigint | null }[]>`
+              WITH f AS (
+                SELECT r.partition, x."offset", x.occurred_at,
+                  row_number() OVER (PARTITION BY r.partition ORDER BY x."offset") AS i
+                FROM unnest(${rows.map((l) => l.partition)}::int[], ${rows.map((l) => l.from)}::bigint[],
+                  ${rows.map((l) => l.stored)}::bigint[]) AS r(partition, lo, hi)
+                CROSS JOIN LATERAL (
+                  SELECT "offset", occurred_at FROM sale_fact
+                  WHERE topic = ${topic} AND partition = r.partition AND "offset" >= r.lo AND "offset" < r.hi
+                  ORDER BY "offset" LIMIT ${share}
+                ) x
+              ), reach AS (
+                SELECT min(latest) AS t FROM (SELECT max(occurred_at) AS latest FROM f GROUP BY partition) p
+              ), cut AS (
+                SELECT f.partition, min(f."offset") FILTER (WHERE f.occurred_at > reach.t AND f.i > ${Math.ceil(share / 4)}) AS cut
+                FROM f CROSS JOIN reach GROUP BY f.partition
+              )
+              SELECT f.partition, count(*) AS n, max(f."offset") AS last, cut.cut
+              FROM f JOIN cut ON cut.partition = f.partition
+              WHERE cut.cut IS NULL OR f."offset" < cut.cut
+              GROUP BY f.partition, cut.cut`;
           const counts = new Map(ranges.map((r) => [r.partition, r]));
           const next = rows.map((l) => {
             const range = counts.get(l.partition);
             const n = Number(range?.n ?? 0n);
-            // Past the last fact rolled; or the whole range when the rest holds no facts
-            // (rejected or duplicate messages only).
+            // Up to the cut; past the last fact rolled; or the whole range when the rest holds
+            // no facts (rejected or duplicate messages only).
+            if (range?.cut != null) {
+              more = true;
+              return { ...l, n, next: range.cut };
+            }
             const full = n === share;
             more ||= full;
             return { ...l, n, next: full ? (range?.last as bigint) + 1n : l.stored };
