@@ -19,9 +19,10 @@ export interface Managed {
 /**
  * V8 heap cap of a worker process (also in package.json's `worker` script): a backlog is read
  * faster than it is written, and without a cap V8 lets the heap grow to gigabytes before it
- * collects. 192 MiB keeps a worker under 400 MiB RSS on any backfill (npm run bench checks it).
+ * collects. 176 MiB keeps a worker under 400 MiB RSS on any backfill (npm run bench checks it;
+ * with 192 MiB a live run once peaked at 402).
  */
-export const WORKER_NODE_OPTIONS = '--max-old-space-size=192';
+export const WORKER_NODE_OPTIONS = '--max-old-space-size=176';
 
 export function startNode(
   name: string,
