@@ -14,6 +14,14 @@ import { Prisma, type PrismaClient } from '@prisma/client';
 import type { RollupTable } from './fact-rows';
 import { ROLLUP_TABLES, rollFacts } from './roll-facts';
 
+/** A partition's facts to roll: `n` facts up to offset `last`, or up to (not including) `cut`. */
+interface Range {
+  partition: number;
+  n: bigint;
+  last: bigint;
+  cut: bigint | null;
+}
+
 export interface RollOutcome {
   /** Facts rolled up: the most that one table took (tables roll the same facts, in step or not). */
   facts: number;
@@ -96,6 +104,8 @@ export async function rollPending(
             FOR UPDATE OF w ${wait ? Prisma.empty : Prisma.sql`SKIP LOCKED`}`;
         let facts = 0;
         let more = false;
+        let rangesKey = '';
+        let ranges: Range[] = [];
         for (const table of tables) {
           const held = locked.filter((l) => l.rollup === table);
           const rows = held.filter((l) => l.stored > l.from);
@@ -106,12 +116,15 @@ export async function rollPending(
           // partition's share reaches (the least of their latest): partitions counted
           // unevenly (a backfill) then roll the same stretch of time together, so a cell
           // their sales share is written once instead of once per roll each reaches it in.
-          // Every partition still takes a quarter of its share at least: one partition of
-          // old events must not hold the others back for good.
-          const ranges = await tx.$queryRaw<{ partition: number; n: bigint; last: bigint; cut: bigint | null }[]>`
+          // Every partition still takes a quarter of its share (of offsets) at least: one
+          // partition of old events must not hold the others back for good.
+          // Tables of the group usually stand at the same positions: their ranges are the same.
+          const key = rows.map((l) => `${l.partition}:${l.from}:${l.stored}`).join(',');
+          if (key !== rangesKey) {
+            rangesKey = key;
+            ranges = await tx.$queryRaw<Range[]>`
               WITH f AS (
-                SELECT r.partition, x."offset", x.occurred_at,
-                  row_number() OVER (PARTITION BY r.partition ORDER BY x."offset") AS i
+                SELECT r.partition, r.lo, x."offset", x.occurred_at
                 FROM unnest(${rows.map((l) => l.partition)}::int[], ${rows.map((l) => l.from)}::bigint[],
                   ${rows.map((l) => l.stored)}::bigint[]) AS r(partition, lo, hi)
                 CROSS JOIN LATERAL (
@@ -122,13 +135,15 @@ export async function rollPending(
               ), reach AS (
                 SELECT min(latest) AS t FROM (SELECT max(occurred_at) AS latest FROM f GROUP BY partition) p
               ), cut AS (
-                SELECT f.partition, min(f."offset") FILTER (WHERE f.occurred_at > reach.t AND f.i > ${Math.ceil(share / 4)}) AS cut
+                SELECT f.partition,
+                  min(f."offset") FILTER (WHERE f.occurred_at > reach.t AND f."offset" >= f.lo + ${Math.ceil(share / 4)}) AS cut
                 FROM f CROSS JOIN reach GROUP BY f.partition
               )
               SELECT f.partition, count(*) AS n, max(f."offset") AS last, cut.cut
               FROM f JOIN cut ON cut.partition = f.partition
               WHERE cut.cut IS NULL OR f."offset" < cut.cut
               GROUP BY f.partition, cut.cut`;
+          }
           const counts = new Map(ranges.map((r) => [r.partition, r]));
           const next = rows.map((l) => {
             const range = counts.get(l.partition);
