@@ -1,6 +1,7 @@
 // Rolls the facts the consumer writes up into the hour and day rollups, in the background
 // (lib/queries/facts/roll-pending.ts): checked every ROLL_EVERY_MS, rolled once enough facts
-// wait or a while has passed, and at once again while a round leaves facts waiting. Every worker runs one; they skip the partitions another is rolling.
+// wait or a while has passed, and at once again while a round leaves facts waiting. Every
+// worker runs one; they skip the partitions another is rolling.
 import type { PrismaClient } from '@prisma/client';
 import type { Logger } from '@/lib/logger';
 import { workerMetrics } from '@/lib/metrics';

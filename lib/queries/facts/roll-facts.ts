@@ -86,6 +86,7 @@ function rollStatement(table: RollupTable): string {
     ORDER BY ${pk}
     ON CONFLICT (${pk}) DO UPDATE SET ${sums.map(add).join(', ')}`;
 }
+
 /** The rollup tables, in the order a roll writes them. */
 export const ROLLUP_TABLES = Object.keys(FACT_ROWS) as RollupTable[];
 

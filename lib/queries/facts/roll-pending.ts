@@ -5,8 +5,9 @@
 // the partition's consumer_offset row lock until it commits, and a batch below the stored offset
 // writes nothing), so every fact below the stored next offset is committed and no fact below it
 // appears later. fact_roll keeps one position per partition and rollup table. A roll adds, for
-// each (partition, table) row it holds, the facts of [fact_roll.next_offset, stored offset) —
-// its share of `maxFacts` at most — to that table and advances that row in the same
+// each (partition, table) row it holds, the facts of [fact_roll.next_offset, x) — x at most
+// the stored offset, nearer when its share of `maxFacts` ends or its facts pass the event time
+// the other partitions reach — to that table and advances the row to x in the same
 // transaction, holding the row locks: a second roller (another worker) skips those rows, so no
 // fact is added twice, and queries of a table, which add the facts at or past its
 // fact_roll.next_offset from sale_fact, see each fact in exactly one place in any snapshot.
@@ -110,15 +111,15 @@ export async function rollPending(
           const held = locked.filter((l) => l.rollup === table);
           const rows = held.filter((l) => l.stored > l.from);
           if (rows.length === 0) continue;
-          // Each partition's facts to roll: up to its share of maxFacts, below its stored offset.
+          // Each partition's facts to roll: up to its share of maxFacts, below its stored
+          // offset, and cut where its facts pass the event time that every partition's share
+          // reaches (the least of their latest). Partitions counted unevenly (a backfill) then
+          // roll the same stretch of time together, so a cell their sales share is written once
+          // instead of once per roll each reaches it in. Every partition still takes a quarter
+          // of its share (of offsets) at least: one partition of old events must not hold the
+          // others back for good. The tables of a group usually stand at the same positions:
+          // their ranges are computed once.
           const share = Math.ceil(maxFacts / rows.length);
-          // Each partition's share, cut where its facts pass the event time that every
-          // partition's share reaches (the least of their latest): partitions counted
-          // unevenly (a backfill) then roll the same stretch of time together, so a cell
-          // their sales share is written once instead of once per roll each reaches it in.
-          // Every partition still takes a quarter of its share (of offsets) at least: one
-          // partition of old events must not hold the others back for good.
-          // Tables of the group usually stand at the same positions: their ranges are the same.
           const key = rows.map((l) => `${l.partition}:${l.from}:${l.stored}`).join(',');
           if (key !== rangesKey) {
             rangesKey = key;

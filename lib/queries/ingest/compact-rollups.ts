@@ -2,8 +2,9 @@
 //
 // Why: concurrent rolls write rows of shards of their own so that they never wait on each
 // other's row locks (lib/queries/facts/roll-facts.ts FactRange.shard) — but a month-long view
-// would then sum a cell once per shard. Cells stop changing once their minute/hour/day is well past (only rare late events
-// still touch them), so a background job folds their shards together.
+// would then sum a cell once per shard. Cells stop changing once their minute/hour/day is well
+// past (only rare late events still touch them), so a background job folds their shards
+// together.
 //
 // Exactness: one statement deletes a cell's shard rows and adds their sums to the merged
 // row, in one transaction; a worker upserting the same row meanwhile waits for the row lock
