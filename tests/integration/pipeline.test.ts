@@ -716,26 +716,20 @@ describe('sales pipeline (real Kafka, real Postgres, real processes)', () => {
     // A lone worker's rolls write shard 0 only; two rollers write a cell in two shards. Split
     // one closed cell of a table with plain measures and one with slot arrays into two rows,
     // the figures moved to a second shard, as a second roller would have left them.
-    await stack.db.query(
-      `WITH r AS (SELECT * FROM product_rollup WHERE shard >= 0 AND bucket < now() - interval '1 day' LIMIT 1),
-       moved AS (INSERT INTO product_rollup (grain, bucket, store_id, region, channel, sku, category, shard,
-           revenue_cents, orders, units, refund_cents, refund_units)
-         SELECT grain, bucket, store_id, region, channel, sku, category, 99,
-           revenue_cents, orders, units, refund_cents, refund_units FROM r)
-       UPDATE product_rollup p SET revenue_cents = 0, orders = 0, units = 0, refund_cents = 0, refund_units = 0
-       FROM r WHERE (p.grain, p.bucket, p.store_id, p.region, p.channel, p.sku, p.category, p.shard)
-         = (r.grain, r.bucket, r.store_id, r.region, r.channel, r.sku, r.category, r.shard)`,
-    );
-    await stack.db.query(
-      `WITH r AS (SELECT * FROM demographic_rollup WHERE shard >= 0 AND bucket < now() - interval '1 day' LIMIT 1),
-       moved AS (INSERT INTO demographic_rollup (grain, bucket, store_id, region, channel, category, shard,
-           revenue_cents, orders)
-         SELECT grain, bucket, store_id, region, channel, category, 99, revenue_cents, orders FROM r)
-       UPDATE demographic_rollup d SET revenue_cents = array_fill(0::bigint, ARRAY[cardinality(d.revenue_cents)]),
-         orders = array_fill(0::bigint, ARRAY[cardinality(d.orders)])
-       FROM r WHERE (d.grain, d.bucket, d.store_id, d.region, d.channel, d.category, d.shard)
-         = (r.grain, r.bucket, r.store_id, r.region, r.channel, r.category, r.shard)`,
-    );
+    const splitCell = async (table: 'product_rollup' | 'demographic_rollup') => {
+      const { keys, sums, slots } = FACT_ROWS[table];
+      const cell = ['grain', 'bucket', ...keys, 'shard'];
+      const zero = (c: string) => (slots ? `array_fill(0::bigint, ARRAY[cardinality(t.${c})])` : '0');
+      await stack.db.query(
+        `WITH r AS (SELECT * FROM ${table} WHERE shard >= 0 AND bucket < now() - interval '1 day' LIMIT 1),
+         moved AS (INSERT INTO ${table} (${[...cell, ...sums].join(', ')})
+           SELECT ${[...cell.slice(0, -1), '99', ...sums].join(', ')} FROM r)
+         UPDATE ${table} t SET ${sums.map((c) => `${c} = ${zero(c)}`).join(', ')}
+         FROM r WHERE (${cell.map((c) => `t.${c}`).join(', ')}) = (${cell.map((c) => `r.${c}`).join(', ')})`,
+      );
+    };
+    await splitCell('product_rollup');
+    await splitCell('demographic_rollup');
     expect(await shards('product_rollup')).toBeGreaterThan(0);
     const prisma = createPrisma(stack.db.url, 2);
     try {

@@ -47,10 +47,6 @@ export interface RollOptions {
 }
 
 /**
- * The tables each of `concurrency` transactions rolls: round robin over ROLLUP_TABLES, whose order
- * puts a costly table (product rows, customer slot arrays) in each half with 2.
- */
-/**
  * Per partition of topic $1: its stored next offset (`next_offset`) and how far all its facts are
  * rolled up (`rolled`, the least of its tables' positions; 0 before a first roll). For the bench
  * and the tests, which wait for the roll to reach the stored offsets.
@@ -60,6 +56,10 @@ export const ROLL_PROGRESS_SQL = `
   LEFT JOIN fact_roll w ON w.topic = o.topic AND w.partition = o.partition WHERE o.topic = $1
   GROUP BY o.partition, o.next_offset`;
 
+/**
+ * The tables each of `concurrency` transactions rolls: round robin over ROLLUP_TABLES, whose order
+ * puts a costly table (product rows, customer slot arrays) in each half with 2.
+ */
 export function tableGroups(concurrency: number): RollupTable[][] {
   const n = Math.max(1, Math.min(concurrency, ROLLUP_TABLES.length));
   return Array.from({ length: n }, (_, g) => ROLLUP_TABLES.filter((_, i) => i % n === g));
@@ -93,7 +93,7 @@ export async function rollPending(
   const outcome: RollOutcome = { facts: 0, more: false };
   // One transaction per group of tables, each over every partition it can lock: a table's
   // statement adds the facts of all those partitions at once, so a cell that several
-  // partitions' facts fall in is written once (shard = the smallest of them).
+  // partitions' facts fall in is written once (shard = the smallest partition it holds).
   const rollGroup = async (tables: RollupTable[]) => {
     const rolled = await prisma.$transaction(
       async (tx) => {
