@@ -157,12 +157,16 @@ test.describe('live orders', () => {
   });
 
   test('a closed range (yesterday) shows its last orders, none of today’s', async ({ page, request, sell }) => {
-    // A day ago is yesterday in any zone (but on the day clocks change).
+    // The last millisecond of yesterday in this machine's zone, the page's: the newest order of
+    // yesterday. (A day ago was not, shortly after midnight: the sales seeded and sold in the
+    // minutes before it were yesterday's last orders too, and filled the ticker.)
+    const today = new Date();
+    today.setHours(0, 0, 0, 0);
     await sell({
       quantity: 1,
       unitPriceCents: 4_444,
       storeId: 'E2E-YDAY',
-      occurredAt: new Date(Date.now() - 86_400_000).toISOString(),
+      occurredAt: new Date(today.getTime() - 1).toISOString(),
     });
     await sell({ quantity: 1, unitPriceCents: 5_555, storeId: 'E2E-TODAY' });
     await expect
