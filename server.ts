@@ -9,7 +9,7 @@ import { loadEnvOrExit } from '@/lib/env';
 import { logger } from '@/lib/logger';
 import { registerWebGauges, webMetrics } from '@/lib/metrics';
 import { type Checks, handleOpsRequest, probeCheck } from '@/lib/ops-http';
-import { pingDatabase } from '@/lib/queries/ping-database';
+import { JIT_ON_WARNING, jitIsOn, pingDatabase } from '@/lib/queries/ping-database';
 import { type GateConfig, gateRequest, resolvePrincipal } from '@/lib/web/auth/gate';
 import { setPrincipalKey } from '@/lib/web/auth/principal';
 import { FailureThrottle } from '@/lib/web/auth/throttle';
@@ -33,8 +33,10 @@ setPrincipalKey(randomBytes(32));
 let firstAdminReady = false;
 function firstAdmin(attempt = 0): void {
   ensureFirstAdmin(db(), config.PULSE_ADMIN_EMAIL, config.PULSE_ADMIN_PASSWORD)
-    .then((outcome) => {
+    .then(async (outcome) => {
       firstAdminReady = true;
+      // The dashboard's queries are the ones JIT slows the most (seconds instead of milliseconds).
+      if (await jitIsOn(db()).catch(() => false)) log.warn(JIT_ON_WARNING);
       if (outcome === 'created')
         log.info({ email: config.PULSE_ADMIN_EMAIL }, 'first admin created from PULSE_ADMIN_EMAIL');
     })

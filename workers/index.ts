@@ -9,7 +9,7 @@ import { salesTopics } from '@/lib/ingest/kafka';
 import { logger } from '@/lib/logger';
 import { compactRollups } from '@/lib/queries/ingest/compact-rollups';
 import { pruneProcessedEvents } from '@/lib/queries/ingest/prune-processed-events';
-import { jitIsOn } from '@/lib/queries/ping-database';
+import { JIT_ON_WARNING, jitIsOn } from '@/lib/queries/ping-database';
 import { actionsMain } from './actions/main';
 import { inventoryMain } from './inventory/main';
 import { runWorkerProcess } from './process-frame';
@@ -49,11 +49,7 @@ function main(): Promise<void> {
       });
       const roller: Roller = startRoller(db(), config.SALES_TOPIC, log, config.WORKER_ROLL_CONCURRENCY);
       log.info({ topic: config.SALES_TOPIC, groupId: config.WORKER_GROUP_ID }, 'worker started');
-      if (await jitIsOn(db()).catch(() => false)) {
-        log.warn(
-          'PostgreSQL JIT is on for this database: queries and the roll-up run many times slower; have its owner run ALTER DATABASE … SET jit = off (npm run db:migrate does when it may)',
-        );
-      }
+      if (await jitIsOn(db()).catch(() => false)) log.warn(JIT_ON_WARNING);
 
       // Duplicate-filter retention: ids older than DEDUP_RETENTION_DAYS are forgotten in small
       // batches (every worker may prune; SKIP LOCKED keeps them out of each other's way).

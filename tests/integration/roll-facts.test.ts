@@ -19,6 +19,7 @@ import { getSalesTrend, totalsOf } from '@/lib/queries/dashboard/get-sales-trend
 import { getProductStandings } from '@/lib/queries/dashboard/get-top-products';
 import { rollPending } from '@/lib/queries/facts/roll-pending';
 import { applySalesBatch } from '@/lib/queries/ingest/apply-sales-batch';
+import { jitIsOn } from '@/lib/queries/ping-database';
 import { trendBuckets } from '@/lib/web/overview-params';
 import { bytes } from '@/tests/support/events';
 import { type Rollup, rollUp } from '@/tests/support/rollup-model';
@@ -298,6 +299,17 @@ describe('rolling sale facts into hour and day rollups (real PostgreSQL, referen
   afterAll(async () => {
     await prisma?.$disconnect();
     await db?.drop();
+  });
+
+  it("runs with PostgreSQL's JIT off: the migration sets it for the database's sessions", async () => {
+    // With it on, the roll and every dashboard query were compiled to machine code first:
+    // seconds per query on a month of sales (scripts/db/database.ts turnJitOff).
+    expect(await jitIsOn(prisma)).toBe(false);
+    const [setting] = await db.query<{ setconfig: string[] }>(
+      `SELECT s.setconfig FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase
+       WHERE d.datname = current_database() AND s.setrole = 0`,
+    );
+    expect(setting?.setconfig).toContain('jit=off');
   });
 
   it('counts every event once as a fact, redeliveries, replayed batches and late events included', async () => {

@@ -1,4 +1,4 @@
-import { getColumns, ident, type Queryable, qualified } from './replay-sql';
+import { type ColumnInfo, getColumns, ident, type Queryable, qualified } from './replay-sql';
 
 export interface MetricTotal {
   /** Rollup grain (`m`, `h`, `d`), or `*` for a table without a grain column. */
@@ -20,31 +20,75 @@ export interface TableComparison {
   totals: MetricTotal[];
 }
 
-/** The longest value of each array column over both copies of the table. */
+/**
+ * The longest value of each array column over both copies of the table, and whether every value
+ * of it has that length (no NULL, no shorter array: the slots can be compared as they are).
+ */
 async function arrayLengths(
   q: Queryable,
   schemas: string[],
   table: string,
   arrays: string[],
-): Promise<Map<string, number>> {
-  const lengths = new Map<string, number>();
+): Promise<Map<string, { length: number; uniform: boolean }>> {
+  const lengths = new Map<string, { length: number; uniform: boolean }>();
   if (arrays.length === 0) return lengths;
+  const sides: Record<string, number | boolean | null>[] = [];
   for (const schema of schemas) {
-    const { rows } = await q.query<Record<string, number | null>>(
-      `SELECT ${arrays.map((a, i) => `max(cardinality(${ident(a)})) AS l${i}`).join(', ')} FROM ${qualified(schema, table)}`,
+    const { rows } = await q.query<Record<string, number | boolean | null>>(
+      `SELECT ${arrays
+        .map(
+          (a, i) =>
+            `max(cardinality(${ident(a)})) AS l${i}, min(cardinality(${ident(a)})) AS m${i}, bool_and(${ident(a)} IS NOT NULL) AS n${i}`,
+        )
+        .join(', ')} FROM ${qualified(schema, table)}`,
     );
-    for (const [i, a] of arrays.entries()) lengths.set(a, Math.max(lengths.get(a) ?? 0, rows[0]?.[`l${i}`] ?? 0));
+    sides.push(rows[0] ?? {});
+  }
+  for (const [i, a] of arrays.entries()) {
+    const length = Math.max(0, ...sides.map((side) => Number(side[`l${i}`] ?? 0)));
+    // An empty side (NULL min) has nothing to pad.
+    const uniform = sides.every((side) => side[`n${i}`] !== false && (side[`m${i}`] ?? length) === length);
+    lengths.set(a, { length, uniform });
   }
   return lengths;
 }
 
 /**
+ * Whether each row of `schema`.`table` is a cell of its own: its primary key, apart from a
+ * `shard` column all of whose rows hold the same value, is among the cell's keys. Then no cell
+ * has two rows to add up (a lone roller writes one shard; compaction folds the others into one).
+ */
+async function oneRowPerCell(
+  q: Queryable,
+  schema: string,
+  table: string,
+  columns: readonly ColumnInfo[],
+  keys: ReadonlySet<string>,
+): Promise<boolean> {
+  const pk = columns.filter((c) => c.inPrimaryKey);
+  if (pk.length === 0 || pk.some((c) => c.name !== 'shard' && !keys.has(c.name))) return false;
+  if (!pk.some((c) => c.name === 'shard')) return true;
+  const { rows } = await q.query<{ one: boolean }>(
+    `SELECT count(DISTINCT shard) <= 1 AS one FROM ${qualified(schema, table)}`,
+  );
+  return rows[0]?.one === true;
+}
+
+/**
+ * Memory for the check's hashes: a table of a million cells is grouped and joined once per
+ * side, which spilled to disk at the default 4 MB.
+ */
+const CHECK_WORK_MEM = '128MB';
+
+/**
  * Compare two copies of each table cell by cell, with the shards of a cell added up (which
  * partition's shard counted an event that was delivered on two partitions depends on timing;
  * the cell's figures do not; for the same reason facts are compared without their partition
- * and offset). Cells are keyed by the primary key without `shard` plus any
- * other non-numeric column; numeric columns are the figures, numeric arrays figures slot by slot. Run it inside a REPEATABLE READ
- * transaction for a consistent answer.
+ * and offset). Cells are keyed by the primary key without `shard` plus any other non-numeric
+ * column; numeric columns are the figures, numeric arrays figures slot by slot (a missing slot
+ * counts as 0). A side whose rows are cells already (oneRowPerCell) is not grouped, and sides
+ * keyed by NOT NULL columns are matched by a join on the keys; otherwise by EXCEPT ALL. Run it
+ * inside a REPEATABLE READ transaction for a consistent answer.
  */
 export async function compareReplayTables(
   q: Queryable,
@@ -61,40 +105,84 @@ export async function compareReplayTables(
     ignore?: Readonly<Record<string, readonly string[]>>;
   },
 ): Promise<TableComparison[]> {
+  await q.query(`SET LOCAL work_mem = '${CHECK_WORK_MEM}'`);
   const result: TableComparison[] = [];
   for (const table of tables) {
     const ignored = new Set(['shard', ...(ignore[table] ?? [])]);
-    const columns = (await getColumns(q, liveSchema, table)).filter((c) => !ignored.has(c.name));
+    const all = await getColumns(q, liveSchema, table);
+    const columns = all.filter((c) => !ignored.has(c.name));
     // Numeric arrays (per-segment slots) are summed slot by slot, as one array per cell: the
     // sum of a slot position over the cell's shard rows (a missing slot counts as 0). Other
     // arrays (the categories of a fact) identify the cell like any other text.
     const isArray = (c: { type: string }) => /^(bigint|integer|smallint|numeric)\[\]$/.test(c.type);
     const arrays = columns.filter((c) => !c.inPrimaryKey && isArray(c)).map((c) => c.name);
-    const keys = columns.filter((c) => c.inPrimaryKey || (!c.numeric && !isArray(c))).map((c) => ident(c.name));
+    const keyColumns = columns.filter((c) => c.inPrimaryKey || (!c.numeric && !isArray(c)));
+    const keys = keyColumns.map((c) => ident(c.name));
     const metrics = columns.filter((c) => !c.inPrimaryKey && c.numeric).map((c) => c.name);
     const lengths = await arrayLengths(q, [liveSchema, replaySchema], table, arrays);
-    const cellSums = [
-      ...metrics.map((m) => `sum(${ident(m)}) AS ${ident(m)}`),
-      ...arrays.map((a) => {
-        const slots = Array.from({ length: lengths.get(a) ?? 0 }, (_, i) => `sum(coalesce(${ident(a)}[${i + 1}], 0))`);
-        return `ARRAY[${slots.join(', ')}]::numeric[] AS ${ident(a)}`;
-      }),
-    ];
-    const cells = (schema: string) =>
-      `SELECT ${[...keys, ...cellSums].join(', ')}
+    const keyNames = new Set(keyColumns.map((c) => c.name));
+    const lengthOf = (a: string) => lengths.get(a)?.length ?? 0;
+    const slotsOf = (a: string) => Array.from({ length: lengthOf(a) }, (_, i) => `coalesce(${ident(a)}[${i + 1}], 0)`);
+    const single = {
+      [liveSchema]: await oneRowPerCell(q, liveSchema, table, all, keyNames),
+      [replaySchema]: await oneRowPerCell(q, replaySchema, table, all, keyNames),
+    };
+    // Neither side grouped and every array as long as the longest: the values as stored.
+    const asStored = single[liveSchema] && single[replaySchema] && arrays.every((a) => lengths.get(a)?.uniform);
+    const cells = (schema: string, present: string) => {
+      if (single[schema]) {
+        const values = asStored
+          ? [...metrics, ...arrays].map(ident)
+          : [
+              ...metrics.map((m) => `${ident(m)}::numeric AS ${ident(m)}`),
+              ...arrays.map((a) => `ARRAY[${slotsOf(a).join(', ')}]::numeric[] AS ${ident(a)}`),
+            ];
+        return `SELECT ${[...keys, ...values, `true AS ${present}`].join(', ')} FROM ${qualified(schema, table)}`;
+      }
+      const sums = [
+        ...metrics.map((m) => `sum(${ident(m)})::numeric AS ${ident(m)}`),
+        ...arrays.map(
+          (a) =>
+            `ARRAY[${slotsOf(a)
+              .map((slot) => `sum(${slot})`)
+              .join(', ')}]::numeric[] AS ${ident(a)}`,
+        ),
+      ];
+      return `SELECT ${[...keys, ...sums, `true AS ${present}`].join(', ')}
        FROM ${qualified(schema, table)} GROUP BY ${keys.map((_, i) => i + 1).join(', ')}`;
+    };
+    const compared = [...metrics, ...arrays].map(ident);
+    const differ = (a: string, b: string) =>
+      compared.length === 0
+        ? 'false'
+        : `ROW(${compared.map((f) => `${a}.${f}`).join(', ')}) IS DISTINCT FROM ROW(${compared.map((f) => `${b}.${f}`).join(', ')})`;
+    const [l, r] = [cells(liveSchema, '"?live"'), cells(replaySchema, '"?replay"')];
     const { rows } = await q.query<{ live_rows: number; replay_rows: number; only_live: number; only_replay: number }>(
-      `WITH l AS (${cells(liveSchema)}), r AS (${cells(replaySchema)})
-       SELECT (SELECT count(*) FROM l)::int AS live_rows, (SELECT count(*) FROM r)::int AS replay_rows,
-              (SELECT count(*) FROM (SELECT * FROM l EXCEPT ALL SELECT * FROM r) x)::int AS only_live,
-              (SELECT count(*) FROM (SELECT * FROM r EXCEPT ALL SELECT * FROM l) x)::int AS only_replay`,
+      keyColumns.every((c) => c.notNull)
+        ? // Keys unique on each side (the cells) and never NULL: one join pairs the cells.
+          `WITH l AS (${l}), r AS (${r})
+           SELECT count(l."?live")::int AS live_rows, count(r."?replay")::int AS replay_rows,
+                  count(*) FILTER (WHERE l."?live" AND (r."?replay" IS NULL OR ${differ('l', 'r')}))::int AS only_live,
+                  count(*) FILTER (WHERE r."?replay" AND (l."?live" IS NULL OR ${differ('l', 'r')}))::int AS only_replay
+           FROM l FULL JOIN r USING (${keys.join(', ')})`
+        : `WITH l AS (${l}), r AS (${r})
+           SELECT (SELECT count(*) FROM l)::int AS live_rows, (SELECT count(*) FROM r)::int AS replay_rows,
+                  (SELECT count(*) FROM (SELECT * FROM l EXCEPT ALL SELECT * FROM r) x)::int AS only_live,
+                  (SELECT count(*) FROM (SELECT * FROM r EXCEPT ALL SELECT * FROM l) x)::int AS only_replay`,
     );
     const row = rows[0] as { live_rows: number; replay_rows: number; only_live: number; only_replay: number };
 
     // Totals per grain, for the report: numeric columns, and arrays summed over their slots.
     const figures = [
       ...metrics.map((m) => ({ metric: m, sql: `sum(${ident(m)})` })),
-      ...arrays.map((a) => ({ metric: `${a} (all slots)`, sql: `sum((SELECT sum(v) FROM unnest(${ident(a)}) AS v))` })),
+      // Slot by slot, as exact sums (far cheaper than unnesting each row).
+      ...arrays.map((a) => ({
+        metric: `${a} (all slots)`,
+        sql:
+          lengthOf(a) === 0
+            ? '0'
+            : Array.from({ length: lengthOf(a) }, (_, i) => `coalesce(sum(${ident(a)}[${i + 1}]), 0)`).join(' + '),
+      })),
     ];
     const grain = columns.some((c) => c.name === 'grain') ? 'grain' : `'*'`;
     const sums = async (schema: string) =>

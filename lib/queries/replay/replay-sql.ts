@@ -29,6 +29,7 @@ export interface ColumnInfo {
   type: string;
   numeric: boolean;
   inPrimaryKey: boolean;
+  notNull: boolean;
   /** Default expression, e.g. `nextval('dead_letter_id_seq'::regclass)`. */
   defaultExpr: string | null;
 }
@@ -47,10 +48,12 @@ export async function getColumns(q: Queryable, schema: string, table: string): P
     type: string;
     numeric: boolean;
     in_pk: boolean;
+    not_null: boolean;
     default_expr: string | null;
   }>(
     `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, t.typcategory = 'N' AS numeric,
-            coalesce(a.attnum = ANY (i.indkey::int2[]), false) AS in_pk, pg_get_expr(d.adbin, d.adrelid) AS default_expr
+            coalesce(a.attnum = ANY (i.indkey::int2[]), false) AS in_pk, a.attnotnull AS not_null,
+            pg_get_expr(d.adbin, d.adrelid) AS default_expr
      FROM pg_attribute a
      JOIN pg_type t ON t.oid = a.atttypid
      LEFT JOIN pg_index i ON i.indrelid = a.attrelid AND i.indisprimary
@@ -64,6 +67,7 @@ export async function getColumns(q: Queryable, schema: string, table: string): P
     type: r.type,
     numeric: r.numeric,
     inPrimaryKey: r.in_pk,
+    notNull: r.not_null,
     defaultExpr: r.default_expr,
   }));
 }
