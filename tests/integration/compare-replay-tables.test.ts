@@ -104,6 +104,39 @@ describe('the replay check: cells compared with their shards added up (real Post
     expect(counts(await compare(oneShard, [oneShard[0] as Row, ['b', 0, 7, [5]]]))).toEqual([2, 2, 1, 1]);
   });
 
+  it('compares tables side by side in sessions of one snapshot, reported in the order asked', async () => {
+    await compare(oneShard, [['a', 0, 5, [1, 3]]]);
+    for (const schema of ['live', 'replay']) {
+      await client.query(`CREATE TABLE ${schema}.big (k text PRIMARY KEY, figure bigint NOT NULL)`);
+      await client.query(`INSERT INTO ${schema}.big SELECT 'k' || i, i FROM generate_series(1, 5000) AS i`);
+    }
+    const second = new pg.Client({ connectionString: url });
+    await second.connect();
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const { rows } = await client.query<{ id: string }>('SELECT pg_export_snapshot() AS id');
+      await second.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      await second.query(`SET TRANSACTION SNAPSHOT '${rows[0]?.id}'`);
+      // Written after the snapshot: neither session sees it.
+      const writer = new pg.Client({ connectionString: url });
+      await writer.connect();
+      await writer.query(`INSERT INTO replay.big VALUES ('late', 1)`);
+      await writer.end();
+      const results = await compareReplayTables([client, second], {
+        liveSchema: 'live',
+        replaySchema: 'replay',
+        tables: ['t', 'big'],
+      });
+      expect(results.map((r) => [r.table, ...counts(r)])).toEqual([
+        ['t', 2, 1, 1, 0],
+        ['big', 5000, 5000, 0, 0],
+      ]);
+    } finally {
+      await client.query('ROLLBACK');
+      await second.end();
+    }
+  });
+
   it('compares cells whose keys may be NULL too (EXCEPT ALL instead of a join)', async () => {
     const withNull: Row[] = [...oneShard, [null, 0, 1, [1, 1]]];
     expect(counts(await compare(withNull, withNull, true))).toEqual([3, 3, 0, 0]);

@@ -903,19 +903,25 @@ export interface Compare {
 
 /** Check: the swapped-in tables against the ones they replaced, as of the swap. */
 async function checkSwapped(
-  { oldSchema }: Run,
+  { oldSchema, url, held }: Run,
   { atSwap, checkClient }: Swap,
   { tables, ignore }: Compare,
 ): Promise<{ comparison: TableComparison[]; equal: boolean }> {
   let comparison: TableComparison[];
   try {
     if (!atSwap) throw new Error('no snapshot of the swap');
-    comparison = await compareReplayTables(checkClient, {
+    // A second session in the same snapshot: two tables compared at a time.
+    const second = await connect(url, 'check-2');
+    held.sessions.push(second);
+    await second.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    await second.query(`SET TRANSACTION SNAPSHOT ${second.escapeLiteral(atSwap.id)}`);
+    comparison = await compareReplayTables([checkClient, second], {
       liveSchema: oldSchema,
       replaySchema: LIVE_SCHEMA,
       tables,
       ignore,
     });
+    await second.query('ROLLBACK');
     await atSwap.close();
   } catch (err) {
     throw new Error(

@@ -88,10 +88,11 @@ const CHECK_WORK_MEM = '128MB';
  * column; numeric columns are the figures, numeric arrays figures slot by slot (a missing slot
  * counts as 0). A side whose rows are cells already (oneRowPerCell) is not grouped, and sides
  * keyed by NOT NULL columns are matched by a join on the keys; otherwise by EXCEPT ALL. Run it
- * inside a REPEATABLE READ transaction for a consistent answer.
+ * inside a REPEATABLE READ transaction for a consistent answer; several `sessions` (each in a
+ * transaction of the same snapshot, SET TRANSACTION SNAPSHOT) compare tables side by side.
  */
 export async function compareReplayTables(
-  q: Queryable,
+  sessions: Queryable | readonly Queryable[],
   {
     liveSchema,
     replaySchema,
@@ -105,111 +106,137 @@ export async function compareReplayTables(
     ignore?: Readonly<Record<string, readonly string[]>>;
   },
 ): Promise<TableComparison[]> {
-  await q.query(`SET LOCAL work_mem = '${CHECK_WORK_MEM}'`);
-  const result: TableComparison[] = [];
-  for (const table of tables) {
-    const ignored = new Set(['shard', ...(ignore[table] ?? [])]);
-    const all = await getColumns(q, liveSchema, table);
-    const columns = all.filter((c) => !ignored.has(c.name));
-    // Numeric arrays (per-segment slots) are summed slot by slot, as one array per cell: the
-    // sum of a slot position over the cell's shard rows (a missing slot counts as 0). Other
-    // arrays (the categories of a fact) identify the cell like any other text.
-    const isArray = (c: { type: string }) => /^(bigint|integer|smallint|numeric)\[\]$/.test(c.type);
-    const arrays = columns.filter((c) => !c.inPrimaryKey && isArray(c)).map((c) => c.name);
-    const keyColumns = columns.filter((c) => c.inPrimaryKey || (!c.numeric && !isArray(c)));
-    const keys = keyColumns.map((c) => ident(c.name));
-    const metrics = columns.filter((c) => !c.inPrimaryKey && c.numeric).map((c) => c.name);
-    const lengths = await arrayLengths(q, [liveSchema, replaySchema], table, arrays);
-    const keyNames = new Set(keyColumns.map((c) => c.name));
-    const lengthOf = (a: string) => lengths.get(a)?.length ?? 0;
-    const slotsOf = (a: string) => Array.from({ length: lengthOf(a) }, (_, i) => `coalesce(${ident(a)}[${i + 1}], 0)`);
-    const single = {
-      [liveSchema]: await oneRowPerCell(q, liveSchema, table, all, keyNames),
-      [replaySchema]: await oneRowPerCell(q, replaySchema, table, all, keyNames),
-    };
-    // Neither side grouped and every array as long as the longest: the values as stored.
-    const asStored = single[liveSchema] && single[replaySchema] && arrays.every((a) => lengths.get(a)?.uniform);
-    const cells = (schema: string, present: string) => {
-      if (single[schema]) {
-        const values = asStored
-          ? [...metrics, ...arrays].map(ident)
-          : [
-              ...metrics.map((m) => `${ident(m)}::numeric AS ${ident(m)}`),
-              ...arrays.map((a) => `ARRAY[${slotsOf(a).join(', ')}]::numeric[] AS ${ident(a)}`),
-            ];
-        return `SELECT ${[...keys, ...values, `true AS ${present}`].join(', ')} FROM ${qualified(schema, table)}`;
+  // Each session takes the next table, largest first, until none is left.
+  const lanes: readonly Queryable[] = 'query' in sessions ? [sessions] : sessions;
+  const [first] = lanes;
+  if (!first) throw new Error('compareReplayTables needs a session');
+  const { rows: sizes } = await first.query<{ name: string }>(
+    `SELECT name FROM unnest($1::text[]) AS name ORDER BY pg_total_relation_size(to_regclass(quote_ident($2) || '.' || quote_ident(name))) DESC NULLS LAST, name`,
+    [tables, liveSchema],
+  );
+  const queue = sizes.map((r) => r.name);
+  const results = new Map<string, TableComparison>();
+  await Promise.all(
+    lanes.map(async (q) => {
+      await q.query(`SET LOCAL work_mem = '${CHECK_WORK_MEM}'`);
+      for (let table = queue.shift(); table !== undefined; table = queue.shift()) {
+        results.set(table, await compareTable(q, table, { liveSchema, replaySchema, ignore }));
       }
-      const sums = [
-        ...metrics.map((m) => `sum(${ident(m)})::numeric AS ${ident(m)}`),
-        ...arrays.map(
-          (a) =>
-            `ARRAY[${slotsOf(a)
-              .map((slot) => `sum(${slot})`)
-              .join(', ')}]::numeric[] AS ${ident(a)}`,
-        ),
-      ];
-      return `SELECT ${[...keys, ...sums, `true AS ${present}`].join(', ')}
-       FROM ${qualified(schema, table)} GROUP BY ${keys.map((_, i) => i + 1).join(', ')}`;
-    };
-    const compared = [...metrics, ...arrays].map(ident);
-    const differ = (a: string, b: string) =>
-      compared.length === 0
-        ? 'false'
-        : `ROW(${compared.map((f) => `${a}.${f}`).join(', ')}) IS DISTINCT FROM ROW(${compared.map((f) => `${b}.${f}`).join(', ')})`;
-    const [l, r] = [cells(liveSchema, '"?live"'), cells(replaySchema, '"?replay"')];
-    const { rows } = await q.query<{ live_rows: number; replay_rows: number; only_live: number; only_replay: number }>(
-      keyColumns.every((c) => c.notNull)
-        ? // Keys unique on each side (the cells) and never NULL: one join pairs the cells.
-          `WITH l AS (${l}), r AS (${r})
-           SELECT count(l."?live")::int AS live_rows, count(r."?replay")::int AS replay_rows,
-                  count(*) FILTER (WHERE l."?live" AND (r."?replay" IS NULL OR ${differ('l', 'r')}))::int AS only_live,
-                  count(*) FILTER (WHERE r."?replay" AND (l."?live" IS NULL OR ${differ('l', 'r')}))::int AS only_replay
-           FROM l FULL JOIN r USING (${keys.join(', ')})`
-        : `WITH l AS (${l}), r AS (${r})
-           SELECT (SELECT count(*) FROM l)::int AS live_rows, (SELECT count(*) FROM r)::int AS replay_rows,
-                  (SELECT count(*) FROM (SELECT * FROM l EXCEPT ALL SELECT * FROM r) x)::int AS only_live,
-                  (SELECT count(*) FROM (SELECT * FROM r EXCEPT ALL SELECT * FROM l) x)::int AS only_replay`,
-    );
-    const row = rows[0] as { live_rows: number; replay_rows: number; only_live: number; only_replay: number };
+    }),
+  );
+  return tables.map((table) => results.get(table) as TableComparison);
+}
 
-    // Totals per grain, for the report: numeric columns, and arrays summed over their slots.
-    const figures = [
-      ...metrics.map((m) => ({ metric: m, sql: `sum(${ident(m)})` })),
-      // Slot by slot, as exact sums (far cheaper than unnesting each row).
-      ...arrays.map((a) => ({
-        metric: `${a} (all slots)`,
-        sql:
-          lengthOf(a) === 0
-            ? '0'
-            : Array.from({ length: lengthOf(a) }, (_, i) => `coalesce(sum(${ident(a)}[${i + 1}]), 0)`).join(' + '),
-      })),
+/** One table's comparison (see compareReplayTables). */
+async function compareTable(
+  q: Queryable,
+  table: string,
+  {
+    liveSchema,
+    replaySchema,
+    ignore,
+  }: { liveSchema: string; replaySchema: string; ignore: Readonly<Record<string, readonly string[]>> },
+): Promise<TableComparison> {
+  const ignored = new Set(['shard', ...(ignore[table] ?? [])]);
+  const all = await getColumns(q, liveSchema, table);
+  const columns = all.filter((c) => !ignored.has(c.name));
+  // Numeric arrays (per-segment slots) are summed slot by slot, as one array per cell: the
+  // sum of a slot position over the cell's shard rows (a missing slot counts as 0). Other
+  // arrays (the categories of a fact) identify the cell like any other text.
+  const isArray = (c: { type: string }) => /^(bigint|integer|smallint|numeric)\[\]$/.test(c.type);
+  const arrays = columns.filter((c) => !c.inPrimaryKey && isArray(c)).map((c) => c.name);
+  const keyColumns = columns.filter((c) => c.inPrimaryKey || (!c.numeric && !isArray(c)));
+  const keys = keyColumns.map((c) => ident(c.name));
+  const metrics = columns.filter((c) => !c.inPrimaryKey && c.numeric).map((c) => c.name);
+  const lengths = await arrayLengths(q, [liveSchema, replaySchema], table, arrays);
+  const keyNames = new Set(keyColumns.map((c) => c.name));
+  const lengthOf = (a: string) => lengths.get(a)?.length ?? 0;
+  const slotsOf = (a: string) => Array.from({ length: lengthOf(a) }, (_, i) => `coalesce(${ident(a)}[${i + 1}], 0)`);
+  const single = {
+    [liveSchema]: await oneRowPerCell(q, liveSchema, table, all, keyNames),
+    [replaySchema]: await oneRowPerCell(q, replaySchema, table, all, keyNames),
+  };
+  // Neither side grouped and every array as long as the longest: the values as stored.
+  const asStored = single[liveSchema] && single[replaySchema] && arrays.every((a) => lengths.get(a)?.uniform);
+  const cells = (schema: string, present: string) => {
+    if (single[schema]) {
+      const values = asStored
+        ? [...metrics, ...arrays].map(ident)
+        : [
+            ...metrics.map((m) => `${ident(m)}::numeric AS ${ident(m)}`),
+            ...arrays.map((a) => `ARRAY[${slotsOf(a).join(', ')}]::numeric[] AS ${ident(a)}`),
+          ];
+      return `SELECT ${[...keys, ...values, `true AS ${present}`].join(', ')} FROM ${qualified(schema, table)}`;
+    }
+    const sums = [
+      ...metrics.map((m) => `sum(${ident(m)})::numeric AS ${ident(m)}`),
+      ...arrays.map(
+        (a) =>
+          `ARRAY[${slotsOf(a)
+            .map((slot) => `sum(${slot})`)
+            .join(', ')}]::numeric[] AS ${ident(a)}`,
+      ),
     ];
-    const grain = columns.some((c) => c.name === 'grain') ? 'grain' : `'*'`;
-    const sums = async (schema: string) =>
-      (
-        await q.query<Record<string, string>>(
-          `SELECT ${[`${grain}::text AS grain`, ...figures.map((f, i) => `coalesce(${f.sql}, 0)::text AS f${i}`)].join(', ')}
-           FROM ${qualified(schema, table)} GROUP BY 1`,
-        )
-      ).rows;
-    const [live, replay] = [await sums(liveSchema), await sums(replaySchema)];
-    const grains = [...new Set([...live, ...replay].map((r) => r.grain as string))].sort();
-    const totals: MetricTotal[] = grains.flatMap((g) =>
-      figures.map(({ metric }, i) => ({
-        grain: g,
-        metric,
-        live: live.find((r) => r.grain === g)?.[`f${i}`] ?? '0',
-        replay: replay.find((r) => r.grain === g)?.[`f${i}`] ?? '0',
-      })),
-    );
-    result.push({
-      table,
-      liveRows: row.live_rows,
-      replayRows: row.replay_rows,
-      onlyLive: row.only_live,
-      onlyReplay: row.only_replay,
-      totals,
-    });
-  }
-  return result;
+    return `SELECT ${[...keys, ...sums, `true AS ${present}`].join(', ')}
+     FROM ${qualified(schema, table)} GROUP BY ${keys.map((_, i) => i + 1).join(', ')}`;
+  };
+  const compared = [...metrics, ...arrays].map(ident);
+  const differ = (a: string, b: string) =>
+    compared.length === 0
+      ? 'false'
+      : `ROW(${compared.map((f) => `${a}.${f}`).join(', ')}) IS DISTINCT FROM ROW(${compared.map((f) => `${b}.${f}`).join(', ')})`;
+  const [l, r] = [cells(liveSchema, '"?live"'), cells(replaySchema, '"?replay"')];
+  const { rows } = await q.query<{ live_rows: number; replay_rows: number; only_live: number; only_replay: number }>(
+    keyColumns.every((c) => c.notNull)
+      ? // Keys unique on each side (the cells) and never NULL: one join pairs the cells.
+        `WITH l AS (${l}), r AS (${r})
+         SELECT count(l."?live")::int AS live_rows, count(r."?replay")::int AS replay_rows,
+                count(*) FILTER (WHERE l."?live" AND (r."?replay" IS NULL OR ${differ('l', 'r')}))::int AS only_live,
+                count(*) FILTER (WHERE r."?replay" AND (l."?live" IS NULL OR ${differ('l', 'r')}))::int AS only_replay
+         FROM l FULL JOIN r USING (${keys.join(', ')})`
+      : `WITH l AS (${l}), r AS (${r})
+         SELECT (SELECT count(*) FROM l)::int AS live_rows, (SELECT count(*) FROM r)::int AS replay_rows,
+                (SELECT count(*) FROM (SELECT * FROM l EXCEPT ALL SELECT * FROM r) x)::int AS only_live,
+                (SELECT count(*) FROM (SELECT * FROM r EXCEPT ALL SELECT * FROM l) x)::int AS only_replay`,
+  );
+  const row = rows[0] as { live_rows: number; replay_rows: number; only_live: number; only_replay: number };
+
+  // Totals per grain, for the report: numeric columns, and arrays summed over their slots.
+  const figures = [
+    ...metrics.map((m) => ({ metric: m, sql: `sum(${ident(m)})` })),
+    // Slot by slot, as exact sums (far cheaper than unnesting each row).
+    ...arrays.map((a) => ({
+      metric: `${a} (all slots)`,
+      sql:
+        lengthOf(a) === 0
+          ? '0'
+          : Array.from({ length: lengthOf(a) }, (_, i) => `coalesce(sum(${ident(a)}[${i + 1}]), 0)`).join(' + '),
+    })),
+  ];
+  const grain = columns.some((c) => c.name === 'grain') ? 'grain' : `'*'`;
+  const sums = async (schema: string) =>
+    (
+      await q.query<Record<string, string>>(
+        `SELECT ${[`${grain}::text AS grain`, ...figures.map((f, i) => `coalesce(${f.sql}, 0)::text AS f${i}`)].join(', ')}
+         FROM ${qualified(schema, table)} GROUP BY 1`,
+      )
+    ).rows;
+  const [live, replay] = [await sums(liveSchema), await sums(replaySchema)];
+  const grains = [...new Set([...live, ...replay].map((r) => r.grain as string))].sort();
+  const totals: MetricTotal[] = grains.flatMap((g) =>
+    figures.map(({ metric }, i) => ({
+      grain: g,
+      metric,
+      live: live.find((r) => r.grain === g)?.[`f${i}`] ?? '0',
+      replay: replay.find((r) => r.grain === g)?.[`f${i}`] ?? '0',
+    })),
+  );
+  return {
+    table,
+    liveRows: row.live_rows,
+    replayRows: row.replay_rows,
+    onlyLive: row.only_live,
+    onlyReplay: row.only_replay,
+    totals,
+  };
 }
