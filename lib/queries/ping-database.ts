@@ -13,15 +13,15 @@ export async function pingDatabase(prisma: PrismaClient, timeoutMs: number): Pro
   }
 }
 
+/** What the worker and the web process log at start-up when jitIsOn. */
+export const JIT_ON_WARNING =
+  'PostgreSQL JIT is on for this database: queries and the roll-up run many times slower; have its owner run ALTER DATABASE … SET jit = off (npm run db:migrate does when it may)';
+
 /**
  * Whether PostgreSQL's JIT compiler is on for this connection: `npm run db:migrate` turns it off
  * for Pulse's database (scripts/db/database.ts turnJitOff), as it made each dashboard query take
  * seconds; it stays on where the migrating role may not change the database's settings.
  */
-/** What the worker and the web process log at start-up when jitIsOn. */
-export const JIT_ON_WARNING =
-  'PostgreSQL JIT is on for this database: queries and the roll-up run many times slower; have its owner run ALTER DATABASE … SET jit = off (npm run db:migrate does when it may)';
-
 export async function jitIsOn(prisma: PrismaClient): Promise<boolean> {
   const rows = await prisma.$queryRaw<{ jit: string }[]>`SELECT current_setting('jit') AS jit`;
   return rows[0]?.jit === 'on';

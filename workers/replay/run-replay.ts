@@ -45,7 +45,7 @@ import type { Logger } from '@/lib/logger';
 import { type LiveSnapshot, openLiveSnapshot } from '@/lib/queries/dashboard/open-live-snapshot';
 import { getFutureDeadLetters } from '@/lib/queries/dead-letters/get-future-dead-letters';
 import { ROLLUP_TABLES, rollFacts } from '@/lib/queries/facts/roll-facts';
-import { rollPending } from '@/lib/queries/facts/roll-pending';
+import { rollPending, tableGroups } from '@/lib/queries/facts/roll-pending';
 import {
   type AcceptedMessage,
   applySalesBatch,
@@ -452,16 +452,20 @@ async function planReplay(run: Run): Promise<Plan> {
   return { facts, starts: plan.starts, cutoffMs, cutoff };
 }
 
-/** The replay's schema with fresh, empty tables, and a client that writes there. */
+/**
+ * The replay's schema with fresh, empty tables, and a client that writes there: connections for
+ * the applying and for a roll beside it (one per group of tables).
+ */
 export async function createBuild({
   url,
   schema,
   tables,
   held,
+  io,
 }: Run): Promise<ReturnType<typeof createPrismaInSchema>> {
   await createReplaySchema(held.control, schema, tables);
   held.built = true;
-  const prisma = createPrismaInSchema(url, schema, 5);
+  const prisma = createPrismaInSchema(url, schema, 5 + tableGroups(io.config.WORKER_ROLL_CONCURRENCY).length);
   held.replayPrisma = prisma;
   return prisma;
 }
