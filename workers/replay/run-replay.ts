@@ -295,14 +295,10 @@ export async function runReplay(options: ReplayOptions, io: Io): Promise<ReplayR
     const applier = replayApplier(run, plan, build);
     // One transaction per 5,000 messages, as the workers do (a chunk is one fact row each).
     const chase = await startReading(run, [{ topic, label: '', starts: build.readStarts, applier, chunkSize: 5000 }]);
-    const roll = async () => {
-      await applier.rolled();
-      await rollBuild(build, topic, plan.cutoff, io.config.WORKER_ROLL_CONCURRENCY);
-    };
-    await chaseWorkers(run, chase, roll);
+    await chaseWorkers(run, chase, applier.rollRest);
     // Both sides rolled up to the fence: the check compares rollups holding the same facts.
     const swap = await fenceAndSwap(run, chase, async () => {
-      await roll();
+      await applier.rollRest();
       await rollLive(run.url, topic, io.config.WORKER_ROLL_CONCURRENCY);
     });
     return await finishReplay(run, chase, swap, {
@@ -561,7 +557,11 @@ export interface Applier {
 }
 
 /** Apply: the workers' decoding and aggregation, into the replay's schema. */
-function replayApplier(run: Run, plan: Plan, build: Build): Applier & { stats: ReplayStats; rolled(): Promise<void> } {
+function replayApplier(
+  run: Run,
+  plan: Plan,
+  build: Build,
+): Applier & { stats: ReplayStats; rollRest(): Promise<void> } {
   const { live } = run.held;
   const { config } = run.io;
   const topic = config.SALES_TOPIC;
@@ -571,6 +571,7 @@ function replayApplier(run: Run, plan: Plan, build: Build): Applier & { stats: R
   const known = new KnownDimensions();
   const openSnapshot = run.held.snapshot;
   let unrolled = 0;
+  const roll = () => rollBuild(build, topic, plan.cutoff, config.WORKER_ROLL_CONCURRENCY);
   let rolling: Promise<void> | null = null;
   let rollFailure: unknown = null;
   async function applyChunk(partition: number, messages: KafkaMessage[], highWatermark: bigint): Promise<void> {
@@ -642,7 +643,7 @@ function replayApplier(run: Run, plan: Plan, build: Build): Applier & { stats: R
     unrolled += outcome.counted;
     if (unrolled >= ROLL_EVERY_FACTS && !rolling) {
       unrolled = 0;
-      rolling = rollBuild(build, topic, cutoffMs === null ? null : new Date(cutoffMs), config.WORKER_ROLL_CONCURRENCY)
+      rolling = roll()
         .catch((err: unknown) => {
           rollFailure ??= err;
         })
@@ -652,10 +653,14 @@ function replayApplier(run: Run, plan: Plan, build: Build): Applier & { stats: R
     }
   }
 
-  /** Waits for the background roll in flight; throws what a background roll threw. */
-  async function rolled(): Promise<void> {
+  /**
+   * Rolls up every fact applied so far: after the background roll in flight (throwing what a
+   * background roll threw), the rest.
+   */
+  async function rollRest(): Promise<void> {
     await rolling;
     if (rollFailure) throw rollFailure;
+    await roll();
   }
 
   /**
@@ -689,7 +694,7 @@ function replayApplier(run: Run, plan: Plan, build: Build): Applier & { stats: R
     return skip.to;
   }
 
-  return { stats, applyChunk, passUndecodable, rolled };
+  return { stats, applyChunk, passUndecodable, rollRest };
 }
 
 /** One topic a replay reads, and what it does with the messages. */
